@@ -1,0 +1,34 @@
+/**
+ * Body compression (protocol.md §3.7). ZLIB = RFC 1950 stream (java.util.zip.Deflater).
+ * LZ4 (frame format) and ZSTD are recognised; Node 20 has no built-in codec for them, so
+ * `decompressBody` reports them as not decompressed instead of guessing.
+ */
+import * as zlib from 'node:zlib';
+import { CompressionType } from './sysflag';
+
+export function compressZlib(body: Uint8Array, level = 5): Uint8Array {
+  return new Uint8Array(zlib.deflateSync(body, { level }));
+}
+
+export type DecompressResult =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; reason: string };
+
+export function decompressBody(body: Uint8Array, type: CompressionType | 'UNKNOWN'): DecompressResult {
+  if (type === 'ZLIB') {
+    try {
+      return { ok: true, body: new Uint8Array(zlib.inflateSync(body)) };
+    } catch (e) {
+      return { ok: false, reason: `zlib inflate failed: ${(e as Error).message}` };
+    }
+  }
+  const z = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
+  if (type === 'ZSTD' && typeof z === 'function') {
+    try {
+      return { ok: true, body: new Uint8Array(z(body)) };
+    } catch (e) {
+      return { ok: false, reason: `zstd decompress failed: ${(e as Error).message}` };
+    }
+  }
+  return { ok: false, reason: `${type} decompression is not available in this runtime` };
+}
