@@ -1,0 +1,16 @@
+/** The RemotingCommand codec: plain TypeScript, no `vscode`, usable from Node, the CLI and tests. */
+export * from './codes';
+export * from './version';
+export * from './errors';
+export * from './command';
+export * from './frame';
+export * from './frame-splitter';
+export { encodeJsonHeader, decodeJsonHeader, quoteJava } from './json-header';
+export { encodeBinaryHeader, decodeBinaryHeader, BINARY_HEADER_FIXED_SIZE } from './binary-header';
+export { javaHashMapOrder, javaStringHash } from './java-hashmap-order';
+export * from './lenient-json';
+export * from './properties';
+export * from './bodies/route';
+export * from './bodies/cluster-info';
+export * from './bodies/topic-list';
+export { parseBodyJson } from './bodies/body-json';
