@@ -14,3 +14,4 @@ export * from './bodies/route';
 export * from './bodies/cluster-info';
 export * from './bodies/topic-list';
 export { parseBodyJson } from './bodies/body-json';
+export * from './describe';

@@ -1,0 +1,42 @@
+import { CodecError, decodeFrame, describeCommand, frameLengthAt } from '../../core/remoting';
+import { CliCommand, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from '../command';
+
+/** Hex as people paste it: spaces, colons, newlines and a 0x prefix are ignored. */
+export function parseHex(text: string): Buffer {
+  const clean = text.replace(/^0x/i, '').replace(/[\s:,-]/g, '');
+  if (clean.length === 0) throw new UsageError('no hex given');
+  if (!/^[0-9a-fA-F]*$/.test(clean)) {
+    const bad = clean.search(/[^0-9a-fA-F]/);
+    throw new UsageError(`not hex: ${JSON.stringify(clean[bad])} at hex digit ${bad}`);
+  }
+  if (clean.length % 2 !== 0) throw new UsageError(`odd number of hex digits (${clean.length})`);
+  return Buffer.from(clean, 'hex');
+}
+
+export const decodeFrameCommand: CliCommand = {
+  name: 'decode-frame',
+  summary: 'decode RemotingCommand frame(s) given as hex and print them as JSON',
+  usage: 'decode-frame <hex | -> [--compact]   (several frames back to back print one JSON line each)',
+  async run(args, io) {
+    const { positional, options } = parseArgs(args, ['compact']);
+    if (positional.length !== 1) throw new UsageError('give exactly one hex argument, or - to read standard input');
+    const bytes = parseHex(positional[0] === '-' ? await io.stdin() : positional[0]);
+    const frames = [];
+    let at = 0;
+    try {
+      while (at < bytes.length) {
+        const cmd = decodeFrame(bytes.subarray(at), { baseOffset: at });
+        frames.push(describeCommand(cmd));
+        at += frameLengthAt(bytes, at)!;
+      }
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      io.err(`error: ${e.kind}: ${e.message}${frames.length ? ` (after ${frames.length} good frame(s))` : ''}`);
+      for (const f of frames) io.out(JSON.stringify(f));
+      return EXIT_USAGE;
+    }
+    const pretty = frames.length === 1 && !options.has('compact');
+    for (const f of frames) io.out(pretty ? JSON.stringify(f, null, 2) : JSON.stringify(f));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The core's command line: the same codec, producer and capture decoder as the extension, in plain Node.
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_USAGE, UsageError } from './command';
+import { decodeFrameCommand } from './commands/decode-frame';
+
+const commands: CliCommand[] = [
+  decodeFrameCommand,
+];
+
+function help(io: CliIo): void {
+  io.out('usage: rocketmq-debugger <command> [options]\n');
+  for (const c of commands) io.out(`  ${c.name.padEnd(14)} ${c.summary}\n      ${c.usage}`);
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { help(io); return name ? 0 : EXIT_USAGE; }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) { io.err(`unknown command "${name}"; try --help`); return EXIT_USAGE; }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`error: ${e.message}\nusage: ${cmd.usage}`); return EXIT_USAGE; }
+    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILED;
+  }
+}
+
+export const processIo: CliIo = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo).then((code) => { process.exitCode = code; });
+}
