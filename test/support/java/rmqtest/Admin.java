@@ -1,0 +1,170 @@
+package rmqtest;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * Long-lived admin helper built on RocketMQ's own admin API (rocketmq-tools DefaultMQAdminExt, what
+ * mqadmin uses). One JVM per test cluster, so that polling and topic creation do not pay a JVM start.
+ *
+ *   java ... rmqtest.Admin &lt;namesrvAddr&gt; &lt;clusterName&gt;
+ *
+ * Reads commands, one per line, fields separated by TAB; answers exactly one line each:
+ * "OK &lt;json&gt;" or "ERR &lt;message&gt;".
+ *   cluster                                  brokers registered at the NameServer
+ *   createTopic  topic queues perm timeoutMs UPDATE_AND_CREATE_TOPIC on every master of the cluster,
+ *                                            then waits until the NameServer route lists all of them
+ *   route        topic                       the NameServer's route for a topic
+ *   quit
+ * Exits at stdin EOF.
+ */
+public final class Admin {
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("rocketmq.remoting.version") == null) {
+            System.setProperty("rocketmq.remoting.version", Integer.toString(MQVersion.CURRENT_VERSION));
+        }
+        String namesrv = args[0];
+        String clusterName = args[1];
+        PrintStream out = new PrintStream(System.out, true, "UTF-8");
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000L);
+        admin.setNamesrvAddr(namesrv);
+        admin.setInstanceName("rmqtest-admin-" + ProcessHandle.current().pid());
+        admin.setVipChannelEnabled(false);
+        admin.start();
+        out.println("READY " + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        try {
+            while ((line = in.readLine()) != null) {
+                if (line.isEmpty()) continue;
+                String[] f = line.split("\t", -1);
+                try {
+                    switch (f[0]) {
+                        case "cluster": out.println("OK " + clusterJson(admin)); break;
+                        case "createTopic":
+                            out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4])));
+                            break;
+                        case "route": out.println("OK " + routeJson(admin, f[1])); break;
+                        case "quit": return;
+                        default: out.println("ERR unknown command " + f[0]);
+                    }
+                } catch (Throwable t) {
+                    out.println("ERR " + String.valueOf(t).replace('\n', ' ').replace('\r', ' '));
+                }
+            }
+        } finally {
+            admin.shutdown();
+            System.exit(0);
+        }
+    }
+
+    /** {"clusters":{"DefaultCluster":["broker-a",...]},"brokers":{"broker-a":{"cluster":"..","addrs":{"0":"127.0.0.1:p"}}}} */
+    static String clusterJson(DefaultMQAdminExt admin) throws Exception {
+        var info = admin.examineBrokerClusterInfo();
+        StringBuilder b = new StringBuilder("{\"clusters\":{");
+        var clusters = new TreeMap<String, java.util.Set<String>>(info.getClusterAddrTable() == null ? Map.of() : info.getClusterAddrTable());
+        int i = 0;
+        for (var e : clusters.entrySet()) {
+            if (i++ > 0) b.append(',');
+            b.append(Json.q(e.getKey())).append(":[");
+            int j = 0;
+            for (String n : new java.util.TreeSet<>(e.getValue())) {
+                if (j++ > 0) b.append(',');
+                b.append(Json.q(n));
+            }
+            b.append(']');
+        }
+        b.append("},\"brokers\":{");
+        i = 0;
+        var table = info.getBrokerAddrTable();
+        if (table != null) {
+            for (var e : new TreeMap<>(table).entrySet()) {
+                if (i++ > 0) b.append(',');
+                var bd = e.getValue();
+                b.append(Json.q(e.getKey())).append(":{\"cluster\":").append(Json.q(bd.getCluster())).append(",\"addrs\":{");
+                int j = 0;
+                for (var a : new TreeMap<>(bd.getBrokerAddrs()).entrySet()) {
+                    if (j++ > 0) b.append(',');
+                    b.append(Json.q(String.valueOf(a.getKey()))).append(':').append(Json.q(a.getValue()));
+                }
+                b.append("}}");
+            }
+        }
+        return b.append("}}").toString();
+    }
+
+    static String routeJson(DefaultMQAdminExt admin, String topic) throws Exception {
+        var route = admin.examineTopicRouteInfo(topic);
+        StringBuilder b = new StringBuilder("{\"queueDatas\":[");
+        int i = 0;
+        for (var q : route.getQueueDatas()) {
+            if (i++ > 0) b.append(',');
+            b.append("{\"brokerName\":").append(Json.q(q.getBrokerName()))
+                .append(",\"readQueueNums\":").append(q.getReadQueueNums())
+                .append(",\"writeQueueNums\":").append(q.getWriteQueueNums())
+                .append(",\"perm\":").append(q.getPerm()).append('}');
+        }
+        b.append("],\"brokerDatas\":[");
+        i = 0;
+        for (var bd : route.getBrokerDatas()) {
+            if (i++ > 0) b.append(',');
+            b.append("{\"brokerName\":").append(Json.q(bd.getBrokerName())).append(",\"addrs\":{");
+            int j = 0;
+            for (var a : new TreeMap<>(bd.getBrokerAddrs()).entrySet()) {
+                if (j++ > 0) b.append(',');
+                b.append(Json.q(String.valueOf(a.getKey()))).append(':').append(Json.q(a.getValue()));
+            }
+            b.append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs) throws Exception {
+        var info = admin.examineBrokerClusterInfo();
+        var names = info.getClusterAddrTable().get(clusterName);
+        if (names == null || names.isEmpty()) throw new IllegalStateException("cluster " + clusterName + " has no brokers");
+        List<String> brokerNames = new ArrayList<>(new java.util.TreeSet<>(names));
+        for (String name : brokerNames) {
+            var bd = info.getBrokerAddrTable().get(name);
+            String master = bd == null ? null : bd.getBrokerAddrs().get(0L);
+            if (master == null) throw new IllegalStateException("broker " + name + " has no master address");
+            TopicConfig tc = new TopicConfig(topic, queues, queues, perm);
+            admin.createAndUpdateTopicConfig(master, tc);
+        }
+        // The broker re-registers with the NameServer right after UPDATE_AND_CREATE_TOPIC; wait for it.
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String last = "no route yet";
+        while (true) {
+            try {
+                var route = admin.examineTopicRouteInfo(topic);
+                int ok = 0;
+                for (String name : brokerNames) {
+                    for (var q : route.getQueueDatas()) {
+                        if (name.equals(q.getBrokerName()) && q.getWriteQueueNums() == queues && q.getReadQueueNums() == queues && q.getPerm() == perm) ok++;
+                    }
+                }
+                if (ok == brokerNames.size()) return routeJson(admin, topic);
+                last = routeJson(admin, topic);
+            } catch (Exception e) {
+                last = String.valueOf(e);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("route for " + topic + " not complete after " + timeoutMs + " ms: " + last);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Admin() {
+    }
+}

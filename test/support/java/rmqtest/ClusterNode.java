@@ -1,0 +1,148 @@
+package rmqtest;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.namesrv.NamesrvConfig;
+import org.apache.rocketmq.namesrv.NamesrvController;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+
+/**
+ * Starts ONE real RocketMQ process in this JVM, the way RocketMQ's own integration tests do
+ * (controllers in-process, no ROCKETMQ_HOME, no shell scripts):
+ *
+ *   java ... rmqtest.ClusterNode namesrv &lt;file.properties&gt;
+ *   java ... rmqtest.ClusterNode broker  &lt;file.properties&gt;
+ *
+ * The same properties file is applied with MixAll.properties2Object to every config object
+ * (NamesrvConfig/BrokerConfig, NettyServerConfig, NettyClientConfig, MessageStoreConfig), so a key
+ * such as listenPort reaches whichever objects have it (5.x has it on BrokerConfig too).
+ *
+ * Prints "RMQ-LAUNCHER READY ..." once start() has returned. Exits (running the controller's
+ * shutdown) on SIGTERM, or when stdin reaches EOF, i.e. when the parent Node process is gone; in that
+ * second case it also deletes the folder named by the property rmqtest.deleteOnOrphan.
+ *
+ * Compiles unchanged against 4.9.x and 5.3.x (the classes used here kept their packages).
+ */
+public final class ClusterNode {
+    private static volatile boolean orphaned = false;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: ClusterNode namesrv|broker <file.properties>");
+            System.exit(2);
+        }
+        // What BrokerStartup/NamesrvStartup do: make every RemotingCommand carry this release's version.
+        if (System.getProperty("rocketmq.remoting.version") == null) {
+            System.setProperty("rocketmq.remoting.version", Integer.toString(MQVersion.CURRENT_VERSION));
+        }
+        Properties props = new Properties();
+        try (Reader r = new InputStreamReader(new FileInputStream(args[1]), StandardCharsets.UTF_8)) {
+            props.load(r);
+        }
+        String deleteOnOrphan = props.getProperty("rmqtest.deleteOnOrphan");
+        final Runnable shutdown;
+        String what = args[0];
+        long t0 = System.nanoTime();
+        if ("namesrv".equals(what)) {
+            NamesrvConfig namesrvConfig = new NamesrvConfig();
+            NettyServerConfig nettyServerConfig = new NettyServerConfig();
+            MixAll.properties2Object(props, namesrvConfig);
+            MixAll.properties2Object(props, nettyServerConfig);
+            NamesrvController controller = new NamesrvController(namesrvConfig, nettyServerConfig);
+            if (!controller.initialize()) {
+                System.err.println("RMQ-LAUNCHER FAILED NamesrvController.initialize() returned false");
+                System.exit(3);
+            }
+            shutdown = controller::shutdown;
+            installHooks(shutdown, deleteOnOrphan);
+            controller.start();
+            System.out.println("RMQ-LAUNCHER READY namesrv port=" + nettyServerConfig.getListenPort()
+                + " version=" + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION)
+                + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+        } else if ("broker".equals(what)) {
+            BrokerConfig brokerConfig = new BrokerConfig();
+            NettyServerConfig nettyServerConfig = new NettyServerConfig();
+            NettyClientConfig nettyClientConfig = new NettyClientConfig();
+            MessageStoreConfig messageStoreConfig = new MessageStoreConfig();
+            MixAll.properties2Object(props, brokerConfig);
+            MixAll.properties2Object(props, nettyServerConfig);
+            MixAll.properties2Object(props, nettyClientConfig);
+            MixAll.properties2Object(props, messageStoreConfig);
+            BrokerController controller = new BrokerController(brokerConfig, nettyServerConfig, nettyClientConfig, messageStoreConfig);
+            if (!controller.initialize()) {
+                System.err.println("RMQ-LAUNCHER FAILED BrokerController.initialize() returned false");
+                System.exit(3);
+            }
+            shutdown = controller::shutdown;
+            installHooks(shutdown, deleteOnOrphan);
+            controller.start();
+            System.out.println("RMQ-LAUNCHER READY broker name=" + brokerConfig.getBrokerName()
+                + " port=" + nettyServerConfig.getListenPort()
+                + " version=" + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION)
+                + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+        } else {
+            System.err.println("unknown role " + what);
+            System.exit(2);
+        }
+        System.out.flush();
+    }
+
+    private static void installHooks(Runnable shutdown, String deleteOnOrphan) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("RMQ-LAUNCHER shutting down" + (orphaned ? " (parent gone)" : ""));
+            try {
+                shutdown.run();
+            } catch (Throwable t) {
+                t.printStackTrace();
+            }
+            if (orphaned && deleteOnOrphan != null && !deleteOnOrphan.isEmpty()) {
+                deleteTree(new File(deleteOnOrphan).toPath());
+            }
+            System.out.println("RMQ-LAUNCHER stopped");
+            System.out.flush();
+        }, "rmqtest-shutdown"));
+        Thread watcher = new Thread(() -> {
+            try {
+                InputStream in = System.in;
+                byte[] buf = new byte[256];
+                while (in.read(buf) >= 0) {
+                    // ignore; only EOF matters
+                }
+            } catch (Throwable ignored) {
+                // treat like EOF
+            }
+            orphaned = true;
+            System.exit(0);
+        }, "rmqtest-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            System.err.println("could not delete " + root + ": " + e);
+        }
+    }
+
+    private ClusterNode() {
+    }
+}
