@@ -1,0 +1,196 @@
+/**
+ * Shared client plumbing (Java `MQClientInstance` + `MQClientAPIImpl` + the remoting client):
+ * one connection per address, NameServer failover, ACL signing, route queries, traffic hook and
+ * server→client request dispatch. Used by the producer and the read-back helpers.
+ */
+import {
+  RemotingCommand, createRequest, RequestCode, ResponseCode, parseTopicRouteData, TopicRouteData,
+  parseClusterInfo, parseTopicList, SerializeType, LanguageCode, DEFAULT_CLIENT_VERSION,
+} from '../remoting';
+import { RemotingConnection, TrafficRecord, TransportError, parseAddressList, RequestHandler } from '../transport';
+import { AclCredentials, signRequest } from './acl';
+import { MQClientError, MQNameServerError, errorText } from './errors';
+
+export interface ClientOptions {
+  /** NameServer list `host:port;host:port`. */
+  namesrvAddr: string;
+  acl?: AclCredentials;
+  serializeType?: SerializeType;
+  /** MQVersion ordinal announced in every request (default V5_3_3 = 479). */
+  clientVersion?: number;
+  language?: number;
+  connectTimeoutMs?: number;
+  /** Timeout for NameServer and heartbeat calls (Java `mqClientApiTimeout`, 3000). */
+  apiTimeoutMs?: number;
+  /** Close a connection whose request timed out (Java `clientCloseSocketIfTimeout`, default true). */
+  closeSocketIfTimeout?: boolean;
+  /** Every frame in and out, per connection. */
+  onTraffic?: (record: TrafficRecord & { address: string }) => void;
+}
+
+export type ServerRequestHandler = (req: RemotingCommand, conn: RemotingConnection) => RemotingCommand | void | Promise<RemotingCommand | void>;
+
+export class MQClient {
+  readonly namesrvList: string[];
+  private namesrvIndex: number;
+  private chosenNamesrv: string | undefined;
+  private readonly conns = new Map<string, Promise<RemotingConnection>>();
+  private readonly handlers = new Map<number, ServerRequestHandler>();
+  private closedFlag = false;
+  readonly opts: Required<Omit<ClientOptions, 'acl' | 'onTraffic'>> & Pick<ClientOptions, 'acl' | 'onTraffic'>;
+
+  constructor(opts: ClientOptions) {
+    if (!opts.namesrvAddr) throw new MQClientError('NO_NAMESERVER', 'No name server address, please set namesrvAddr');
+    try {
+      this.namesrvList = parseAddressList(opts.namesrvAddr);
+    } catch (e) {
+      throw new MQClientError('NO_NAMESERVER', `invalid NameServer address list ${JSON.stringify(opts.namesrvAddr)}: ${errorText(e)}`);
+    }
+    this.opts = {
+      serializeType: 'JSON', clientVersion: DEFAULT_CLIENT_VERSION, language: LanguageCode.JAVA, connectTimeoutMs: 3000,
+      apiTimeoutMs: 3000, closeSocketIfTimeout: true, ...opts,
+    };
+    this.namesrvIndex = Math.floor(Math.random() * 999);
+  }
+
+  get closed(): boolean { return this.closedFlag; }
+
+  /** Builds a request with this client's serialize type, language and version. */
+  request(code: number, ext?: Record<string, string | number | boolean | bigint | null | undefined> | null, body?: Uint8Array | null, oneway = false): RemotingCommand {
+    return createRequest(code, ext, {
+      serializeType: this.opts.serializeType, language: this.opts.language, version: this.opts.clientVersion, body: body ?? null, oneway,
+    });
+  }
+
+  /** Handles requests brokers send us on any connection (e.g. CHECK_TRANSACTION_STATE). */
+  registerServerRequestHandler(code: number, h: ServerRequestHandler): void { this.handlers.set(code, h); }
+
+  private dispatch: RequestHandler = async (req, conn) => {
+    const h = this.handlers.get(req.code);
+    if (!h) return createRequestNotSupported(req);
+    return h(req, conn);
+  };
+
+  /** Existing or new connection to `addr`. Connection failures are TransportErrors. */
+  connection(addr: string, connectTimeoutMs = this.opts.connectTimeoutMs): Promise<RemotingConnection> {
+    if (this.closedFlag) return Promise.reject(new MQClientError('SHUT_DOWN', 'the client has been shut down'));
+    const existing = this.conns.get(addr);
+    if (existing) return existing;
+    const onTraffic = this.opts.onTraffic;
+    const p = RemotingConnection.connect(addr, {
+      connectTimeoutMs: Math.max(1, connectTimeoutMs),
+      onRequest: this.dispatch,
+      onTraffic: onTraffic ? (r) => onTraffic({ ...r, address: addr }) : undefined,
+    }).then((c) => {
+      c.onClose(() => { if (this.conns.get(addr) === p) this.conns.delete(addr); });
+      if (this.closedFlag) c.close();
+      return c;
+    }, (e) => {
+      if (this.conns.get(addr) === p) this.conns.delete(addr);
+      throw e;
+    });
+    this.conns.set(addr, p);
+    return p;
+  }
+
+  /** Closes the connection to `addr` if one exists (pending requests on it fail at once). */
+  closeConnection(addr: string): void {
+    const p = this.conns.get(addr);
+    this.conns.delete(addr);
+    p?.then((c) => c.close(), () => undefined);
+  }
+
+  private sign(cmd: RemotingCommand): RemotingCommand {
+    return this.opts.acl ? signRequest(cmd, this.opts.acl) : cmd;
+  }
+
+  /** Sync request to an address with a timeout budget covering connect + response. */
+  async invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    const start = Date.now();
+    const conn = await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
+    const left = timeoutMs - (Date.now() - start);
+    if (left <= 0) throw new TransportError('timeout', `no time left for the request after connecting (${timeoutMs} ms budget)`, addr, cmd.code);
+    try {
+      return await conn.request(this.sign(cmd), left);
+    } catch (e) {
+      if (e instanceof TransportError && e.kind === 'timeout' && this.opts.closeSocketIfTimeout) conn.close();
+      throw e;
+    }
+  }
+
+  async invokeOneway(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<void> {
+    const conn = await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
+    if (!(cmd.flag & 2)) cmd.flag |= 2;
+    await conn.oneway(this.sign(cmd));
+  }
+
+  /**
+   * Request to a NameServer: sticks to the last good one, otherwise round-robin from a random start;
+   * a connection failure moves on to the next within the same budget.
+   */
+  async invokeNameServer(makeCmd: () => RemotingCommand, timeoutMs = this.opts.apiTimeoutMs): Promise<{ resp: RemotingCommand; addr: string }> {
+    const deadline = Date.now() + timeoutMs;
+    const order: string[] = [];
+    if (this.chosenNamesrv) order.push(this.chosenNamesrv);
+    for (let i = 0; i < this.namesrvList.length; i++) {
+      const a = this.namesrvList[Math.abs(this.namesrvIndex + i) % this.namesrvList.length];
+      if (!order.includes(a)) order.push(a);
+    }
+    const failures: string[] = [];
+    for (const addr of order) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      try {
+        const resp = await this.invoke(addr, makeCmd(), left);
+        this.chosenNamesrv = addr;
+        return { resp, addr };
+      } catch (e) {
+        if (e instanceof MQClientError) throw e;
+        failures.push(`${addr}: ${errorText(e)}`);
+        if (this.chosenNamesrv === addr) this.chosenNamesrv = undefined;
+        this.namesrvIndex++;
+        if (e instanceof TransportError && e.kind === 'timeout') break; // budget is gone
+      }
+    }
+    if (failures.length < order.length) failures.push(`${order.length - failures.length} NameServer(s) not tried: the ${timeoutMs} ms budget ran out`);
+    throw new MQClientError('NAMESERVER_UNREACHABLE', `no NameServer answered within ${timeoutMs} ms — ${failures.join('; ')}`);
+  }
+
+  /** GET_ROUTEINFO_BY_TOPIC. TOPIC_NOT_EXIST and other codes raise MQNameServerError. */
+  async getTopicRoute(topic: string, timeoutMs = this.opts.apiTimeoutMs): Promise<TopicRouteData> {
+    const { resp, addr } = await this.invokeNameServer(
+      () => this.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic, acceptStandardJsonOnly: 'true' }), timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_ROUTEINFO_BY_TOPIC);
+    return parseTopicRouteData(resp.body);
+  }
+
+  async getClusterInfo(timeoutMs = this.opts.apiTimeoutMs): Promise<ReturnType<typeof parseClusterInfo>> {
+    const { resp, addr } = await this.invokeNameServer(() => this.request(RequestCode.GET_BROKER_CLUSTER_INFO), timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_BROKER_CLUSTER_INFO);
+    return parseClusterInfo(resp.body);
+  }
+
+  async getTopicList(timeoutMs = this.opts.apiTimeoutMs): Promise<ReturnType<typeof parseTopicList>> {
+    const { resp, addr } = await this.invokeNameServer(() => this.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER), timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
+    return parseTopicList(resp.body);
+  }
+
+  /** Closes every connection; their pending requests fail at once. */
+  async close(): Promise<void> {
+    this.closedFlag = true;
+    const all = [...this.conns.values()];
+    this.conns.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
+  }
+
+  /** Addresses with an open (or opening) connection. */
+  connectedAddresses(): string[] { return [...this.conns.keys()]; }
+}
+
+function createRequestNotSupported(req: RemotingCommand): RemotingCommand {
+  return {
+    code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, language: LanguageCode.JAVA, version: DEFAULT_CLIENT_VERSION, opaque: req.opaque,
+    flag: 1, remark: ` request type ${req.code} not supported`, extFields: null, serializeType: req.serializeType, body: null,
+  };
+}
