@@ -1,0 +1,374 @@
+/**
+ * Layers 6 and 7: request/response pairing and the compact columnar index.
+ *
+ * One streaming pass records, per frame, summary columns in typed arrays (≈80 bytes per frame, no
+ * object per frame) plus the file positions needed to re-read the frame later (smallest/largest
+ * record offset of the packets carrying it, and the TCP sequence number of its first byte).
+ */
+import { CaptureParser, InterfaceInfo } from './file-format';
+import { FrameOut } from './frames';
+import { Pipeline, PipelineOptions } from './pipeline';
+import { ConnInfo } from './tcp';
+import { CaptureWarning, FrameWarn, WarningLog } from './types';
+import { streamCapture } from './source';
+
+export interface ConnSummary {
+  id: number;
+  ipVersion: 4 | 6;
+  client: string;
+  clientPort: number;
+  server: string;
+  serverPort: number;
+  clientAddr: Uint8Array;
+  serverAddr: Uint8Array;
+  firstUs: number;
+  lastUs: number;
+  packets: number;
+  bytes: [number, number];
+  frames: [number, number];
+  rocketmq: boolean;
+  closed: string | null;
+  sawSyn: boolean;
+  dupBytes: number;
+  gapBytes: number;
+}
+
+export function formatAddr(a: Uint8Array): string {
+  if (a.length === 4) return `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;
+  const parts: string[] = [];
+  for (let i = 0; i < 16; i += 2) parts.push(((a[i] << 8) | a[i + 1]).toString(16));
+  // compress the longest zero run
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (parts[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && parts[j] === '0') j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestLen >= 2) {
+    const left = parts.slice(0, best).join(':');
+    const right = parts.slice(best + bestLen).join(':');
+    return `${left}::${right}`;
+  }
+  return parts.join(':');
+}
+
+export function formatEndpoint(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+class TopicDict {
+  readonly names: string[] = [];
+  private bytes: Uint8Array[] = [];
+  private map = new Map<number, number[]>();
+  intern(b: Uint8Array, s: number, e: number, escaped: boolean): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 16777619);
+    const list = this.map.get(h);
+    if (list) {
+      for (const id of list) {
+        const x = this.bytes[id];
+        if (x.length !== e - s) continue;
+        let eq = true;
+        for (let i = 0; i < x.length; i++) if (x[i] !== b[s + i]) { eq = false; break; }
+        if (eq) return id;
+      }
+    }
+    const id = this.names.length;
+    const raw = Uint8Array.prototype.slice.call(b, s, e) as Uint8Array;
+    let name = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    if (escaped) {
+      try { name = JSON.parse(`"${name}"`) as string; } catch { /* keep raw text */ }
+    }
+    this.names.push(name);
+    this.bytes.push(raw);
+    if (list) list.push(id); else this.map.set(h, [id]);
+    return id;
+  }
+  lookup(name: string): number {
+    return this.names.indexOf(name);
+  }
+}
+
+/** Growable typed columns. */
+class Columns {
+  n = 0;
+  cap: number;
+  tsFirst: Float64Array; tsLast: Float64Array; posMin: Float64Array; posMax: Float64Array;
+  conn: Uint32Array; startSeq: Uint32Array; size: Uint32Array; headerLen: Uint32Array; missing: Uint32Array;
+  code: Int32Array; opaque: Int32Array; flag: Int32Array; topic: Int32Array; pair: Int32Array; reqCode: Int32Array;
+  warn: Uint16Array; dir: Uint8Array; ser: Uint8Array;
+  constructor(cap = 1024) {
+    this.cap = cap;
+    this.tsFirst = new Float64Array(cap); this.tsLast = new Float64Array(cap); this.posMin = new Float64Array(cap); this.posMax = new Float64Array(cap);
+    this.conn = new Uint32Array(cap); this.startSeq = new Uint32Array(cap); this.size = new Uint32Array(cap); this.headerLen = new Uint32Array(cap); this.missing = new Uint32Array(cap);
+    this.code = new Int32Array(cap); this.opaque = new Int32Array(cap); this.flag = new Int32Array(cap); this.topic = new Int32Array(cap); this.pair = new Int32Array(cap); this.reqCode = new Int32Array(cap);
+    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap);
+  }
+  grow(): void {
+    const cap = this.cap * 2;
+    const g = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      b.set(a);
+      return b;
+    };
+    this.tsFirst = g(this.tsFirst); this.tsLast = g(this.tsLast); this.posMin = g(this.posMin); this.posMax = g(this.posMax);
+    this.conn = g(this.conn); this.startSeq = g(this.startSeq); this.size = g(this.size); this.headerLen = g(this.headerLen); this.missing = g(this.missing);
+    this.code = g(this.code); this.opaque = g(this.opaque); this.flag = g(this.flag); this.topic = g(this.topic); this.pair = g(this.pair); this.reqCode = g(this.reqCode);
+    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser);
+    this.cap = cap;
+  }
+  /** Bytes held by the columns. */
+  get byteSize(): number {
+    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1);
+  }
+}
+
+/** What a capture file needs to be re-read at a record offset. */
+export interface SourceContext {
+  path: string | null;
+  gzip: boolean;
+  format: 'pcap' | 'pcapng' | null;
+  littleEndian: boolean;
+  nanos: boolean;
+  interfaces: InterfaceInfo[];
+  sections: { offset: number; le: boolean; firstIface: number }[];
+  streamBytes: number;
+  fileSize: number;
+}
+
+/** Frame summary as an object (built on request; the index itself holds no per-frame objects). */
+export interface FrameSummary {
+  index: number;
+  conn: number;
+  dir: 'c2s' | 's2c';
+  tsFirstUs: number;
+  tsLastUs: number;
+  isResponse: boolean;
+  oneway: boolean;
+  code: number;
+  requestCode: number | null;
+  opaque: number;
+  flag: number;
+  topic: string | null;
+  size: number;
+  headerLength: number;
+  serializeType: 'JSON' | 'ROCKETMQ';
+  warnings: number;
+  missingBytes: number;
+  pair: number | null;
+  latencyUs: number | null;
+  posMin: number;
+  posMax: number;
+  startSeq: number;
+}
+
+const ONEWAY_MARK = 0x40000000;
+
+export class CaptureIndex {
+  readonly cols = new Columns();
+  readonly topics = new TopicDict();
+  readonly conns: ConnSummary[] = [];
+  warnings: WarningLog = new WarningLog();
+  source: SourceContext = { path: null, gzip: false, format: null, littleEndian: true, nanos: false, interfaces: [], sections: [], streamBytes: 0, fileSize: 0 };
+  packets = 0;
+  firstUs = 0;
+  lastUs = 0;
+  /** Packets skipped by reason (non-IP, bad headers, unsupported link types). */
+  skipped: Record<string, number> = {};
+  /** Wall time of the index pass, ms. */
+  passMs = 0;
+  get length(): number { return this.cols.n; }
+
+  /** Latency of a request/response pair in µs: response first byte − request last byte. */
+  latencyUs(i: number): number | null {
+    const c = this.cols;
+    const p = c.pair[i];
+    if (p < 0) return null;
+    const req = c.flag[i] & 1 ? p : i;
+    const resp = c.flag[i] & 1 ? i : p;
+    if (!(c.flag[resp] & 1)) return null;
+    return c.tsFirst[resp] - c.tsLast[req];
+  }
+
+  isResponse(i: number): boolean { return (this.cols.flag[i] & 1) !== 0; }
+
+  topicOf(i: number): string | null {
+    const t = this.cols.topic[i];
+    return t >= 0 ? this.topics.names[t] : null;
+  }
+
+  summary(i: number): FrameSummary {
+    const c = this.cols;
+    const resp = (c.flag[i] & 1) !== 0;
+    return {
+      index: i,
+      conn: c.conn[i],
+      dir: c.dir[i] === 0 ? 'c2s' : 's2c',
+      tsFirstUs: c.tsFirst[i],
+      tsLastUs: c.tsLast[i],
+      isResponse: resp,
+      oneway: !resp && (c.flag[i] & 2) !== 0,
+      code: c.code[i],
+      requestCode: c.reqCode[i] === -1 && resp ? null : c.reqCode[i],
+      opaque: c.opaque[i],
+      flag: c.flag[i],
+      topic: this.topicOf(i),
+      size: c.size[i],
+      headerLength: c.headerLen[i],
+      serializeType: c.ser[i] === 1 ? 'ROCKETMQ' : 'JSON',
+      warnings: c.warn[i],
+      missingBytes: c.missing[i],
+      pair: c.pair[i] >= 0 ? c.pair[i] : null,
+      latencyUs: this.latencyUs(i),
+      posMin: c.posMin[i],
+      posMax: c.posMax[i],
+      startSeq: c.startSeq[i],
+    };
+  }
+
+  /** Frame indices ordered by the capture time of their first byte. */
+  orderByTime(): Uint32Array {
+    const n = this.cols.n;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    const t = this.cols.tsFirst;
+    return idx.sort((a, b) => t[a] - t[b] || a - b);
+  }
+
+  /** Approximate memory held by the index (columns + connection table + topics), bytes. */
+  get approxBytes(): number {
+    return this.cols.byteSize + this.conns.length * 200 + this.topics.names.length * 64;
+  }
+}
+
+/** Receives frames from the pipeline and fills the index; does the pairing. */
+export class IndexBuilder {
+  readonly index = new CaptureIndex();
+  private pending = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
+  /** Optional hook, called after each frame is appended (index of the frame). */
+  onFrame: ((f: FrameOut, i: number) => void) | null = null;
+
+  frame(f: FrameOut): void {
+    const c = this.index.cols;
+    if (c.n === c.cap) c.grow();
+    const i = c.n++;
+    const s = f.summary;
+    c.tsFirst[i] = f.tsFirst; c.tsLast[i] = f.tsLast; c.posMin[i] = f.posMin; c.posMax[i] = f.posMax;
+    c.conn[i] = f.conn; c.startSeq[i] = f.startSeq; c.size[i] = Math.min(f.size, 0xffffffff); c.headerLen[i] = f.headerLen; c.missing[i] = Math.min(f.missing, 0xffffffff);
+    c.dir[i] = f.dir; c.ser[i] = f.serializeType;
+    c.pair[i] = -1;
+    let warn = f.warn;
+    if (s.ok) {
+      c.code[i] = s.code; c.opaque[i] = s.opaque; c.flag[i] = s.flag;
+      c.topic[i] = s.topicStart >= 0 ? this.index.topics.intern(f.headerBuf, s.topicStart, s.topicEnd, s.topicEscaped) : -1;
+      const resp = (s.flag & 1) !== 0;
+      c.reqCode[i] = resp ? -1 : s.code;
+      let pp = this.pending.get(f.conn);
+      if (!pp) { pp = [null, null]; this.pending.set(f.conn, pp); }
+      if (!resp) {
+        const m = pp[f.dir] ?? (pp[f.dir] = new Map());
+        const prev = m.get(s.opaque);
+        if (prev !== undefined && !(prev & ONEWAY_MARK)) c.warn[prev] |= FrameWarn.Unanswered;
+        m.set(s.opaque, (s.flag & 2) ? (i | ONEWAY_MARK) : i);
+      } else {
+        const m = pp[1 - f.dir];
+        const req = m?.get(s.opaque);
+        if (req === undefined) warn |= FrameWarn.OrphanResponse;
+        else {
+          m!.delete(s.opaque);
+          const r = req & ~ONEWAY_MARK;
+          if (req & ONEWAY_MARK) warn |= FrameWarn.ResponseToOneway;
+          c.pair[i] = r; c.pair[r] = i;
+          c.reqCode[i] = c.code[r];
+          if (c.topic[i] < 0) c.topic[i] = c.topic[r];
+        }
+      }
+    } else {
+      c.code[i] = -1; c.opaque[i] = 0; c.flag[i] = 0; c.topic[i] = -1; c.reqCode[i] = -1;
+    }
+    c.warn[i] = warn;
+    this.onFrame?.(f, i);
+  }
+
+  connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void {
+    const c = this.index.cols;
+    const pp = this.pending.get(info.id);
+    if (pp) {
+      for (const m of pp) if (m) for (const v of m.values()) if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered;
+      this.pending.delete(info.id);
+    }
+    const client = formatAddr(info.clientAddr), server = formatAddr(info.serverAddr);
+    this.index.conns[info.id] = {
+      id: info.id, ipVersion: info.ipVersion, client, clientPort: info.clientPort, server, serverPort: info.serverPort,
+      clientAddr: info.clientAddr, serverAddr: info.serverAddr, firstUs: info.firstUs, lastUs: info.lastUs, packets: info.packets,
+      bytes: info.bytes, frames, rocketmq, closed: info.closed, sawSyn: info.sawSyn, dupBytes: info.dupBytes, gapBytes: info.gapBytes,
+    };
+  }
+}
+
+export interface IndexOptions extends Partial<PipelineOptions> {
+  signal?: AbortSignal;
+}
+
+function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number): CaptureIndex {
+  p.finish();
+  const ix = b.index;
+  ix.warnings = p.warnings;
+  ix.packets = p.packets;
+  ix.firstUs = p.packets ? p.firstUs : 0;
+  ix.lastUs = p.packets ? p.lastUs : 0;
+  ix.skipped = Object.fromEntries(p.net.skipped);
+  if (p.tcp.badTcp) ix.skipped['bad-tcp-header'] = p.tcp.badTcp;
+  ix.source.format = parser.detectedFormat;
+  ix.source.littleEndian = parser.littleEndian;
+  ix.source.nanos = parser.isNanos;
+  ix.source.interfaces = parser.interfaces;
+  ix.source.sections = parser.sections;
+  ix.source.streamBytes = parser.consumed;
+  ix.passMs = Date.now() - t0;
+  return ix;
+}
+
+function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
+  return new Pipeline({ frame: (f) => b.frame(f), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
+}
+
+/** Builds the index of a capture file (pcap, pcapng, optionally gzip-compressed) in one streaming pass. */
+export async function indexCaptureFile(path: string, opts: IndexOptions = {}, onFrame?: (f: FrameOut, i: number) => void): Promise<CaptureIndex> {
+  const t0 = Date.now();
+  const b = new IndexBuilder();
+  if (onFrame) b.onFrame = onFrame;
+  const p = makePipeline(b, opts, !!opts.full || !!onFrame && opts.full !== false);
+  let parserRef: CaptureParser | null = null;
+  const cb = {
+    packet: p.packet.bind(p),
+    warning: p.warning.bind(p),
+    iface: p.iface.bind(p),
+  };
+  // streamCapture creates the parser; capture it via a wrapper to read its context afterwards
+  const info = await streamCapture(path, cb, { signal: opts.signal, onParser: (x) => { parserRef = x; } });
+  const ix = finishIndex(b, p, parserRef!, t0);
+  ix.source.path = path;
+  ix.source.gzip = info.gzip;
+  ix.source.fileSize = info.fileSize;
+  return ix;
+}
+
+/** Builds an index from in-memory capture bytes (tests, small captures). */
+export function indexCaptureBytes(bytes: Uint8Array, opts: Partial<PipelineOptions> = {}, onFrame?: (f: FrameOut, i: number) => void): CaptureIndex {
+  const t0 = Date.now();
+  const b = new IndexBuilder();
+  if (onFrame) b.onFrame = onFrame;
+  const p = makePipeline(b, opts, opts.full ?? !!onFrame);
+  const parser = p.newParser();
+  parser.push(bytes);
+  parser.finish();
+  const ix = finishIndex(b, p, parser, t0);
+  ix.source.streamBytes = bytes.length;
+  ix.source.fileSize = bytes.length;
+  return ix;
+}
+
+export type { CaptureWarning };

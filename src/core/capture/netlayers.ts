@@ -1,0 +1,258 @@
+/**
+ * Layers 2 and 3: link layers (Ethernet with 802.1Q/QinQ, Linux cooked v1/v2, BSD NULL/LOOP, raw
+ * IPv4/IPv6) and IP (IPv4 with options and bounded fragment reassembly, IPv6 with extension headers
+ * skipped and fragments reassembled). Output goes into a reused {@link NetPacket}; no per-packet
+ * allocation except for reassembled fragments.
+ */
+import { CaptureWarning } from './types';
+
+export const LINKTYPE_NULL = 0;
+export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_LOOP = 108;
+export const LINKTYPE_LINUX_SLL = 113;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_IPV6 = 229;
+export const LINKTYPE_LINUX_SLL2 = 276;
+
+export const SUPPORTED_LINKTYPES: ReadonlySet<number> = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276]);
+
+/** Decoded network/transport view of a packet. Reused between packets. */
+export interface NetPacket {
+  ipVersion: 4 | 6;
+  /** Source/destination address bytes (views, 4 or 16 bytes). */
+  src: Uint8Array;
+  dst: Uint8Array;
+  /** IP protocol of the payload (6 = TCP). */
+  protocol: number;
+  /** Bytes holding the IP payload (either the packet data or a reassembled buffer). */
+  buf: Uint8Array;
+  /** Offset/length of the captured IP payload in buf. */
+  l4off: number;
+  l4len: number;
+  /** IP payload length as declared by the IP header (≥ l4len when the snaplen cut the packet). */
+  l4declared: number;
+}
+
+const ETH_IPV4 = 0x0800;
+const ETH_IPV6 = 0x86dd;
+
+export type L3Result = 'ok' | 'skip' | 'fragment-pending';
+
+export class NetDecoder {
+  readonly out: NetPacket = { ipVersion: 4, src: new Uint8Array(4), dst: new Uint8Array(4), protocol: 0, buf: new Uint8Array(0), l4off: 0, l4len: 0, l4declared: 0 };
+  private frags = new Map<string, FragEntry>();
+  private fragBytes = 0;
+  readonly unsupportedLinkTypes = new Set<number>();
+  /** Counts of skipped packets by reason. */
+  readonly skipped = new Map<string, number>();
+
+  constructor(private readonly warn: (w: CaptureWarning) => void, private readonly limits = { maxFragDatagrams: 256, maxFragBytes: 16 * 1024 * 1024, fragTimeoutUs: 60e6 }) {}
+
+  private skip(reason: string): 'skip' {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+    return 'skip';
+  }
+
+  /** Decodes link + IP. Returns 'ok' when `out` holds an IP payload. */
+  decode(linkType: number, d: Uint8Array, tsUs: number, fileOffset: number): L3Result {
+    let off = 0;
+    let ethType = -1;
+    switch (linkType) {
+      case LINKTYPE_ETHERNET: {
+        if (d.length < 14) return this.skip('short-link-header');
+        ethType = (d[12] << 8) | d[13];
+        off = 14;
+        // 802.1Q, 802.1ad (QinQ), old QinQ 0x9100
+        while ((ethType === 0x8100 || ethType === 0x88a8 || ethType === 0x9100) && off + 4 <= d.length) {
+          ethType = (d[off + 2] << 8) | d[off + 3];
+          off += 4;
+        }
+        break;
+      }
+      case LINKTYPE_LINUX_SLL:
+        if (d.length < 16) return this.skip('short-link-header');
+        ethType = (d[14] << 8) | d[15];
+        off = 16;
+        break;
+      case LINKTYPE_LINUX_SLL2:
+        if (d.length < 20) return this.skip('short-link-header');
+        ethType = (d[0] << 8) | d[1];
+        off = 20;
+        break;
+      case LINKTYPE_NULL:
+      case LINKTYPE_LOOP: {
+        if (d.length < 4) return this.skip('short-link-header');
+        // family in host order (NULL) or network order (LOOP); accept both byte orders
+        const le = d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24);
+        const be = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
+        const fam = (le >>> 0) < 256 ? le : be;
+        off = 4;
+        if (fam === 2) ethType = ETH_IPV4;
+        else if (fam === 10 || fam === 24 || fam === 28 || fam === 30) ethType = ETH_IPV6;
+        else return this.skip('non-ip');
+        break;
+      }
+      case LINKTYPE_RAW:
+      case 12:
+      case 14:
+      case LINKTYPE_IPV4:
+      case LINKTYPE_IPV6:
+        if (d.length < 1) return this.skip('short-link-header');
+        ethType = (d[0] >> 4) === 6 ? ETH_IPV6 : ETH_IPV4;
+        break;
+      default:
+        if (!this.unsupportedLinkTypes.has(linkType)) {
+          this.unsupportedLinkTypes.add(linkType);
+          this.warn({ kind: 'link.unsupported', message: `link type ${linkType} not supported; its packets are skipped (first at offset ${fileOffset})`, fileOffset });
+        }
+        return this.skip('unsupported-link');
+    }
+    if (ethType === ETH_IPV4) return this.ipv4(d, off, tsUs, fileOffset);
+    if (ethType === ETH_IPV6) return this.ipv6(d, off, tsUs, fileOffset);
+    return this.skip('non-ip');
+  }
+
+  private ipv4(d: Uint8Array, off: number, tsUs: number, fileOffset: number): L3Result {
+    if (d.length - off < 20 || d[off] >> 4 !== 4) return this.skip('bad-ipv4');
+    const ihl = (d[off] & 0xf) * 4;
+    if (ihl < 20 || d.length - off < ihl) return this.skip('bad-ipv4');
+    let total = (d[off + 2] << 8) | d[off + 3];
+    if (total === 0) total = d.length - off; // TSO/GSO captures
+    if (total < ihl) return this.skip('bad-ipv4');
+    const o = this.out;
+    o.ipVersion = 4;
+    o.src = d.subarray(off + 12, off + 16);
+    o.dst = d.subarray(off + 16, off + 20);
+    o.protocol = d[off + 9];
+    const fragField = (d[off + 6] << 8) | d[off + 7];
+    const mf = (fragField & 0x2000) !== 0;
+    const fragOff = (fragField & 0x1fff) * 8;
+    const avail = Math.min(total, d.length - off) - ihl;
+    if (mf || fragOff > 0) {
+      if (avail < total - ihl) return this.skip('truncated-fragment');
+      const id = (d[off + 4] << 8) | d[off + 5];
+      const key = `4|${o.src.join('.')}|${o.dst.join('.')}|${o.protocol}|${id}`;
+      return this.fragment(key, d.subarray(off + ihl, off + ihl + avail), fragOff, !mf, tsUs, fileOffset);
+    }
+    o.buf = d;
+    o.l4off = off + ihl;
+    o.l4len = avail;
+    o.l4declared = total - ihl;
+    return 'ok';
+  }
+
+  private ipv6(d: Uint8Array, off: number, tsUs: number, fileOffset: number): L3Result {
+    if (d.length - off < 40 || d[off] >> 4 !== 6) return this.skip('bad-ipv6');
+    const o = this.out;
+    o.ipVersion = 6;
+    o.src = d.subarray(off + 8, off + 24);
+    o.dst = d.subarray(off + 24, off + 40);
+    let plen = (d[off + 4] << 8) | d[off + 5];
+    if (plen === 0) plen = d.length - off - 40; // jumbogram / TSO
+    let next = d[off + 6];
+    const end = off + 40 + plen; // declared end (may exceed captured data)
+    let p = off + 40;
+    let frag: { off: number; more: boolean; id: number } | null = null;
+    for (let guard = 0; guard < 16; guard++) {
+      if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
+        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        const n = d[p];
+        p += (d[p + 1] + 1) * 8;
+        next = n;
+      } else if (next === 51) { // AH
+        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        const n = d[p];
+        p += (d[p + 1] + 2) * 4;
+        next = n;
+      } else if (next === 44) { // fragment
+        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        const n = d[p];
+        const fo = ((d[p + 2] << 8) | d[p + 3]);
+        frag = { off: fo & 0xfff8, more: (fo & 1) !== 0, id: ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0 };
+        p += 8;
+        next = n;
+      } else break;
+    }
+    if (p > end || p > d.length) return this.skip('bad-ipv6');
+    o.protocol = next;
+    const avail = Math.min(end, d.length) - p;
+    if (frag && (frag.more || frag.off > 0)) {
+      if (avail < end - p) return this.skip('truncated-fragment');
+      const key = `6|${Buffer.from(o.src).toString('hex')}|${Buffer.from(o.dst).toString('hex')}|${frag.id}`;
+      return this.fragment(key, d.subarray(p, p + avail), frag.off, !frag.more, tsUs, fileOffset);
+    }
+    o.buf = d;
+    o.l4off = p;
+    o.l4len = avail;
+    o.l4declared = end - p;
+    return 'ok';
+  }
+
+  private fragment(key: string, data: Uint8Array, fragOff: number, last: boolean, tsUs: number, fileOffset: number): L3Result {
+    const o = this.out;
+    // expire old entries
+    for (const [k, e] of this.frags) {
+      if (tsUs - e.firstUs > this.limits.fragTimeoutUs) this.dropFrag(k, e, 'timeout');
+      else break;
+    }
+    let e = this.frags.get(key);
+    if (!e) {
+      if (this.frags.size >= this.limits.maxFragDatagrams) {
+        const [k0, e0] = this.frags.entries().next().value as [string, FragEntry];
+        this.dropFrag(k0, e0, 'too many datagrams in reassembly');
+      }
+      e = { parts: [], totalLen: -1, bytes: 0, firstUs: tsUs, fileOffset, src: Uint8Array.from(o.src), dst: Uint8Array.from(o.dst), protocol: o.protocol };
+      this.frags.set(key, e);
+    }
+    if (fragOff + data.length > 65535 + 65535) { this.dropFrag(key, e, 'fragment beyond maximum datagram size'); return 'skip'; }
+    if (this.fragBytes + data.length > this.limits.maxFragBytes) { this.dropFrag(key, e, 'fragment memory limit'); return 'skip'; }
+    e.parts.push({ off: fragOff, data: Uint8Array.from(data) });
+    e.bytes += data.length;
+    this.fragBytes += data.length;
+    if (last) e.totalLen = fragOff + data.length;
+    if (e.totalLen < 0) return 'fragment-pending';
+    // complete?
+    e.parts.sort((a, b) => a.off - b.off);
+    let covered = 0;
+    for (const part of e.parts) {
+      if (part.off > covered) return 'fragment-pending';
+      covered = Math.max(covered, part.off + part.data.length);
+    }
+    if (covered < e.totalLen) return 'fragment-pending';
+    const whole = new Uint8Array(e.totalLen);
+    for (const part of e.parts) whole.set(part.data.subarray(0, Math.max(0, Math.min(part.data.length, e.totalLen - part.off))), part.off);
+    this.frags.delete(key);
+    this.fragBytes -= e.bytes;
+    o.src = e.src;
+    o.dst = e.dst;
+    o.protocol = e.protocol;
+    o.buf = whole;
+    o.l4off = 0;
+    o.l4len = whole.length;
+    o.l4declared = whole.length;
+    return 'ok';
+  }
+
+  private dropFrag(key: string, e: FragEntry, why: string): void {
+    this.frags.delete(key);
+    this.fragBytes -= e.bytes;
+    this.warn({ kind: 'ip.fragments-dropped', message: `IP fragments dropped (${why}): ${e.bytes} bytes first seen at offset ${e.fileOffset}`, fileOffset: e.fileOffset });
+  }
+
+  /** Reports datagrams still incomplete at the end of the capture. */
+  finish(): void {
+    for (const [k, e] of this.frags) this.dropFrag(k, e, 'incomplete at end of capture');
+  }
+}
+
+interface FragEntry {
+  parts: { off: number; data: Uint8Array }[];
+  totalLen: number;
+  bytes: number;
+  firstUs: number;
+  fileOffset: number;
+  src: Uint8Array;
+  dst: Uint8Array;
+  protocol: number;
+}

@@ -1,0 +1,94 @@
+/**
+ * Wires the layers together: file records → link/IP → TCP reassembly → frame streams.
+ * Used by the index pass (header-only) and by the full-decode pass (frame bytes).
+ */
+import { CaptureParser, InterfaceInfo, PacketInfo, ParserCallbacks } from './file-format';
+import { NetDecoder } from './netlayers';
+import { ConnInfo, DEFAULT_TCP_LIMITS, StreamSink, TcpLimits, TcpTracker } from './tcp';
+import { FrameHandler, FrameOut, FrameStream } from './frames';
+import { CaptureWarning, SERVER_PORT_HINTS, WarningLog } from './types';
+import { newSummary } from './header-scan';
+
+export interface PipelineOptions {
+  full: boolean;
+  tcpLimits?: TcpLimits;
+  /** Hunting budget per direction without any frame (non-hinted / hinted ports). */
+  giveUpBytes?: number;
+  giveUpBytesHinted?: number;
+  maxWarnings?: number;
+}
+
+export interface PipelineEvents {
+  frame(f: FrameOut): void;
+  connClosed?(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void;
+}
+
+/** Feeds packets through all layers. Create one per pass. */
+export class Pipeline implements ParserCallbacks {
+  readonly warnings: WarningLog;
+  readonly net: NetDecoder;
+  readonly tcp: TcpTracker;
+  readonly interfaces: InterfaceInfo[] = [];
+  packets = 0;
+  bytesCaptured = 0;
+  firstUs = Infinity;
+  lastUs = -Infinity;
+  private readonly out: FrameOut = {
+    conn: 0, dir: 0, tsFirst: 0, tsLast: 0, posMin: 0, posMax: 0, startSeq: 0, size: 0, headerLen: 0, serializeType: 0,
+    summary: newSummary(), headerBuf: new Uint8Array(0), warn: 0, missing: 0, skippedBefore: 0, bytes: null, bytesAvailable: 0,
+  };
+  private streams = new Map<number, [FrameStream, FrameStream]>();
+  private curWarnFrame = -1;
+
+  constructor(private readonly ev: PipelineEvents, readonly opts: PipelineOptions) {
+    this.warnings = new WarningLog(opts.maxWarnings ?? 10_000);
+    const warn = (w: CaptureWarning) => this.warnings.add(w);
+    this.net = new NetDecoder(warn);
+    const handler: FrameHandler = {
+      frame: (f) => this.ev.frame(f),
+      warning: warn,
+    };
+    this.tcp = new TcpTracker(
+      (info) => {
+        const hinted = SERVER_PORT_HINTS.has(info.serverPort) || SERVER_PORT_HINTS.has(info.clientPort);
+        const giveUp = hinted ? (opts.giveUpBytesHinted ?? 64 << 20) : (opts.giveUpBytes ?? 1 << 20);
+        const o = { full: opts.full, giveUpBytes: giveUp };
+        const pair: [FrameStream, FrameStream] = [new FrameStream(info.id, 0, this.out, handler, o), new FrameStream(info.id, 1, this.out, handler, o)];
+        this.streams.set(info.id, pair);
+        return pair as [StreamSink, StreamSink];
+      },
+      (info) => {
+        const pair = this.streams.get(info.id);
+        this.streams.delete(info.id);
+        const frames: [number, number] = pair ? [pair[0].framesFound, pair[1].framesFound] : [0, 0];
+        this.ev.connClosed?.(info, frames[0] + frames[1] > 0, frames);
+      },
+      warn,
+      opts.tcpLimits ?? DEFAULT_TCP_LIMITS,
+    );
+    void this.curWarnFrame;
+  }
+
+  iface(i: InterfaceInfo): void { this.interfaces.push(i); }
+
+  warning(w: CaptureWarning): void { this.warnings.add(w); }
+
+  packet(p: PacketInfo): void {
+    this.packets++;
+    this.bytesCaptured += p.caplen;
+    const ts = p.tsUs;
+    if (ts < this.firstUs) this.firstUs = ts;
+    if (ts > this.lastUs) this.lastUs = ts;
+    const r = this.net.decode(p.linkType, p.data, ts, p.recordOffset);
+    if (r !== 'ok') return;
+    this.tcp.packet(this.net.out, ts, p.recordOffset);
+  }
+
+  /** End of input. */
+  finish(): void {
+    this.net.finish();
+    this.tcp.finish();
+  }
+
+  newParser(): CaptureParser { return new CaptureParser(this); }
+}

@@ -1,0 +1,105 @@
+/**
+ * Streaming drivers for CaptureParser: plain files via positional reads into the parser's own buffer,
+ * `.gz` files via zlib streaming. Never loads a whole capture.
+ */
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { CaptureParser, ParserCallbacks } from './file-format';
+
+export interface SourceInfo {
+  path: string;
+  gzip: boolean;
+  /** Size on disk. */
+  fileSize: number;
+  /** Bytes of (uncompressed) capture stream consumed. */
+  streamBytes: number;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+export function isGzipFile(path: string): boolean {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const n = fs.readSync(fd, b, 0, 2, 0);
+    return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads the whole capture through `cb`. Resolves when done; problems are reported through
+ * cb.warning, never thrown (except an unreadable path, which rejects).
+ */
+export async function streamCapture(path: string, cb: ParserCallbacks, opts: { signal?: AbortSignal; onParser?: (p: CaptureParser) => void } = {}): Promise<SourceInfo> {
+  const st = fs.statSync(path);
+  const gzip = st.size >= 2 && isGzipFile(path);
+  const parser = new CaptureParser(cb);
+  opts.onParser?.(parser);
+  if (!gzip) {
+    const fh = await fs.promises.open(path, 'r');
+    try {
+      let pos = 0;
+      for (;;) {
+        if (opts.signal?.aborted) break;
+        const w = parser.writable(CHUNK);
+        const { bytesRead } = await fh.read(w.buf, w.off, Math.min(w.len, CHUNK * 4), pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        parser.commit(bytesRead);
+        if (parser.isStopped) break;
+      }
+    } finally {
+      await fh.close();
+    }
+    parser.finish();
+    return { path, gzip, fileSize: st.size, streamBytes: parser.consumed };
+  }
+  await new Promise<void>((resolve) => {
+    const rs = fs.createReadStream(path, { highWaterMark: CHUNK });
+    const gz = zlib.createGunzip({ chunkSize: 1 << 20 });
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      if (err) cb.warning({ kind: 'gzip.error', message: `gzip: ${err.message} (after ${parser.consumed} uncompressed bytes)`, fileOffset: parser.consumed });
+      rs.destroy();
+      gz.destroy();
+      resolve();
+    };
+    gz.on('data', (chunk: Buffer) => {
+      if (opts.signal?.aborted) return finish();
+      parser.push(chunk);
+      if (parser.isStopped) finish();
+    });
+    gz.on('end', () => finish());
+    gz.on('error', (e) => finish(e));
+    rs.on('error', (e) => finish(e));
+    rs.pipe(gz);
+  });
+  parser.finish();
+  return { path, gzip, fileSize: st.size, streamBytes: parser.consumed };
+}
+
+/** Synchronous variant for plain files (used by benchmarks and random access); gz via inflate stream is async only. */
+export function streamCaptureSync(path: string, cb: ParserCallbacks): SourceInfo {
+  const st = fs.statSync(path);
+  const parser = new CaptureParser(cb);
+  const fd = fs.openSync(path, 'r');
+  try {
+    let pos = 0;
+    for (;;) {
+      const w = parser.writable(CHUNK);
+      const n = fs.readSync(fd, w.buf, w.off, Math.min(w.len, CHUNK * 4), pos);
+      if (n === 0) break;
+      pos += n;
+      parser.commit(n);
+      if (parser.isStopped) break;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  parser.finish();
+  return { path, gzip: false, fileSize: st.size, streamBytes: parser.consumed };
+}
