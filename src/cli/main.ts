@@ -2,9 +2,16 @@
 // The core's command line: the same codec, producer and capture decoder as the extension, in plain Node.
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_USAGE, UsageError } from './command';
 import { decodeFrameCommand } from './commands/decode-frame';
+import { sendCommand } from './commands/send';
+import { routeCommand } from './commands/route';
+import { clustersCommand } from './commands/clusters';
+import { topicsCommand } from './commands/topics';
+import { captureCommand } from './commands/capture';
 
 const commands: CliCommand[] = [
   decodeFrameCommand,
+  sendCommand, routeCommand, clustersCommand, topicsCommand,
+  captureCommand,
 ];
 
 function help(io: CliIo): void {

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Producer } from '../../core/producer';
+import { Message } from '../../core/message';
+import { CliCommand, EXIT_FAILED, EXIT_OK, parseArgs, UsageError } from '../command';
+
+export const sendCommand: CliCommand = {
+  name: 'send',
+  summary: 'send a message with the producer (sync, async or oneway) and print the SendResult',
+  usage: 'send --namesrv <host:port[;…]> --topic <t> (--body <text> | --body-file <path> | --body -) [--tags t] [--keys "k1 k2"] '
+    + '[--prop k=v]… [--group g] [--mode sync|async|oneway] [--delay level] [--queue brokerName:queueId] [--timeout ms] '
+    + '[--count n] [--serialize JSON|ROCKETMQ] [--access-key ak --secret-key sk]',
+  async run(args, io) {
+    const props: Record<string, string> = {};
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--prop') {
+        const kv = args[++i];
+        const eq = kv?.indexOf('=') ?? -1;
+        if (!kv || eq <= 0) throw new UsageError('--prop needs name=value');
+        props[kv.slice(0, eq)] = kv.slice(eq + 1);
+      } else rest.push(args[i]);
+    }
+    const { positional, options } = parseArgs(rest);
+    if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+    const namesrv = options.get('namesrv');
+    const topic = options.get('topic');
+    if (!namesrv || !topic) throw new UsageError('--namesrv and --topic are required');
+    let body: Buffer;
+    if (options.has('body-file')) body = readFileSync(options.get('body-file')!);
+    else if (options.get('body') === '-') body = Buffer.from(await io.stdin(), 'utf8');
+    else if (options.has('body')) body = Buffer.from(options.get('body')!, 'utf8');
+    else throw new UsageError('give --body, --body-file or --body -');
+    const mode = options.get('mode') ?? 'sync';
+    if (!['sync', 'async', 'oneway'].includes(mode)) throw new UsageError(`--mode must be sync, async or oneway, not ${mode}`);
+    const count = Number(options.get('count') ?? 1);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive integer');
+    const serialize = (options.get('serialize') ?? 'JSON').toUpperCase();
+    if (serialize !== 'JSON' && serialize !== 'ROCKETMQ') throw new UsageError('--serialize must be JSON or ROCKETMQ');
+    const ak = options.get('access-key'), sk = options.get('secret-key');
+    if (!!ak !== !!sk) throw new UsageError('--access-key and --secret-key go together');
+    let queue: { topic: string; brokerName: string; queueId: number } | undefined;
+    if (options.has('queue')) {
+      const m = /^(.+):(\d+)$/.exec(options.get('queue')!);
+      if (!m) throw new UsageError('--queue must be brokerName:queueId');
+      queue = { topic, brokerName: m[1], queueId: Number(m[2]) };
+    }
+    const producer = new Producer({
+      namesrvAddr: namesrv,
+      producerGroup: options.get('group') ?? 'rocketmq_debugger_cli',
+      serializeType: serialize,
+      sendMsgTimeoutMs: options.has('timeout') ? Number(options.get('timeout')) : undefined,
+      acl: ak && sk ? { accessKey: ak, secretKey: sk } : undefined,
+      heartbeatOnNewBroker: false,
+    });
+    await producer.start();
+    let failed = 0;
+    try {
+      for (let i = 0; i < count; i++) {
+        const msg = new Message({
+          topic, body, tags: options.get('tags'), keys: options.get('keys'), userProperties: props,
+          delayTimeLevel: options.has('delay') ? Number(options.get('delay')) : undefined,
+        });
+        try {
+          if (mode === 'oneway') {
+            const r = await producer.sendOneway(msg, { queue });
+            io.out(JSON.stringify({ mode, msgId: r.msgId, messageQueue: r.messageQueue }));
+          } else {
+            const r = mode === 'async' && !queue ? await producer.sendAsync(msg) : await producer.send(msg, { queue });
+            const { request: _req, response: _resp, ...rest } = r;
+            io.out(JSON.stringify({ mode, ...rest }));
+          }
+        } catch (e) {
+          failed++;
+          io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } finally {
+      await producer.shutdown();
+    }
+    return failed ? EXIT_FAILED : EXIT_OK;
+  },
+};
