@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
+import {
+  CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
+  FilterSyntaxError, warnLabels, buildFrameView, genericBody,
+} from '../../core/capture';
+import { CliCommand, EXIT_OK, parseArgs, UsageError } from '../command';
+
+/** One NDJSON object per frame. */
+export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/remoting').RemotingCommand | null, error: string | undefined, views: boolean): Record<string, unknown> {
+  const s = ix.summary(i);
+  const k = ix.conns[s.conn];
+  const o: Record<string, unknown> = {
+    frame: i,
+    time: new Date(s.tsFirstUs / 1000).toISOString(),
+    tsFirstUs: s.tsFirstUs,
+    tsLastUs: s.tsLastUs,
+    conn: s.conn,
+    client: k ? formatEndpoint(k.client, k.clientPort) : null,
+    server: k ? formatEndpoint(k.server, k.serverPort) : null,
+    dir: s.dir,
+    type: s.isResponse ? 'response' : 'request',
+    code: s.warnings && s.code === -1 ? null : s.code,
+    codeName: s.isResponse ? responseCodeName(s.code, s.requestCode ?? undefined) : requestCodeName(s.code),
+    requestCode: s.requestCode,
+    requestCodeName: s.requestCode !== null ? requestCodeName(s.requestCode) : null,
+    opaque: s.opaque,
+    flag: s.flag,
+    oneway: s.oneway,
+    topic: s.topic,
+    size: s.size,
+    serializeType: s.serializeType,
+    pair: s.pair,
+    latencyUs: s.latencyUs,
+    warnings: warnLabels(s.warnings),
+    filePos: s.posMin,
+  };
+  if (s.missingBytes) o.missingBytes = s.missingBytes;
+  if (cmd) {
+    o.language = cmd.languageRaw ?? languageName(cmd.language);
+    o.version = versionName(cmd.version);
+    o.remark = cmd.remark;
+    o.extFields = cmd.extFields;
+    const b = cmd.body ? genericBody(cmd.body) : null;
+    o.body = b ? { label: b.label, length: b.length, ...(b.text !== undefined && b.text.length <= 65536 ? { text: b.text } : {}), ...(b.label === 'binary' ? { base64: Buffer.from(cmd.body!.buffer, cmd.body!.byteOffset, Math.min(cmd.body!.length, 65536)).toString('base64') } : {}) } : null;
+    if (views) o.view = buildFrameView(cmd, { requestCode: s.requestCode ?? undefined });
+  }
+  if (error) o.error = error;
+  return o;
+}
+
+export const captureCommand: CliCommand = {
+  name: 'capture',
+  summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ remoting traffic',
+  usage: 'capture FILE [--json] [--views] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]',
+  async run(args, io) {
+    const { positional, options } = parseArgs(args, ['json', 'views', 'stats-json']);
+    if (positional.length !== 1) throw new UsageError('give exactly one capture file');
+    const file = positional[0];
+    if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    let pred: ((i: number) => boolean) | null = null;
+    const filterText = options.get('filter');
+    const ix = await indexCaptureFile(file);
+    if (filterText) {
+      try { pred = compileFilter(ix, parseFilter(filterText)); } catch (e) {
+        if (e instanceof FilterSyntaxError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
+    if (options.has('stats-json')) {
+      io.out(JSON.stringify(computeStats(ix), null, 2));
+      return EXIT_OK;
+    }
+    if (!options.has('json')) {
+      io.out(formatSummary(ix));
+      if (pred) {
+        let n = 0;
+        for (let i = 0; i < ix.length; i++) if (pred(i)) n++;
+        io.out(`\nFilter "${filterText}": ${n} frame(s) match`);
+      }
+      return EXIT_OK;
+    }
+    const views = options.has('views');
+    await decodeAllFrames(file, (d) => {
+      if (d.index >= ix.length) return;
+      if (pred && !pred(d.index)) return;
+      io.out(JSON.stringify(frameJson(ix, d.index, d.command, d.error, views)));
+    });
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,16 @@
+/** Packet-capture decoder for the RocketMQ remoting protocol (plain Node, no vscode). */
+export * from './types';
+export * from './file-format';
+export * from './source';
+export * from './netlayers';
+export * from './tcp';
+export * from './header-scan';
+export * from './frames';
+export * from './pipeline';
+export * from './capture-index';
+export * from './frame-reader';
+export * from './decode';
+export * from './filter';
+export * from './stats';
+export * from './views';
+export * from './pcap-writer';

@@ -1,0 +1,141 @@
+/** Summary statistics of an index: frames by code, errors, unanswered requests, latency percentiles. */
+import { requestCodeName, responseCodeName } from '../remoting';
+import { CaptureIndex, formatEndpoint } from './capture-index';
+import { FRAME_WARN_LABELS, FrameWarn } from './types';
+
+export interface CodeStats {
+  code: number;
+  name: string;
+  requests: number;
+  responses: number;
+  oneway: number;
+  errors: number;
+  unanswered: number;
+  bytes: number;
+  latencyUs: { count: number; p50: number; p90: number; p99: number; max: number } | null;
+}
+
+export interface CaptureStats {
+  packets: number;
+  frames: number;
+  connections: number;
+  rocketmqConnections: number;
+  durationUs: number;
+  byCode: CodeStats[];
+  errorResponses: { code: number; name: string; requestCode: number | null; count: number }[];
+  unanswered: number;
+  orphanResponses: number;
+  warningsByLabel: Record<string, number>;
+  captureWarnings: Record<string, number>;
+}
+
+function pct(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[k];
+}
+
+export function computeStats(ix: CaptureIndex): CaptureStats {
+  const c = ix.cols;
+  const by = new Map<number, CodeStats & { lat: number[] }>();
+  const errs = new Map<string, { code: number; name: string; requestCode: number | null; count: number }>();
+  const warnCounts: Record<string, number> = {};
+  let unanswered = 0, orphans = 0;
+  const get = (code: number) => {
+    let s = by.get(code);
+    if (!s) { s = { code, name: code < 0 ? 'UNDECODABLE' : requestCodeName(code), requests: 0, responses: 0, oneway: 0, errors: 0, unanswered: 0, bytes: 0, latencyUs: null, lat: [] }; by.set(code, s); }
+    return s;
+  };
+  for (let i = 0; i < c.n; i++) {
+    const resp = (c.flag[i] & 1) !== 0;
+    const w = c.warn[i];
+    for (const [bit, label] of FRAME_WARN_LABELS) if (w & bit) warnCounts[label] = (warnCounts[label] ?? 0) + 1;
+    if (w & FrameWarn.OrphanResponse) orphans++;
+    if (c.code[i] === -1 && (w & FrameWarn.UndecodableHeader)) { get(-1).requests++; continue; }
+    if (!resp) {
+      const s = get(c.code[i]);
+      s.requests++;
+      s.bytes += c.size[i];
+      if (c.flag[i] & 2) s.oneway++;
+      if (w & FrameWarn.Unanswered) { s.unanswered++; unanswered++; }
+    } else {
+      const rc = c.reqCode[i];
+      const s = get(rc >= 0 ? rc : -2);
+      if (rc < 0) s.name = 'response without request';
+      s.responses++;
+      s.bytes += c.size[i];
+      const code = c.code[i];
+      if (code !== 0 && !(code >= 10 && code <= 12 && (rc === 10 || rc === 310 || rc === 320 || rc === 324 || rc === 325))) {
+        s.errors++;
+        const key = `${code}/${rc}`;
+        const e = errs.get(key) ?? { code, name: responseCodeName(code, rc >= 0 ? rc : undefined), requestCode: rc >= 0 ? rc : null, count: 0 };
+        e.count++;
+        errs.set(key, e);
+      }
+      const l = ix.latencyUs(i);
+      if (l !== null) s.lat.push(l);
+    }
+  }
+  const byCode = [...by.values()].map(({ lat, ...s }) => {
+    if (lat.length) {
+      const a = Float64Array.from(lat).sort();
+      s.latencyUs = { count: a.length, p50: pct(a, 0.5), p90: pct(a, 0.9), p99: pct(a, 0.99), max: a[a.length - 1] };
+    }
+    return s;
+  }).sort((a, b) => b.requests + b.responses - (a.requests + a.responses));
+  return {
+    packets: ix.packets,
+    frames: c.n,
+    connections: ix.conns.filter(Boolean).length,
+    rocketmqConnections: ix.conns.filter((k) => k?.rocketmq).length,
+    durationUs: ix.lastUs - ix.firstUs,
+    byCode,
+    errorResponses: [...errs.values()].sort((a, b) => b.count - a.count),
+    unanswered,
+    orphanResponses: orphans,
+    warningsByLabel: warnCounts,
+    captureWarnings: Object.fromEntries(ix.warnings.counts),
+  };
+}
+
+function us(v: number): string {
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)}s`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(2)}ms`;
+  return `${v.toFixed(0)}µs`;
+}
+
+/** Human-readable summary text (CLI). */
+export function formatSummary(ix: CaptureIndex, s = computeStats(ix)): string {
+  const L: string[] = [];
+  L.push(`Capture: ${ix.source.path ?? '(memory)'} (${ix.source.format ?? '?'}${ix.source.gzip ? ', gzip' : ''}), ${s.packets} packets, ${(s.durationUs / 1e6).toFixed(3)} s`);
+  L.push(`Frames: ${s.frames} in ${s.rocketmqConnections} RocketMQ connection(s) of ${s.connections} TCP connection(s)`);
+  L.push('');
+  L.push('Connections:');
+  for (const k of ix.conns) {
+    if (!k) continue;
+    if (!k.rocketmq && ix.conns.length > 50) continue;
+    L.push(`  #${k.id} ${formatEndpoint(k.client, k.clientPort)} → ${formatEndpoint(k.server, k.serverPort)}  ${k.rocketmq ? 'RocketMQ' : 'not RocketMQ'}  frames ${k.frames[0]}/${k.frames[1]}  bytes ${k.bytes[0]}/${k.bytes[1]}${k.closed ? `  ${k.closed}` : ''}${k.sawSyn ? '' : '  (started before capture)'}${k.gapBytes ? `  gaps ${k.gapBytes} B` : ''}`);
+  }
+  L.push('');
+  L.push('Frames by code (requests / responses, errors, unanswered, latency p50 / p90 / p99 / max):');
+  for (const b of s.byCode) {
+    const lat = b.latencyUs ? `  ${us(b.latencyUs.p50)} / ${us(b.latencyUs.p90)} / ${us(b.latencyUs.p99)} / ${us(b.latencyUs.max)} (n=${b.latencyUs.count})` : '';
+    L.push(`  ${b.code >= 0 ? String(b.code).padStart(5) : '    ?'} ${b.name.padEnd(34)} ${String(b.requests).padStart(7)} / ${String(b.responses).padEnd(7)}${b.oneway ? ` oneway ${b.oneway}` : ''}${b.errors ? ` errors ${b.errors}` : ''}${b.unanswered ? ` unanswered ${b.unanswered}` : ''}${lat}`);
+  }
+  if (s.errorResponses.length) {
+    L.push('');
+    L.push('Error responses:');
+    for (const e of s.errorResponses) L.push(`  ${e.code} ${e.name}${e.requestCode !== null ? ` (to ${requestCodeName(e.requestCode)})` : ''}: ${e.count}`);
+  }
+  L.push('');
+  L.push(`Unanswered requests: ${s.unanswered}; responses without request: ${s.orphanResponses}`);
+  const fw = Object.entries(s.warningsByLabel);
+  if (fw.length) L.push(`Frame warnings: ${fw.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const cw = Object.entries(s.captureWarnings);
+  if (cw.length) {
+    L.push(`Capture warnings: ${cw.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const w of ix.warnings.items.slice(0, 20)) L.push(`  [${w.kind}] ${w.message}${w.fileOffset !== undefined ? ` @${w.fileOffset}` : ''}${w.conn !== undefined ? ` conn #${w.conn}${w.dir !== undefined ? (w.dir ? ' s2c' : ' c2s') : ''}` : ''}`);
+    if (ix.warnings.items.length > 20) L.push(`  … ${ix.warnings.total - 20} more`);
+  }
+  return L.join('\n');
+}
