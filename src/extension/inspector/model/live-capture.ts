@@ -1,0 +1,148 @@
+/**
+ * The producer's own traffic as a capture: `TrafficRecord`s (one per frame, from the transport's
+ * `onTraffic` hook) go through the core's `IndexBuilder` — same columns, same pairing as a file —
+ * and their bytes are kept (bounded) for details. "Save as pcapng" turns them into TCP packets with
+ * the core's pcap writer.
+ *
+ * Plain Node: no vscode import.
+ */
+import { CaptureIndex, IndexBuilder } from '../../../core/capture/capture-index';
+import { FrameOut } from '../../../core/capture/frames';
+import { newSummary, scanHeader } from '../../../core/capture/header-scan';
+import { PcapWriter, TcpSession, ByteSink } from '../../../core/capture/pcap-writer';
+import { FrameWarn } from '../../../core/capture/types';
+import type { TrafficRecord } from '../../../core/transport/remoting-connection';
+import { ConnLabelInfo, connFromInfo } from './capture-adapter';
+import { ipToBytes } from '../../../core/message/ids';
+
+/** Keeps at most this many bytes of frames; older frames keep their row but lose their bytes. */
+export const LIVE_MAX_BYTES = 64 * 1024 * 1024;
+
+interface LiveConn {
+  id: number;
+  label: ConnLabelInfo;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+}
+
+export class LiveCapture {
+  private readonly builder = new IndexBuilder();
+  readonly conns = new Map<number, ConnLabelInfo>();
+  private readonly connByTransportId = new Map<number, LiveConn>();
+  private readonly frames: (Uint8Array | null)[] = [];
+  private readonly records: { conn: number; dir: number; tsUs: number }[] = [];
+  private heldBytes = 0;
+  private evictFrom = 0;
+  private readonly out: FrameOut = {
+    conn: 0, dir: 0, tsFirst: 0, tsLast: 0, posMin: 0, posMax: 0, startSeq: 0, size: 0, headerLen: 0, serializeType: 0,
+    summary: newSummary(), headerBuf: new Uint8Array(0), warn: 0, missing: 0, skippedBefore: 0, bytes: null, bytesAvailable: 0,
+  };
+  private listeners: (() => void)[] = [];
+
+  get index(): CaptureIndex { return this.builder.index; }
+
+  onChange(l: () => void): { dispose(): void } {
+    this.listeners.push(l);
+    return { dispose: () => { this.listeners = this.listeners.filter((x) => x !== l); } };
+  }
+
+  add(r: TrafficRecord): void {
+    let c = this.connByTransportId.get(r.connectionId);
+    if (!c) {
+      const id = this.connByTransportId.size;
+      const info = {
+        clientAddr: safeIp(r.local.address), clientPort: r.local.port,
+        serverAddr: safeIp(r.remote.address), serverPort: r.remote.port,
+      };
+      c = { id, label: connFromInfo(info), local: r.local, remote: r.remote };
+      this.connByTransportId.set(r.connectionId, c);
+      this.conns.set(id, c.label);
+      const ix = this.index;
+      ix.conns[id] = {
+        id, ipVersion: info.clientAddr.length === 16 ? 6 : 4, client: c.label.client, clientPort: info.clientPort, server: c.label.server,
+        serverPort: info.serverPort, clientAddr: info.clientAddr, serverAddr: info.serverAddr, firstUs: r.timestamp * 1000, lastUs: r.timestamp * 1000,
+        packets: 0, bytes: [0, 0], frames: [0, 0], rocketmq: true, closed: null, sawSyn: true, dupBytes: 0, gapBytes: 0,
+      };
+    }
+    const b = new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).slice();
+    const f = this.out;
+    const tsUs = r.timestamp * 1000;
+    f.conn = c.id;
+    f.dir = r.direction === 'out' ? 0 : 1;
+    f.tsFirst = tsUs; f.tsLast = tsUs;
+    f.posMin = this.frames.length; f.posMax = this.frames.length;
+    f.startSeq = 0;
+    f.size = b.length;
+    f.warn = 0; f.missing = 0; f.skippedBefore = 0;
+    f.bytes = b; f.bytesAvailable = b.length; f.headerBuf = b;
+    if (b.length >= 8) {
+      const word = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
+      f.serializeType = word >>> 24;
+      f.headerLen = word & 0xffffff;
+      scanHeader(b, 8, Math.min(b.length, 8 + f.headerLen), f.serializeType, f.summary);
+    } else {
+      f.serializeType = 0; f.headerLen = 0; f.summary.ok = false;
+      f.warn |= FrameWarn.Truncated;
+    }
+    if (!f.summary.ok) f.warn |= FrameWarn.UndecodableHeader;
+    this.builder.frame(f);
+    this.frames.push(b);
+    this.records.push({ conn: c.id, dir: f.dir, tsUs });
+    this.heldBytes += b.length;
+    while (this.heldBytes > LIVE_MAX_BYTES && this.evictFrom < this.frames.length - 1) {
+      const old = this.frames[this.evictFrom];
+      if (old) this.heldBytes -= old.length;
+      this.frames[this.evictFrom++] = null;
+    }
+    const ix = this.index;
+    ix.packets = this.frames.length;
+    if (ix.cols.n === 1) ix.firstUs = tsUs;
+    ix.lastUs = Math.max(ix.lastUs, tsUs);
+    const cs = ix.conns[c.id];
+    cs.lastUs = tsUs; cs.frames[f.dir]++; cs.bytes[f.dir] += b.length; cs.packets++;
+    for (const l of this.listeners) l();
+  }
+
+  frameBytes(i: number): Uint8Array | null {
+    return this.frames[i] ?? null;
+  }
+
+  /**
+   * Writes the recorded frames as pcapng: one TCP connection per transport connection (handshake,
+   * each frame as payload in its direction, at its own time). Frames whose bytes were dropped by
+   * the memory bound are left out (counted in the result).
+   */
+  writePcapng(sink: ByteSink): { packets: number; framesWritten: number; framesDropped: number } {
+    const w = new PcapWriter(sink, { format: 'pcapng' });
+    const sessions = new Map<number, TcpSession>();
+    let written = 0, dropped = 0;
+    for (let i = 0; i < this.records.length; i++) {
+      const rec = this.records[i];
+      const bytes = this.frames[i];
+      if (!bytes) { dropped++; continue; }
+      let s = sessions.get(rec.conn);
+      if (!s) {
+        const lc = [...this.connByTransportId.values()].find((x) => x.id === rec.conn)!;
+        s = new TcpSession({
+          client: normIp(lc.local.address), clientPort: lc.local.port || 1,
+          server: normIp(lc.remote.address), serverPort: lc.remote.port || 1,
+        });
+        sessions.set(rec.conn, s);
+        const t = rec.tsUs - 3;
+        w.packet(s.syn(), t); w.packet(s.synAck(), t + 1); w.packet(s.ack(0), t + 2);
+      }
+      for (const p of s.send(rec.dir, bytes)) w.packet(p, rec.tsUs);
+      written++;
+    }
+    return { packets: w.packets, framesWritten: written, framesDropped: dropped };
+  }
+}
+
+function normIp(a: string): string {
+  if (a.startsWith('::ffff:') && a.includes('.')) return a.slice(7);
+  return a || '127.0.0.1';
+}
+
+function safeIp(a: string): Uint8Array {
+  try { return ipToBytes(normIp(a)); } catch { return new Uint8Array([0, 0, 0, 0]); }
+}

@@ -1,0 +1,388 @@
+/**
+ * The inspector's host-side view of a capture: which frames are in the list (filter) and in which
+ * order (sort), rows by range, expert summary. Works on the index's typed columns only — no object
+ * per frame — so a million frames filter and sort in well under two seconds.
+ *
+ * The view is a permutation of frame numbers (`Uint32Array`), or `null` meaning "all frames in
+ * capture order" (nothing materialized; the common case while indexing).
+ *
+ * Plain Node: no vscode import.
+ */
+import { CaptureIndex } from '../../../core/capture/capture-index';
+import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../../core/capture/types';
+import { requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../../../core/remoting/codes';
+import type {
+  ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
+} from '../../../shared/inspector-protocol';
+import { ConnLabelInfo } from './capture-adapter';
+
+export const DEFAULT_SORT: SortSpec = { column: 'index', descending: false };
+
+const ERROR_WARN = FrameWarn.UndecodableHeader | FrameWarn.Truncated | FrameWarn.Gap | FrameWarn.Oversize;
+
+export class InspectorModel {
+  private order: Uint32Array | null = null;
+  /** Frames [0, scanned) have been considered for the current view. */
+  private scanned = 0;
+  private sort: SortSpec = DEFAULT_SORT;
+  private filter: FilterSpec = {};
+  private matcher: ((i: number) => boolean) | null = null;
+  /** Sort is not by capture order: new frames are added at `finish()`, not as they arrive. */
+  private stale = false;
+  private readonly warnLabelCache = new Map<number, string[]>();
+
+  constructor(readonly index: CaptureIndex, readonly conns: Map<number, ConnLabelInfo>) {}
+
+  get length(): number { return this.order ? this.order.length : this.index.length; }
+  get currentSort(): SortSpec { return this.sort; }
+  get currentFilter(): FilterSpec { return this.filter; }
+
+  /** Time of the first frame (µs), the origin of relative times. */
+  get originUs(): number {
+    const ix = this.index;
+    if (ix.firstUs) return ix.firstUs;
+    return ix.length ? ix.cols.tsFirst[0] : 0;
+  }
+
+  connLabel(conn: number): string {
+    const c = this.conns.get(conn) ?? this.index.conns[conn];
+    return c ? `${c.client} → ${c.server}` : `connection ${conn}`;
+  }
+
+  /** Sets sort and filter; returns the new number of frames in view. */
+  setView(sort: SortSpec, filter: FilterSpec): number {
+    this.sort = sort;
+    this.filter = filter;
+    this.matcher = buildMatcher(this, filter);
+    this.rebuild();
+    return this.length;
+  }
+
+  private rebuild(): void {
+    const n = this.index.length;
+    const identity = !this.matcher && this.sort.column === 'index' && !this.sort.descending;
+    if (identity) { this.order = null; this.scanned = n; this.stale = false; return; }
+    let sel: Uint32Array;
+    if (this.matcher) {
+      const tmp = new Uint32Array(n);
+      let k = 0;
+      const m = this.matcher;
+      for (let i = 0; i < n; i++) if (m(i)) tmp[k++] = i;
+      sel = tmp.slice(0, k);
+    } else {
+      sel = new Uint32Array(n);
+      for (let i = 0; i < n; i++) sel[i] = i;
+    }
+    this.scanned = n;
+    this.order = sortFrames(this, sel, this.sort);
+    this.stale = false;
+  }
+
+  /** Frames were appended to the index (indexing in progress): extend the view cheaply. */
+  grow(): void {
+    const n = this.index.length;
+    if (this.scanned >= n) return;
+    if (!this.order) { this.scanned = n; return; }
+    if (this.sort.column !== 'index' || this.sort.descending) { this.stale = true; return; }
+    const m = this.matcher;
+    const add: number[] = [];
+    for (let i = this.scanned; i < n; i++) if (!m || m(i)) add.push(i);
+    this.scanned = n;
+    if (add.length) {
+      const next = new Uint32Array(this.order.length + add.length);
+      next.set(this.order);
+      next.set(add, this.order.length);
+      this.order = next;
+    }
+  }
+
+  /** Indexing finished: pairing and warnings may have changed old frames; recompute the view. */
+  finish(): void {
+    if (this.order || this.stale || this.matcher) this.rebuild();
+    else this.scanned = this.index.length;
+  }
+
+  frameAt(position: number): number {
+    return this.order ? this.order[position] : position;
+  }
+
+  /** Position of a frame in the current view, -1 when filtered out. */
+  locate(frame: number): number {
+    if (frame >= this.index.length) return -1;
+    if (!this.order) return frame;
+    const o = this.order;
+    for (let k = 0; k < o.length; k++) if (o[k] === frame) return k;
+    return -1;
+  }
+
+  rows(start: number, count: number): FrameRow[] {
+    const end = Math.min(this.length, start + count);
+    const out: FrameRow[] = [];
+    for (let p = start; p < end; p++) out.push(this.row(this.frameAt(p)));
+    return out;
+  }
+
+  warnLabels(mask: number): string[] {
+    let l = this.warnLabelCache.get(mask);
+    if (!l) { l = warnLabels(mask); this.warnLabelCache.set(mask, l); }
+    return l;
+  }
+
+  codeName(i: number): string {
+    const c = this.index.cols;
+    const resp = (c.flag[i] & 1) !== 0;
+    if (c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader)) return '(undecodable)';
+    if (!resp) return requestCodeName(c.code[i]);
+    return c.reqCode[i] >= 0 ? requestCodeName(c.reqCode[i]) : '(response)';
+  }
+
+  status(i: number): string | null {
+    const c = this.index.cols;
+    const resp = (c.flag[i] & 1) !== 0;
+    if (resp) return responseCodeName(c.code[i], c.reqCode[i] >= 0 ? c.reqCode[i] : undefined);
+    const p = c.pair[i];
+    if (p >= 0) return responseCodeName(c.code[p], c.code[i]);
+    return null;
+  }
+
+  row(i: number): FrameRow {
+    const ix = this.index;
+    const c = ix.cols;
+    const resp = (c.flag[i] & 1) !== 0;
+    return {
+      frame: i,
+      timeUs: c.tsFirst[i],
+      conn: c.conn[i],
+      connLabel: this.connLabel(c.conn[i]),
+      dir: c.dir[i] === 0 ? 'c2s' : 's2c',
+      code: c.code[i],
+      codeName: this.codeName(i),
+      opaque: c.opaque[i],
+      flag: c.flag[i],
+      response: resp,
+      oneway: !resp && (c.flag[i] & 2) !== 0,
+      topic: ix.topicOf(i),
+      status: this.status(i),
+      latencyUs: ix.latencyUs(i),
+      size: c.size[i],
+      warnings: this.warnLabels(c.warn[i]),
+      pair: c.pair[i] >= 0 ? c.pair[i] : null,
+    };
+  }
+
+  summary(): ExpertSummary {
+    const ix = this.index;
+    const c = ix.cols;
+    const n = ix.length;
+    const warnCounts = new Map<number, number>();
+    const errByCode = new Map<number, number>();
+    const lat = new Map<number, number[]>();
+    let slow = 0;
+    for (let i = 0; i < n; i++) {
+      const w = c.warn[i];
+      if (w) for (const [bit] of FRAME_WARN_LABELS) if (w & bit) warnCounts.set(bit, (warnCounts.get(bit) ?? 0) + 1);
+      if (c.flag[i] & 1) {
+        if (c.code[i] !== 0) errByCode.set(c.code[i], (errByCode.get(c.code[i]) ?? 0) + 1);
+        const l = ix.latencyUs(i);
+        if (l !== null) {
+          const key = c.reqCode[i];
+          let arr = lat.get(key);
+          if (!arr) { arr = []; lat.set(key, arr); }
+          arr.push(l);
+          if (l > 1e6) slow++;
+        }
+      }
+    }
+    const items: ExpertItem[] = [];
+    const w = (bit: number) => warnCounts.get(bit) ?? 0;
+    const push = (label: string, count: number, filter: FilterSpec, severity: ExpertItem['severity']) => { if (count > 0) items.push({ label, count, filter, severity }); };
+    push('Unanswered requests', w(FrameWarn.Unanswered), { warning: 'unanswered' }, 'warning');
+    for (const [code, count] of [...errByCode].sort((a, b) => b[1] - a[1])) {
+      push(`Error responses: ${responseCodeName(code)} (${code})`, count, { responseCode: code, kind: 'responses' }, 'error');
+    }
+    push('Responses without a request in the capture', w(FrameWarn.OrphanResponse), { warning: 'orphan-response' }, 'info');
+    push('Frames with TCP gaps (missing bytes)', w(FrameWarn.Gap), { warning: 'gap' }, 'error');
+    push('Frames after skipped stream bytes', w(FrameWarn.SkippedBefore), { warning: 'skipped-bytes-before' }, 'warning');
+    push('Truncated frames', w(FrameWarn.Truncated), { warning: 'truncated' }, 'warning');
+    push('Oversize frames (length above 16 MiB)', w(FrameWarn.Oversize), { warning: 'oversize' }, 'error');
+    push('Undecodable headers', w(FrameWarn.UndecodableHeader), { warning: 'undecodable-header' }, 'error');
+    push('Frames cut by the capture snaplen', w(FrameWarn.Snaplen), { warning: 'snaplen-truncated' }, 'warning');
+    push('Retransmissions with different bytes', w(FrameWarn.RetransmitMismatch), { warning: 'retransmit-mismatch' }, 'warning');
+    push('Responses to oneway requests', w(FrameWarn.ResponseToOneway), { warning: 'response-to-oneway' }, 'warning');
+    push('Latency above 1 s', slow, { latencyAboveMs: 1000 }, 'warning');
+    const latency: LatencyStat[] = [];
+    for (const [code, arr] of lat) {
+      const s = Float64Array.from(arr).sort();
+      const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))] / 1000;
+      latency.push({ code, codeName: code >= 0 ? requestCodeName(code) : '(unknown)', count: s.length, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: s[s.length - 1] / 1000 });
+    }
+    latency.sort((a, b) => b.count - a.count);
+    let gapBytes = 0;
+    for (const cs of ix.conns) if (cs) gapBytes += cs.gapBytes;
+    const captureWarnings = [...ix.warnings.counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count);
+    if (gapBytes > 0) captureWarnings.unshift({ kind: `tcp: ${gapBytes} bytes never captured`, count: gapBytes });
+    const conns = new Set<number>();
+    for (let i = 0; i < n; i++) conns.add(c.conn[i]);
+    return { frames: n, connections: conns.size, items, latency, captureWarnings };
+  }
+}
+
+/** Compiles a filter into a predicate over frame numbers (null: matches everything). */
+export function buildMatcher(m: InspectorModel, f: FilterSpec): ((i: number) => boolean) | null {
+  const ix = m.index;
+  const c = ix.cols;
+  const tests: ((i: number) => boolean)[] = [];
+  if (f.code) {
+    const req = new Set<number>(), resp = new Set<number>();
+    for (const part of f.code.split(/[\s,|]+/)) {
+      const t = part.trim();
+      if (!t) continue;
+      if (/^-?\d+$/.test(t)) { req.add(Number(t)); continue; }
+      const name = t.toUpperCase();
+      const rq = requestCodeOf(name);
+      const rs = responseCodeOf(name);
+      if (rq !== undefined) req.add(rq);
+      if (rs !== undefined) resp.add(rs);
+      if (rq === undefined && rs === undefined) {
+        // Partial names: every request code whose name contains the text ("PULL" → PULL_MESSAGE, …).
+        for (let code = -1; code < 400; code++) if (requestCodeName(code).includes(name) && !requestCodeName(code).startsWith('UNKNOWN')) req.add(code);
+      }
+    }
+    tests.push((i) => {
+      const isResp = (c.flag[i] & 1) !== 0;
+      return req.has(isResp ? c.reqCode[i] : c.code[i]) || (isResp && resp.has(c.code[i]));
+    });
+  }
+  if (f.kind === 'requests') tests.push((i) => (c.flag[i] & 1) === 0);
+  if (f.kind === 'responses') tests.push((i) => (c.flag[i] & 1) !== 0);
+  if (f.errorsOnly) {
+    tests.push((i) => {
+      if (c.warn[i] & ERROR_WARN) return true;
+      if (c.flag[i] & 1) return c.code[i] !== 0;
+      const p = c.pair[i];
+      return p >= 0 && c.code[p] !== 0;
+    });
+  }
+  if (f.topic) {
+    const needle = f.topic.toLowerCase();
+    const names = ix.topics.names;
+    const match = new Uint8Array(names.length + 1);
+    for (let t = 0; t < names.length; t++) match[t] = names[t].toLowerCase().includes(needle) ? 1 : 0;
+    tests.push((i) => { const t = c.topic[i]; return t >= 0 && (t < match.length ? match[t] === 1 : (ix.topics.names[t] ?? '').toLowerCase().includes(needle)); });
+  }
+  if (f.opaque !== undefined) { const o = f.opaque; tests.push((i) => c.opaque[i] === o); }
+  if (f.conn !== undefined) { const k = f.conn; tests.push((i) => c.conn[i] === k); }
+  if (f.timeFromSec !== undefined || f.timeToSec !== undefined) {
+    const origin = m.originUs;
+    const lo = f.timeFromSec !== undefined ? origin + f.timeFromSec * 1e6 : -Infinity;
+    const hi = f.timeToSec !== undefined ? origin + f.timeToSec * 1e6 : Infinity;
+    tests.push((i) => c.tsFirst[i] >= lo && c.tsFirst[i] <= hi);
+  }
+  if (f.latencyAboveMs !== undefined) {
+    const limit = f.latencyAboveMs * 1000;
+    tests.push((i) => { const l = ix.latencyUs(i); return l !== null && l > limit; });
+  }
+  if (f.warning) {
+    if (f.warning === 'any') tests.push((i) => c.warn[i] !== 0);
+    else {
+      const bit = FRAME_WARN_LABELS.find(([, l]) => l === f.warning)?.[0] ?? 0;
+      tests.push((i) => (c.warn[i] & bit) !== 0);
+    }
+  }
+  if (f.responseCode !== undefined) { const rc = f.responseCode; tests.push((i) => (c.flag[i] & 1) !== 0 && c.code[i] === rc); }
+  if (f.text) {
+    const needle = f.text.toLowerCase();
+    const keyCache = new Map<number, boolean>();
+    const names = ix.topics.names;
+    const topicMatch = new Uint8Array(names.length);
+    for (let t = 0; t < names.length; t++) topicMatch[t] = names[t].toLowerCase().includes(needle) ? 1 : 0;
+    const connCache = new Map<number, boolean>();
+    const warnCache = new Map<number, boolean>();
+    const digits = /^-?\d+$/.test(needle);
+    tests.push((i) => {
+      const t = c.topic[i];
+      if (t >= 0 && t < topicMatch.length && topicMatch[t]) return true;
+      const key = (((c.reqCode[i] & 0xffff) * 65536 + (c.code[i] & 0xffff)) * 2) + (c.flag[i] & 1);
+      let k = keyCache.get(key);
+      if (k === undefined) {
+        k = m.codeName(i).toLowerCase().includes(needle) || (m.status(i) ?? '').toLowerCase().includes(needle);
+        if ((c.flag[i] & 1) === 0) k = m.codeName(i).toLowerCase().includes(needle); // requests: status depends on the pair
+        keyCache.set(key, k);
+      }
+      if (k) return true;
+      if ((c.flag[i] & 1) === 0 && (m.status(i) ?? '').toLowerCase().includes(needle)) return true;
+      let cm = connCache.get(c.conn[i]);
+      if (cm === undefined) { cm = m.connLabel(c.conn[i]).toLowerCase().includes(needle); connCache.set(c.conn[i], cm); }
+      if (cm) return true;
+      if (c.warn[i]) {
+        let wm = warnCache.get(c.warn[i]);
+        if (wm === undefined) { wm = m.warnLabels(c.warn[i]).some((l) => l.includes(needle)); warnCache.set(c.warn[i], wm); }
+        if (wm) return true;
+      }
+      return digits && String(c.opaque[i]) === needle;
+    });
+  }
+  if (tests.length === 0) return null;
+  if (tests.length === 1) return tests[0];
+  return (i) => { for (const t of tests) if (!t(i)) return false; return true; };
+}
+
+/** Sorts frame numbers in place by a column (ties by frame number, so sorting is stable). */
+export function sortFrames(m: InspectorModel, sel: Uint32Array, sort: SortSpec): Uint32Array {
+  const ix = m.index;
+  const c = ix.cols;
+  let key: Float64Array | null = null;
+  const n = ix.length;
+  const col = (f: (i: number) => number) => { const k = new Float64Array(n); for (let j = 0; j < sel.length; j++) k[sel[j]] = f(sel[j]); return k; };
+  switch (sort.column) {
+    case 'index': break;
+    case 'time': key = col((i) => c.tsFirst[i]); break;
+    case 'conn': key = col((i) => c.conn[i]); break;
+    case 'dir': key = col((i) => c.dir[i]); break;
+    case 'code': {
+      const rank = rankStrings((i) => m.codeName(i), sel, (i) => ((c.reqCode[i] & 0xffff) * 65536 + (c.code[i] & 0xffff)) * 2 + (c.flag[i] & 1));
+      key = col(rank);
+      break;
+    }
+    case 'status': {
+      const rank = rankStrings((i) => m.status(i) ?? '', sel, (i) => {
+        const p = c.pair[i];
+        const rc = c.flag[i] & 1 ? c.code[i] : p >= 0 ? c.code[p] : 0x7fff;
+        return (rc & 0xffff) * 2 + (p >= 0 || c.flag[i] & 1 ? 1 : 0);
+      });
+      key = col(rank);
+      break;
+    }
+    case 'opaque': key = col((i) => c.opaque[i]); break;
+    case 'flag': key = col((i) => c.flag[i]); break;
+    case 'topic': {
+      const names = ix.topics.names;
+      const order = names.map((_, t) => t).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+      const rank = new Float64Array(names.length);
+      order.forEach((t, r) => { rank[t] = r; });
+      key = col((i) => (c.topic[i] >= 0 ? rank[c.topic[i]] : -1));
+      break;
+    }
+    case 'latency': key = col((i) => { const l = ix.latencyUs(i); return l === null ? (sort.descending ? -Infinity : Infinity) : l; }); break;
+    case 'size': key = col((i) => c.size[i]); break;
+    case 'warnings': key = col((i) => c.warn[i]); break;
+  }
+  const dirm = sort.descending ? -1 : 1;
+  if (!key) {
+    if (sort.descending) sel.reverse();
+    return sel;
+  }
+  const k = key;
+  return sel.sort((a, b) => (k[a] - k[b]) * dirm || a - b);
+}
+
+/** Ranks distinct strings (computed once per distinct numeric key) in alphabetical order. */
+function rankStrings(label: (i: number) => string, sel: Uint32Array, keyOf: (i: number) => number): (i: number) => number {
+  const byKey = new Map<number, string>();
+  for (let j = 0; j < sel.length; j++) { const i = sel[j]; const k = keyOf(i); if (!byKey.has(k)) byKey.set(k, label(i)); }
+  const distinct = [...new Set(byKey.values())].sort();
+  const rankOf = new Map(distinct.map((s, r) => [s, r]));
+  const keyRank = new Map<number, number>();
+  for (const [k, s] of byKey) keyRank.set(k, rankOf.get(s)!);
+  return (i) => keyRank.get(keyOf(i)) ?? 0;
+}

@@ -1,0 +1,343 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { basicCapture, xssCapture } from '../../support/inspector/fixtures';
+import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/extension/inspector/model/session';
+import { LiveCapture } from '../../../src/extension/inspector/model/live-capture';
+import { frameAsJson } from '../../../src/extension/inspector/model/details';
+import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
+import { memorySink } from '../../../src/core/capture/pcap-writer';
+import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
+import { FrameDetails, FrameRow, ToWebview, parseFromWebview, parseFilter } from '../../../src/shared/inspector-protocol';
+
+class FakeHost implements SessionHost {
+  readonly posted: ToWebview[] = [];
+  readonly logs: string[] = [];
+  clipboard = '';
+  saves = 0;
+  post(m: ToWebview): void { this.posted.push(m); }
+  async copyToClipboard(t: string): Promise<void> { this.clipboard = t; }
+  async savePcapng(): Promise<void> { this.saves++; }
+  log(m: string): void { this.logs.push(m); }
+  last<T extends ToWebview['type']>(type: T): Extract<ToWebview, { type: T }> {
+    for (let k = this.posted.length - 1; k >= 0; k--) if (this.posted[k].type === type) return this.posted[k] as Extract<ToWebview, { type: T }>;
+    throw new Error(`no ${type} posted`);
+  }
+}
+
+let dir: string;
+let reqId = 1;
+
+async function open(bytes: Uint8Array, name = 'c.pcapng'): Promise<{ s: InspectorSession; host: FakeHost }> {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  const host = new FakeHost();
+  const s = new InspectorSession(fileSource(p, name), host);
+  await s.handle({ type: 'ready' });
+  await s.source.done;
+  await new Promise((r) => setImmediate(r));
+  return { s, host };
+}
+
+async function rows(s: InspectorSession, host: FakeHost, start = 0, count = 100): Promise<FrameRow[]> {
+  const id = reqId++;
+  await s.handle({ type: 'getRows', reqId: id, start, count });
+  const r = host.last('rows');
+  assert.equal(r.reqId, id);
+  return r.rows;
+}
+
+async function view(s: InspectorSession, host: FakeHost, filter: object, sort = { column: 'index', descending: false }): Promise<number> {
+  const id = reqId++;
+  await s.handle({ type: 'setView', reqId: id, sort, filter });
+  const r = host.last('viewSet');
+  assert.equal(r.reqId, id);
+  return r.total;
+}
+
+async function details(s: InspectorSession, host: FakeHost, frame: number): Promise<FrameDetails> {
+  const id = reqId++;
+  await s.handle({ type: 'getDetails', reqId: id, frame });
+  const r = host.last('details');
+  assert.equal(r.reqId, id);
+  assert.equal(r.error, null);
+  return r.details!;
+}
+
+before(() => { dir = mkdtempSync(join(tmpdir(), 'insp-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+describe('inspector model over a fixture capture', () => {
+  test('indexes, pairs and serves rows by range', async () => {
+    const f = basicCapture();
+    const { s, host } = await open(f.bytes);
+    const init = host.last('init');
+    assert.equal(init.live, false);
+    const prog = host.last('progress').progress;
+    assert.equal(prog.done, true);
+    assert.equal(prog.frames, f.expect.frames);
+    const all = await rows(s, host);
+    assert.equal(all.length, f.expect.frames);
+    assert.equal(all.filter((r) => r.response).length, f.expect.responses);
+    assert.equal(all.filter((r) => r.pair !== null).length, f.expect.pairs * 2);
+    const send1 = all.find((r) => r.opaque === 101 && !r.response)!;
+    assert.equal(send1.codeName, 'SEND_MESSAGE_V2');
+    assert.equal(send1.topic, 'OrderTopic');
+    assert.equal(send1.status, 'SUCCESS');
+    assert.equal(send1.connLabel, '127.0.0.1:50001 → 127.0.0.1:10911');
+    const r1 = all[send1.pair!];
+    assert.equal(r1.response, true);
+    assert.equal(r1.dir, 's2c');
+    assert.ok(r1.latencyUs! >= 2500 && r1.latencyUs! < 5000, `latency ${r1.latencyUs}`);
+    const lost = all.find((r) => r.opaque === 104)!;
+    assert.deepEqual(lost.warnings, ['unanswered']);
+    // a window in the middle
+    const mid = await rows(s, host, 3, 2);
+    assert.deepEqual(mid.map((r) => r.frame), [3, 4]);
+    // past the end
+    assert.equal((await rows(s, host, 50, 10)).length, 0);
+  });
+
+  test('filters in the host: code, kind, errors, topic, opaque, connection, latency, time, text', async () => {
+    const f = basicCapture();
+    const { s, host } = await open(f.bytes);
+    assert.equal(await view(s, host, { code: 'SEND_MESSAGE_V2' }), 4);
+    assert.equal(await view(s, host, { code: '310', kind: 'requests' }), 2);
+    assert.equal(await view(s, host, { code: 'heart' }), 2); // partial name, both sides
+    assert.equal(await view(s, host, { errorsOnly: true }), 2); // the TOPIC_NOT_EXIST pair
+    assert.equal(await view(s, host, { topic: 'order' }), 4); // OrderTopic send + route (+ responses)
+    assert.equal(await view(s, host, { opaque: 104 }), 1);
+    await view(s, host, {});
+    const all = await rows(s, host);
+    const routeConn = all.find((r) => r.codeName === 'GET_ROUTEINFO_BY_TOPIC')!.conn;
+    assert.equal(await view(s, host, { conn: routeConn }), 2);
+    const slow = all.filter((r) => r.latencyUs !== null && r.latencyUs > 3000).length;
+    assert.ok(slow >= 2 && slow < 8);
+    assert.equal(await view(s, host, { latencyAboveMs: 3 }), slow);
+    assert.equal(await view(s, host, { timeFromSec: 0, timeToSec: 1e-6 }), 0);
+    assert.equal(await view(s, host, { timeFromSec: 0, timeToSec: 100 }), 9);
+    assert.equal(await view(s, host, { text: 'topic_not' }), 2);
+    assert.equal(await view(s, host, { text: '50002' }), 2);
+    assert.equal(await view(s, host, { warning: 'unanswered' }), 1);
+    assert.equal(await view(s, host, { responseCode: 17 }), 1);
+    const got = await rows(s, host);
+    assert.equal(got[0].status, 'TOPIC_NOT_EXIST');
+  });
+
+  test('sorts by any column in the host, stable, and locates frames in the view', async () => {
+    const { s, host } = await open(basicCapture().bytes);
+    await view(s, host, {}, { column: 'latency', descending: true });
+    const byLat = await rows(s, host);
+    assert.ok(byLat[0].latencyUs! >= byLat[1].latencyUs!);
+    assert.equal(byLat.at(-1)!.latencyUs, null);
+    await view(s, host, {}, { column: 'size', descending: false });
+    const bySize = (await rows(s, host)).map((r) => r.size);
+    assert.deepEqual(bySize, [...bySize].sort((a, b) => a - b));
+    await view(s, host, {}, { column: 'topic', descending: false });
+    const byTopic = (await rows(s, host)).map((r) => r.topic ?? '');
+    assert.equal(byTopic[0], '');
+    for (const col of ['time', 'conn', 'dir', 'code', 'opaque', 'flag', 'status', 'warnings', 'index']) {
+      const n = await view(s, host, {}, { column: col, descending: true });
+      assert.equal(n, 9, col);
+      assert.equal(new Set((await rows(s, host)).map((r) => r.frame)).size, 9, col);
+    }
+    await view(s, host, { code: 'SEND_MESSAGE_V2' }, { column: 'opaque', descending: true });
+    const id = reqId++;
+    const target = (await rows(s, host))[3].frame;
+    await s.handle({ type: 'locate', reqId: id, frame: target });
+    assert.equal(host.last('located').position, 3);
+    await s.handle({ type: 'locate', reqId: reqId++, frame: 8 });
+    const heartbeatOrRoute = host.last('located');
+    assert.equal(heartbeatOrRoute.position, -1);
+  });
+
+  test('details: V2 short keys with real names, properties, ids, sysFlag, body, ranges', async () => {
+    const f = basicCapture();
+    const { s, host } = await open(f.bytes);
+    const all = await rows(s, host);
+    const send1 = all.find((r) => r.opaque === 101 && !r.response)!;
+    const d = await details(s, host, send1.frame);
+    assert.equal(d.decodeError, null);
+    assert.equal(d.header!.codeName, 'SEND_MESSAGE_V2');
+    assert.equal(d.header!.languageName, 'JAVA');
+    assert.deepEqual(d.header!.flagBits, ['REQUEST']);
+    const names = Object.fromEntries(d.extFields.map((k) => [k.key, k.name]));
+    assert.equal(names.a, 'producerGroup');
+    assert.equal(names.b, 'topic');
+    assert.equal(names.i, 'properties');
+    assert.equal(d.extFields.find((k) => k.key === 'f')!.note, 'none');
+    const uniq = d.properties.find((p) => p.key === 'UNIQ_KEY')!;
+    assert.equal(uniq.value, f.uniqKey);
+    assert.match(uniq.note!, /ip 127\.0\.0\.1/);
+    assert.equal(d.properties.find((p) => p.key === 'TAGS')!.value, 'TagA');
+    assert.equal(d.body!.encoding, 'json');
+    assert.match(d.body!.text!, /"orderId": 1/);
+    assert.equal(d.hex.length, d.hexTotalBytes * 2);
+    const bRange = d.extFields.find((k) => k.key === 'b')!.range!;
+    const bytes = Buffer.from(d.hex, 'hex');
+    assert.equal(bytes.subarray(bRange[0], bRange[1]).toString(), '"b":"OrderTopic"');
+    // response: offsetMsgId decoded
+    const r = await details(s, host, send1.pair!);
+    assert.equal(r.header!.codeName, 'SUCCESS');
+    assert.match(r.extFields.find((k) => k.key === 'offsetMsgId')!.note!, /broker 127\.0\.0\.1:10911, commit log offset 123456/);
+    // ROCKETMQ-serialized request: binary ranges
+    const send2 = all.find((x) => x.opaque === 102 && !x.response)!;
+    const d2 = await details(s, host, send2.frame);
+    assert.equal(d2.header!.serializeType, 'ROCKETMQ');
+    const kb = d2.extFields.find((k) => k.key === 'b')!;
+    assert.equal(kb.value, 'MissingTopic');
+    const b2 = Buffer.from(d2.hex, 'hex');
+    assert.ok(b2.subarray(kb.range![0], kb.range![1]).toString('latin1').endsWith('MissingTopic'));
+    const err = await details(s, host, send2.pair!);
+    assert.equal(err.header!.codeName, 'TOPIC_NOT_EXIST');
+    assert.match(err.header!.remark!, /not exist/);
+    // route response
+    const route = all.find((x) => x.codeName === 'GET_ROUTEINFO_BY_TOPIC' && x.response)!;
+    const dr = await details(s, host, route.frame);
+    const sec = dr.sections.find((x) => x.title === 'Topic route')!;
+    assert.ok(sec.rows.some((x) => x.value === '127.0.0.1:10911'));
+    assert.ok(sec.rows.some((x) => x.note === 'perm RW-' || /RW/.test(x.note ?? '')));
+  });
+
+  test('expert summary: unanswered, error responses by code, latency percentiles', async () => {
+    const { s, host } = await open(basicCapture().bytes);
+    await s.handle({ type: 'getSummary', reqId: 77 });
+    const sum = host.last('summary').summary;
+    assert.equal(sum.frames, 9);
+    assert.equal(sum.connections, 2);
+    const un = sum.items.find((i) => i.label === 'Unanswered requests')!;
+    assert.equal(un.count, 1);
+    assert.deepEqual(un.filter, { warning: 'unanswered' });
+    const errItem = sum.items.find((i) => i.label.includes('TOPIC_NOT_EXIST'))!;
+    assert.equal(errItem.count, 1);
+    assert.equal(await view(s, host, errItem.filter), 1);
+    const send = sum.latency.find((l) => l.codeName === 'SEND_MESSAGE_V2')!;
+    assert.equal(send.count, 2);
+    assert.ok(send.maxMs >= 2.5 && send.p50Ms > 0);
+  });
+
+  test('copy as JSON redacts secrets; copy as hex', async () => {
+    const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T', AccessKey: 'AK123', Signature: 'SIG==', SecurityToken: 'tok' }, { opaque: 5 });
+    const json = frameAsJson(encodeFrame(req));
+    assert.ok(!json.includes('AK123') && !json.includes('SIG==') && !json.includes('"tok"'), json);
+    assert.equal(JSON.parse(json).extFields.Signature, '<redacted>');
+    const { s, host } = await open(basicCapture().bytes);
+    await s.handle({ type: 'copy', frame: 0, format: 'hex' });
+    assert.match(host.clipboard, /^00000000 {2}00 00 0/);
+    await s.handle({ type: 'copy', frame: 0, format: 'json' });
+    assert.equal(JSON.parse(host.clipboard).codeName, 'SEND_MESSAGE_V2');
+  });
+
+  test('XSS fixture decodes to the literal payload strings (the webview shows them as text)', async () => {
+    const x = xssCapture();
+    const { s, host } = await open(x.bytes);
+    const all = await rows(s, host);
+    assert.equal(all[0].topic, x.payloads.topic);
+    const d = await details(s, host, 0);
+    assert.equal(d.header!.remark, x.payloads.remark);
+    assert.equal(d.extFields.find((k) => k.key === x.payloads.extKey)!.value, x.payloads.extValue);
+    assert.equal(d.body!.text, x.payloads.body);
+    assert.equal(d.properties.find((p) => p.key === 'TAGS')!.value, x.payloads.property);
+  });
+
+  test('reads frames back from .pcap.gz and classic pcap', async () => {
+    const f = basicCapture();
+    const { s, host } = await open(gzipSync(f.bytes), 'c.pcap.gz');
+    assert.equal(host.last('progress').progress.frames, 9);
+    const d = await details(s, host, 0);
+    assert.equal(d.decodeError, null);
+    assert.equal(d.header!.opaque, 101);
+  });
+});
+
+describe('message validation (never trust the webview)', () => {
+  test('accepts well-formed messages only', () => {
+    assert.deepEqual(parseFromWebview({ type: 'getRows', reqId: 1, start: 0, count: 10 }), { type: 'getRows', reqId: 1, start: 0, count: 10 });
+    const bad: unknown[] = [
+      null, 1, 'ready', [], {}, { type: 'nope' }, { type: 'ready', extra: 1 },
+      { type: 'getRows', reqId: 1, start: -1, count: 10 }, { type: 'getRows', reqId: 1, start: 0, count: 1e9 },
+      { type: 'getRows', reqId: '1', start: 0, count: 10 }, { type: 'getRows', reqId: 1.5, start: 0, count: 10 },
+      { type: 'getDetails', reqId: 1, frame: NaN }, { type: 'copy', frame: 1, format: 'html' },
+      { type: 'setView', reqId: 1, sort: { column: 'x', descending: false }, filter: {} },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: 'yes' }, filter: {} },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { evil: 1 } },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { topic: 'x'.repeat(10_000) } },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { latencyAboveMs: Infinity } },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { opaque: 2 ** 40 } },
+      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { kind: 'everything' } },
+      { type: 'getRows', reqId: 1, start: 0, count: 10, __proto__: { x: 1 }, constructor: 1 },
+    ];
+    for (const b of bad) assert.equal(parseFromWebview(b), null, JSON.stringify(b));
+    assert.deepEqual(parseFilter({ topic: '', errorsOnly: false, code: '  ' }), {});
+  });
+
+  test('the session drops invalid messages without replying', async () => {
+    const { s, host } = await open(basicCapture().bytes);
+    const before = host.posted.length;
+    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 100000 });
+    await s.handle({ type: 'getDetails', reqId: 1, frame: -3 });
+    await s.handle({ type: 'savePcapng', path: '/etc/passwd' });
+    assert.equal(host.posted.length, before);
+    assert.equal(s.rejected, 3);
+    assert.equal(host.saves, 0);
+    // a valid request for a frame that does not exist gets an error reply, not a crash
+    await s.handle({ type: 'getDetails', reqId: 9, frame: 999 });
+    assert.match(host.last('details').error!, /no frame 999/);
+  });
+});
+
+describe('live traffic', () => {
+  function liveWithTraffic(): LiveCapture {
+    const live = new LiveCapture();
+    const local = { address: '127.0.0.1', port: 40001 };
+    const remote = { address: '127.0.0.1', port: 10911 };
+    let ts = 1_700_000_000_000;
+    for (let k = 0; k < 3; k++) {
+      const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'LiveTopic', producerGroup: 'pg' }, { opaque: 900 + k, body: Buffer.from(`m${k}`) });
+      live.add({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      ts += 1.5;
+      live.add({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) });
+      ts += 3;
+    }
+    return live;
+  }
+
+  test('TrafficRecords become rows with pairing and latency', async () => {
+    const live = liveWithTraffic();
+    const host = new FakeHost();
+    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
+    await s.handle({ type: 'ready' });
+    assert.equal(host.last('init').live, true);
+    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 10 });
+    const r = host.last('rows').rows;
+    assert.equal(r.length, 6);
+    assert.equal(r[0].topic, 'LiveTopic');
+    assert.equal(r[1].pair, 0);
+    assert.ok(Math.abs(r[1].latencyUs! - 1500) < 1, String(r[1].latencyUs));
+    await s.handle({ type: 'getDetails', reqId: 2, frame: 2 });
+    assert.equal(host.last('details').details!.header!.opaque, 901);
+  });
+
+  test('saved as pcapng, readable back by our decoder and by tshark', () => {
+    const live = liveWithTraffic();
+    const mem = memorySink();
+    const res = live.writePcapng(mem.sink);
+    assert.equal(res.framesWritten, 6);
+    const ix = indexCaptureBytes(mem.bytes());
+    assert.equal(ix.length, 6);
+    assert.equal(ix.topicOf(0), 'LiveTopic');
+    assert.equal(ix.cols.pair[0], 1);
+    const p = join(dir, 'live.pcapng');
+    writeFileSync(p, mem.bytes());
+    const t = spawnSync('tshark', ['-r', p, '-T', 'fields', '-e', 'tcp.len'], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    const lens = t.stdout.trim().split('\n').map(Number).filter((n) => n > 0);
+    assert.equal(lens.length, 6);
+    assert.equal(lens.reduce((a, b) => a + b, 0), [...Array(6).keys()].reduce((a, i) => a + ix.cols.size[i], 0));
+    assert.ok(readFileSync(p).length > 0);
+  });
+});
