@@ -2,7 +2,6 @@ package rmqtest;
 
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +33,9 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * such as listenPort reaches whichever objects have it (5.x has it on BrokerConfig too).
  *
  * Prints "RMQ-LAUNCHER READY ..." once start() has returned. Exits (running the controller's
- * shutdown) on SIGTERM, or when stdin reaches EOF, i.e. when the parent Node process is gone; in that
- * second case it also deletes the folder named by the property rmqtest.deleteOnOrphan.
+ * shutdown) on SIGTERM, or when the process -Drmqtest.ownerPid is gone (the Node process that owns the
+ * cluster died without stopping it); in that second case it also deletes the folder named by the
+ * property rmqtest.deleteOnOrphan.
  *
  * Compiles unchanged against 4.9.x and 5.3.x (the classes used here kept their packages).
  */
@@ -117,21 +117,25 @@ public final class ClusterNode {
             System.out.println("RMQ-LAUNCHER stopped");
             System.out.flush();
         }, "rmqtest-shutdown"));
-        Thread watcher = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                byte[] buf = new byte[256];
-                while (in.read(buf) >= 0) {
-                    // ignore; only EOF matters
+        // Exit (running the controller's shutdown) when the owning Node process is gone, however it died.
+        long ownerPid = Long.getLong("rmqtest.ownerPid", -1L);
+        if (ownerPid > 0) {
+            Thread watcher = new Thread(() -> {
+                while (true) {
+                    boolean alive = ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false);
+                    if (!alive) break;
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
-            } catch (Throwable ignored) {
-                // treat like EOF
-            }
-            orphaned = true;
-            System.exit(0);
-        }, "rmqtest-parent-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+                orphaned = true;
+                System.exit(0);
+            }, "rmqtest-owner-watch");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
     }
 
     static void deleteTree(Path root) {
