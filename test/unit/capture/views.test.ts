@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as zlib from 'node:zlib';
+import { buildFrameView, FrameView, ViewSection, V2_NAMES } from '../../../src/core/capture/views';
+import { encodeBatchBody, encodeStoredMessage } from '../../../src/core/message';
+import { req, resp } from './helpers';
+
+const UK = '7F00000100D7135FBAA48879F8920026';
+const PROPS = `UNIQ_KEY\u0001${UK}\u0002WAIT\u0001true\u0002TAGS\u0001TagA`;
+
+function find(v: FrameView | ViewSection, title: RegExp): ViewSection | undefined {
+  const list = 'sections' in v ? v.sections : v.children ?? [];
+  for (const s of list) {
+    if (title.test(s.title)) return s;
+    const d = find(s, title);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+test('SEND_MESSAGE_V2: short keys named, properties table, sysFlag bits, UNIQ_KEY decoded, text body', () => {
+  const v = buildFrameView(req(310, 1, { a: 'pg', b: 'TopicTest', c: 'TBW102', d: '4', e: '1', f: '0', g: '1661601694866', h: '0', i: PROPS, j: '0', k: 'false', m: 'false' }, Buffer.from('Hello RocketMQ')));
+  assert.equal(v.title, 'SEND_MESSAGE_V2 request (opaque 1)');
+  const names = Object.fromEntries(v.header.map((r) => [r.key, r.name]));
+  for (const [k, n] of Object.entries(V2_NAMES)) if (k in names) assert.equal(names[k], n);
+  assert.equal(v.header.find((r) => r.key === 'g')?.note, '2022-08-27T12:01:34.866Z');
+  const props = find(v, /^Properties/)!;
+  assert.deepEqual(props.table!.rows, [['UNIQ_KEY', UK], ['WAIT', 'true'], ['TAGS', 'TagA']]);
+  const uk = find(v, /^UNIQ_KEY/)!;
+  assert.equal(uk.rows!.find((r) => r.key === 'ip')!.value, '127.0.0.1');
+  assert.equal(uk.rows!.find((r) => r.key === 'pid (low 16 bits)')!.value, '215');
+  assert.equal(v.body?.label, 'text');
+  assert.equal(v.body?.text, 'Hello RocketMQ');
+});
+
+test('compressed send body is inflated and labelled compressed; sysFlag spelled out', () => {
+  const text = 'x'.repeat(5000);
+  const v = buildFrameView(req(310, 2, { b: 'T', f: String(0x301), i: PROPS }, zlib.deflateSync(Buffer.from(text))));
+  assert.equal(v.body?.label, 'compressed');
+  assert.equal(v.body?.text, text);
+  assert.match(v.body!.note!, /ZLIB/);
+  assert.match(v.header.find((r) => r.key === 'f')!.note!, /COMPRESSED\(ZLIB\)/);
+  const bad = buildFrameView(req(310, 3, { b: 'T', f: '1' }, Buffer.from('not zlib')));
+  assert.equal(bad.body?.label, 'compressed');
+  assert.match(bad.body!.note!, /failed/);
+});
+
+test('SEND_BATCH_MESSAGE: every inner message with its properties', () => {
+  const body = encodeBatchBody([
+    { flag: 0, body: Buffer.from('m1'), propertiesString: `UNIQ_KEY\u0001${UK}\u0002KEYS\u0001k1` },
+    { flag: 3, body: Buffer.from([0, 1, 2, 255]), propertiesString: 'TAGS\u0001t2' },
+  ]);
+  const v = buildFrameView(req(320, 4, { b: 'T', m: 'true' }, body));
+  assert.equal(v.body?.label, 'batch');
+  const batch = find(v, /^Batch/)!;
+  assert.equal(batch.children!.length, 2);
+  assert.deepEqual(find(batch.children![0], /^Properties/)!.table!.rows[1], ['KEYS', 'k1']);
+  assert.match(find(batch.children![1], /^Body/)!.title, /binary/);
+});
+
+test('send response: offsetMsgId decoded (batch: comma-separated)', () => {
+  const v = buildFrameView(resp(5, 0, { msgId: '7F0000010000238F000000000001E240,0AE95A5D00002A9F0000000000001C50', queueId: '1', queueOffset: '9' }), { requestCode: 310 });
+  const s = find(v, /^offsetMsgId/)!;
+  assert.deepEqual(s.table!.rows.map((r) => [r[1], r[2]]), [['127.0.0.1:9103', '123456'], ['10.233.90.93:10911', '7248']]);
+  assert.equal(v.title, 'SUCCESS response to SEND_MESSAGE_V2 (opaque 5)');
+});
+
+test('PULL_MESSAGE response: each stored message, compressed bodies inflated, IPv6 hosts', () => {
+  const m1 = encodeStoredMessage({ topic: 'T', body: Buffer.from('plain'), queueId: 2, queueOffset: 10, commitLogOffset: 1000, properties: PROPS, storeHost: '127.0.0.1', storePort: 10911 });
+  const m2 = encodeStoredMessage({ topic: 'T', body: zlib.deflateSync(Buffer.from('zipped body')), sysFlag: 1, queueId: 2, queueOffset: 11, commitLogOffset: 2000, bornHost: '::1', storeHost: 'fe80::1' });
+  const body = Buffer.concat([m1, m2]);
+  const v = buildFrameView(resp(6, 0, { nextBeginOffset: '12' }, body), { requestCode: 11 });
+  assert.equal(v.body?.label, 'stored-messages');
+  const msgs = find(v, /^Messages/)!;
+  assert.equal(msgs.children!.length, 2);
+  const [a, b] = msgs.children!;
+  assert.equal(a.rows!.find((r) => r.key === 'msgId (UNIQ_KEY)')!.value, UK);
+  assert.equal(a.rows!.find((r) => r.key === 'storeHost')!.value, '127.0.0.1:10911');
+  assert.match(b.rows!.find((r) => r.key === 'bornHost')!.value, /^\[::1\]:/);
+  assert.match(b.rows!.find((r) => r.key === 'sysFlag')!.note!, /BORNHOST_V6/);
+  assert.match(find(b, /^Body/)!.text!, /zipped body/);
+  // a truncated second record: first kept, note added
+  const cut = buildFrameView(resp(6, 0, null, body.subarray(0, m1.length + 20)), { requestCode: 11 });
+  assert.equal(find(cut, /^Messages/)!.children!.length, 1);
+  assert.match(cut.notes.join(' '), /stopped after 1/);
+});
+
+test('route (fastjson numeric keys), cluster info and topic list bodies', () => {
+  const route = '{"brokerDatas":[{"brokerAddrs":{0:"127.0.0.1:10911",1:"127.0.0.1:10921"},"brokerName":"broker-a","cluster":"DefaultCluster"}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSynFlag":0,"writeQueueNums":4}]}';
+  const v = buildFrameView(resp(1, 0, null, Buffer.from(route)), { requestCode: 105 });
+  const brokers = find(v, /^Brokers/)!;
+  assert.deepEqual(brokers.table!.rows[1], ['DefaultCluster', 'broker-a', '1', '127.0.0.1:10921']);
+  assert.equal(v.body?.label, 'JSON');
+  const cluster = '{"brokerAddrTable":{"b":{"brokerAddrs":{0:"10.0.0.1:10911"},"brokerName":"b","cluster":"C"}},"clusterAddrTable":{"C":["b"]}}';
+  const c = buildFrameView(resp(2, 0, null, Buffer.from(cluster)), { requestCode: 106 });
+  assert.deepEqual(find(c, /^Clusters/)!.table!.rows, [['C', 'b']]);
+  const t = buildFrameView(resp(3, 0, null, Buffer.from('{"topicList":["A","B"]}')), { requestCode: 206 });
+  assert.deepEqual(find(t, /^Topics/)!.table!.rows, [['A'], ['B']]);
+});
+
+test('HEART_BEAT, END_TRANSACTION, CHECK_TRANSACTION_STATE, REGISTER_BROKER, unknown codes', () => {
+  const hb = buildFrameView(req(34, 1, null, Buffer.from('{"clientID":"127.0.0.1@1#2","consumerDataSet":[{"groupName":"cg","consumeType":"CONSUME_PASSIVELY","messageModel":"CLUSTERING","consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","subscriptionDataSet":[{"topic":"T","subString":"*"}]}],"producerDataSet":[{"groupName":"pg"}]}')));
+  assert.equal(find(hb, /^Heartbeat/)!.rows![0].value, '127.0.0.1@1#2');
+  assert.deepEqual(find(hb, /^Consumers/)!.table!.rows[0], ['cg', 'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', 'T:*']);
+  const et = buildFrameView(req(37, 2, { topic: 'T', commitOrRollback: '8', msgId: UK, commitLogOffset: '5' }, null, { oneway: true }));
+  assert.equal(et.header.find((r) => r.key === 'commitOrRollback')!.note, 'COMMIT');
+  assert.match(et.title, /END_TRANSACTION oneway request/);
+  const half = encodeStoredMessage({ topic: 'T', body: Buffer.from('half'), sysFlag: 4, properties: `TRAN_MSG\u0001true\u0002PGROUP\u0001pg\u0002UNIQ_KEY\u0001${UK}` });
+  const ck = buildFrameView(req(39, 3, { topic: 'T', msgId: UK, offsetMsgId: '7F0000010000238F000000000001E240', tranStateTableOffset: '1', commitLogOffset: '123456' }, Buffer.from(half), { oneway: true }));
+  assert.equal(find(ck, /^Half message/)!.children!.length, 1);
+  assert.equal(find(ck, /^offsetMsgId/)!.table!.rows[0][2], '123456');
+  const reg = buildFrameView(req(103, 4, { brokerName: 'b', compressed: 'false' }, Buffer.from('{"topicConfigSerializeWrapper":{"topicConfigTable":{"T":{"readQueueNums":4,"writeQueueNums":4,"perm":6}}},"filterServerList":[]}')));
+  assert.deepEqual(find(reg, /^Registered topics/)!.table!.rows, [['T', '4', '4', '6']]);
+  const other = buildFrameView(req(999, 5, { x: 'y' }, Buffer.from([0, 1, 2, 3, 0xff])));
+  assert.equal(other.body?.label, 'binary');
+  assert.match(other.body!.hex!, /^00000000  00 01 02 03 ff/);
+  const txt = buildFrameView(req(999, 6, null, Buffer.from('plain words')));
+  assert.equal(txt.body?.label, 'text');
+  const trunc = buildFrameView(req(310, 7, { b: 'T' }, Buffer.from('partial')), { missingBytes: 100, truncated: true });
+  assert.equal(trunc.body?.label, 'truncated');
+});
