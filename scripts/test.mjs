@@ -77,9 +77,48 @@ function build(withBundles) {
   }
 }
 
+/**
+ * cluster phase: starts one real RocketMQ cluster per pinned version (4.9 and 5.3, concurrently) with the
+ * harness in test/support/cluster, hands them to the test files through RMQ_CLUSTER_{49,53}_{NAMESRV,JSON}
+ * (useCluster() attaches to them), runs out/test/cluster/**, and always stops both clusters.
+ */
+async function clusterPhase() {
+  const have = (c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
+  if (!['java', 'javac', 'mvn'].every(have)) {
+    console.log('[cluster] java/javac/mvn missing: running scripts/setup-system.sh');
+    const code = await run('bash', [join(root, 'scripts', 'setup-system.sh')]);
+    if (code !== 0) throw new Error(`scripts/setup-system.sh failed (${code})`);
+  }
+  const { createRequire } = await import('node:module');
+  const harness = createRequire(import.meta.url)(join(root, 'out', 'test', 'support', 'cluster', 'index.js'));
+  const log = (line) => console.log(`[cluster] ${line}`);
+  const started = [];
+  const stopAll = () => Promise.all(started.map((c) => c.stop().catch((e) => console.error(`[cluster] stop: ${e.message}`))));
+  const onSignal = async (sig) => { await stopAll(); process.exit(sig === 'SIGINT' ? 130 : 143); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // Maven and javac first, one version after the other (shared ~/.m2), then both clusters at once.
+    for (const v of harness.VERSION_KEYS) await harness.prepareJava(v, log);
+    const results = await Promise.allSettled(harness.VERSION_KEYS.map((v) => harness.startCluster({ version: v, log })));
+    for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+    const failures = results.filter((r) => r.status === 'rejected');
+    if (failures.length) {
+      for (const f of failures) console.error(`[cluster] could not start a cluster: ${f.reason?.stack ?? f.reason}`);
+      return { passed: 0, failed: failures.length };
+    }
+    const env = Object.assign({}, ...started.map((c) => harness.clusterEnv(c)));
+    return await nodeTests('cluster', 'cluster', env);
+  } finally {
+    await stopAll();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
 const phases = {
   unit: () => nodeTests('unit', 'unit'),
-  cluster: () => nodeTests('cluster', 'cluster'),
+  cluster: () => clusterPhase(),
   extension: () => launcher('extension', join(root, 'out/test/support/vscode/run-extension-tests.js')),
   ui: () => launcher('ui', join(root, 'out/test/support/vscode/run-ui-tests.js')),
 };

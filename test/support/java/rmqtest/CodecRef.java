@@ -42,6 +42,8 @@ public final class CodecRef {
         int flag;
         String remark;
         HashMap<String, String> ext;
+        /** keys of ext in insertion order (matters for HashMap iteration order when keys share a bucket) */
+        List<String> extOrder = new ArrayList<>();
         byte[] body;
     }
 
@@ -62,6 +64,8 @@ public final class CodecRef {
     static HashMap<String, String> map(String... kv) {
         HashMap<String, String> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        CASES.get(CASES.size() - 1).extOrder = new ArrayList<>();
+        for (int i = 0; i < kv.length; i += 2) CASES.get(CASES.size() - 1).extOrder.add(kv[i]);
         return m;
     }
 
@@ -213,7 +217,8 @@ public final class CodecRef {
                     .append(",\"input\":{")
                     .append(fields(String.valueOf(c.code), String.valueOf(c.language.getCode()), c.language.name(), c.version, c.opaque, c.flag,
                         c.remark, c.ext, c.type.name(), c.body))
-                    .append("},\"frameHex\":").append(Json.q(Json.hex(wire, 0, wire.length)))
+                    .append("},\"extOrder\":[").append(String.join(",", c.extOrder.stream().map(Json::q).toArray(String[]::new))).append(']')
+                    .append(",\"frameHex\":").append(Json.q(Json.hex(wire, 0, wire.length)))
                     .append(",\"encodeHex\":").append(Json.q(Json.hex(enc, 0, enc.length)))
                     .append(",\"decoded\":{").append(fieldsOf(back)).append("}}");
                 out.println(b);
