@@ -1,6 +1,14 @@
 import * as vscode from 'vscode';
+import { registerConnections } from './connections/commands';
+import { registerRoutes } from './routes/commands';
+import { registerSend } from './send/commands';
+import { registerRequestFiles } from './requestfile/register';
 
 export function activate(_context: vscode.ExtensionContext): void {
+  registerConnections(_context);
+  registerRoutes(_context);
+  registerSend(_context);
+  registerRequestFiles(_context);
   // Filled in by the extension-layer work; kept thin: wiring only, the core lives in src/core.
 }
 

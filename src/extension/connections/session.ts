@@ -1,0 +1,171 @@
+/**
+ * One live connection profile: its NameServer client (with the raw bodies for "Show raw route"),
+ * a broker client for offset and runtime queries, and a lazily started producer whose frames are
+ * recorded for "Show frames". No `vscode` import; the extension layer owns the lifetime.
+ *
+ * Thin adapter over src/core (NameServerClient, MQClient, Producer): the namesrv client and the
+ * producer are separate objects, so ACL signing is wired into both here.
+ */
+import { NameServerClient, WithRaw } from '../../core/namesrv/namesrv-client';
+import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse } from '../../core/remoting';
+import { TrafficRecord, RemotingResponseError } from '../../core/transport';
+import { MQClient, Producer, AclCredentials, signRequest, TransactionListener, LocalTransactionState } from '../../core/producer';
+import type { Message, MessageExt } from '../../core/message';
+import { ConnectionProfile, ConnectionSecrets } from './profile';
+
+export interface RecordedFrame {
+  seq: number;
+  address: string;
+  direction: 'out' | 'in';
+  timestamp: number;
+  bytes: Buffer;
+}
+
+export const PRODUCER_GROUP = 'rocketmq_debugger_vscode';
+const FRAME_RING = 2000;
+
+/** Decisions for transactional sends, keyed by the message's UNIQ_KEY; the listener answers with them. */
+type Decisions = Map<string, LocalTransactionState>;
+
+export class ConnectionSession {
+  readonly nameServer: NameServerClient;
+  readonly brokers: MQClient;
+  private producerPromise: Promise<Producer> | undefined;
+  private readonly frames: RecordedFrame[] = [];
+  private seq = 0;
+  private readonly decisions: Decisions = new Map();
+  /** Check-backs the broker sent for transactional messages (shown in the log). */
+  onCheckBack: ((msg: MessageExt, answer: LocalTransactionState) => void) | undefined;
+
+  constructor(readonly profile: ConnectionProfile, readonly secrets: ConnectionSecrets, private readonly timeoutMs = 3000) {
+    const acl = this.acl();
+    this.nameServer = new NameServerClient(profile.namesrv, {
+      timeoutMs,
+      connectTimeoutMs: timeoutMs,
+      beforeRequest: acl ? (cmd) => { signRequest(cmd, acl); } : undefined,
+    });
+    this.brokers = new MQClient({ namesrvAddr: profile.namesrv, acl, apiTimeoutMs: timeoutMs, connectTimeoutMs: timeoutMs });
+  }
+
+  acl(): AclCredentials | undefined {
+    if (!this.profile.accessKey || !this.secrets.secretKey) return undefined;
+    return { accessKey: this.profile.accessKey, secretKey: this.secrets.secretKey, securityToken: this.secrets.securityToken || undefined };
+  }
+
+  /** Topic as the broker knows it: `namespace%topic` when the profile has a namespace (Java `NamespaceUtil`). */
+  wrapTopic(topic: string): string {
+    const ns = this.profile.namespace;
+    if (!ns || topic.startsWith(`${ns}%`) || topic.startsWith('%RETRY%') || topic.startsWith('%DLQ%')) return topic;
+    return `${ns}%${topic}`;
+  }
+
+  getClusterInfo(): Promise<WithRaw<ClusterInfo>> { return this.nameServer.getClusterInfo(); }
+  getTopicList(): Promise<WithRaw<TopicList>> { return this.nameServer.getAllTopicList(); }
+  getRoute(topic: string): Promise<WithRaw<TopicRouteData>> { return this.nameServer.getRouteInfo(topic); }
+
+  /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (protocol.md §5.1); max is exclusive. */
+  async queueOffset(kind: 'min' | 'max', brokerAddr: string, topic: string, queueId: number): Promise<bigint> {
+    const code = kind === 'max' ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET;
+    const resp = await this.brokers.invoke(brokerAddr, this.brokers.request(code, { topic, queueId }), this.timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new RemotingResponseError(resp.code, resp.remark, brokerAddr, code);
+    const v = resp.extFields?.offset;
+    if (v === undefined || !/^-?\d+$/.test(v)) throw new RemotingResponseError(resp.code, `the response has no offset field (${JSON.stringify(resp.extFields)})`, brokerAddr, code);
+    return BigInt(v);
+  }
+
+  async queueOffsets(brokerAddr: string, topic: string, queueId: number): Promise<{ min: bigint; max: bigint }> {
+    const [min, max] = await Promise.all([this.queueOffset('min', brokerAddr, topic, queueId), this.queueOffset('max', brokerAddr, topic, queueId)]);
+    return { min, max };
+  }
+
+  /** The broker's version: `brokerVersionDesc` from GET_BROKER_RUNTIME_INFO (28), else the response header's version. */
+  async brokerVersion(brokerAddr: string): Promise<string> {
+    const resp = await this.brokers.invoke(brokerAddr, this.brokers.request(RequestCode.GET_BROKER_RUNTIME_INFO), this.timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new RemotingResponseError(resp.code, resp.remark, brokerAddr, RequestCode.GET_BROKER_RUNTIME_INFO);
+    try {
+      const body = parseBodyJson(resp.body, 'KVTable');
+      const table = body.table;
+      if (isJsonObject(table) && typeof table.brokerVersionDesc === 'string') return table.brokerVersionDesc;
+    } catch { /* fall through to the header */ }
+    return `protocol version ${resp.version}`;
+  }
+
+  /** The producer, started on first use. Its traffic goes to the frame recorder. */
+  producer(): Promise<Producer> {
+    if (!this.producerPromise) {
+      const listener: TransactionListener = {
+        executeLocalTransaction: (msg: Message, arg: unknown) => {
+          const decision = isTransactionState(arg) ? arg : this.pendingDecision ?? 'UNKNOW';
+          this.pendingDecision = undefined;
+          if (msg.uniqKey) this.setTransactionDecision(msg.uniqKey, decision);
+          return decision;
+        },
+        checkLocalTransaction: (msg: MessageExt) => {
+          const answer = this.decisions.get(msg.msgId ?? '') ?? 'UNKNOW';
+          this.onCheckBack?.(msg, answer);
+          return answer;
+        },
+      };
+      const p = new Producer({
+        producerGroup: PRODUCER_GROUP,
+        namesrvAddr: this.profile.namesrv,
+        acl: this.acl(),
+        apiTimeoutMs: this.timeoutMs,
+        connectTimeoutMs: this.timeoutMs,
+        sendMsgTimeoutMs: this.timeoutMs,
+        transactionListener: listener,
+        onTraffic: (r) => this.record(r),
+      });
+      this.producerPromise = p.start().then(() => p, (e) => { this.producerPromise = undefined; throw e; });
+    }
+    return this.producerPromise;
+  }
+
+  private pendingDecision: LocalTransactionState | undefined;
+
+  /** The decision for the next transactional send (used when the producer passes no arg through). */
+  rememberNextDecision(state: LocalTransactionState): void { this.pendingDecision = state; }
+
+  /** Remembers the local-transaction decision of a sent half message; check-backs are answered with it. */
+  setTransactionDecision(uniqKey: string, state: LocalTransactionState): void {
+    this.decisions.set(uniqKey, state);
+    if (this.decisions.size > 10_000) this.decisions.delete(this.decisions.keys().next().value as string);
+  }
+
+  private record(r: TrafficRecord & { address: string }): void {
+    this.frames.push({ seq: ++this.seq, address: r.address, direction: r.direction, timestamp: r.timestamp, bytes: r.bytes });
+    if (this.frames.length > FRAME_RING) this.frames.splice(0, this.frames.length - FRAME_RING);
+  }
+
+  /** Sequence number of the last recorded frame (take before and after a send to bracket its frames). */
+  get frameMark(): number { return this.seq; }
+
+  framesBetween(afterSeq: number, upToSeq: number): RecordedFrame[] {
+    return this.frames.filter((f) => f.seq > afterSeq && f.seq <= upToSeq);
+  }
+
+  async dispose(): Promise<void> {
+    this.nameServer.close();
+    await this.brokers.close();
+    const p = this.producerPromise;
+    this.producerPromise = undefined;
+    if (p) await p.then((x) => x.shutdown(), () => undefined);
+  }
+}
+
+function isTransactionState(v: unknown): v is LocalTransactionState {
+  return v === 'COMMIT_MESSAGE' || v === 'ROLLBACK_MESSAGE' || v === 'UNKNOW';
+}
+
+/** One recorded frame decoded for the log: direction, address and every field (describeCommand). */
+export function describeRecordedFrame(f: RecordedFrame): { summary: string; detail: CommandDescription | string } {
+  try {
+    const cmd: RemotingCommand = decodeFrame(f.bytes);
+    const d = describeCommand(cmd);
+    const arrow = f.direction === 'out' ? '→' : '←';
+    const what = isResponse(cmd) ? `${d.codeName} (${d.code})` : `${d.codeName} (${d.code})`;
+    return { summary: `${new Date(f.timestamp).toISOString()} ${arrow} ${f.address} ${d.type} ${what} opaque ${d.opaque}, ${f.bytes.length} bytes`, detail: d };
+  } catch (e) {
+    return { summary: `${new Date(f.timestamp).toISOString()} ${f.direction} ${f.address}: ${f.bytes.length} bytes that do not decode`, detail: e instanceof Error ? e.message : String(e) };
+  }
+}

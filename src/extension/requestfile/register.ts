@@ -1,0 +1,184 @@
+/**
+ * `.rocketmq` request files: diagnostics as you type, a "Send" / "Send ×10" CodeLens per block,
+ * header completion, and the command that sends one block.
+ */
+import * as vscode from 'vscode';
+import { HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, parseRequestFile } from '../../core/requestfile';
+import { services } from '../connections/services';
+import { chooseConnection, sendWithUi } from '../send/commands';
+import { SendOutcome } from '../send/executor';
+import { routeTree } from '../routes/commands';
+
+export const LANGUAGE_ID = 'rocketmq-request';
+const SELECTOR: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
+
+const parsed = new WeakMap<vscode.TextDocument, { version: number; file: ParsedRequestFile }>();
+
+function parse(doc: vscode.TextDocument): ParsedRequestFile {
+  const c = parsed.get(doc);
+  if (c && c.version === doc.version) return c.file;
+  const file = parseRequestFile(doc.getText());
+  parsed.set(doc, { version: doc.version, file });
+  return file;
+}
+
+export function registerRequestFiles(context: vscode.ExtensionContext): void {
+  const { connections, log } = services(context);
+  const diagnostics = vscode.languages.createDiagnosticCollection('rocketmq');
+  const lensChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(diagnostics, lensChanged);
+
+  const update = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== LANGUAGE_ID) return;
+    const f = parse(doc);
+    diagnostics.set(doc.uri, f.diagnostics.map((d) => {
+      const line = Math.min(d.line, doc.lineCount - 1);
+      const range = new vscode.Range(line, d.startColumn, line, Math.max(d.endColumn, d.startColumn + 1));
+      const diag = new vscode.Diagnostic(range, d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+      diag.source = 'rocketmq';
+      return diag;
+    }));
+  };
+  for (const d of vscode.workspace.textDocuments) update(d);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    connections.onDidChange(() => lensChanged.fire()),
+  );
+
+  context.subscriptions.push(vscode.languages.registerCodeLensProvider(SELECTOR, {
+    onDidChangeCodeLenses: lensChanged.event,
+    provideCodeLenses(doc) {
+      const f = parse(doc);
+      const active = connections.activeName();
+      const lenses: vscode.CodeLens[] = [];
+      for (const b of f.blocks) {
+        const range = new vscode.Range(b.startLine, 0, b.startLine, 0);
+        const errors = b.diagnostics.filter((d) => d.severity === 'error').length;
+        if (!b.spec) {
+          lenses.push(new vscode.CodeLens(range, { title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} — fix to send`, command: 'workbench.actions.view.problems' }));
+          continue;
+        }
+        const n = b.spec.repeat;
+        lenses.push(new vscode.CodeLens(range, { title: `$(send) Send${n > 1 ? ` ×${n}` : ''}`, command: 'rocketmq.sendRequestBlock', arguments: [doc.uri.toString(), b.index], tooltip: `Send this block through ${active ?? 'the active connection'}` }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Send ×10', command: 'rocketmq.sendRequestBlock', arguments: [doc.uri.toString(), b.index, 10] }));
+        lenses.push(new vscode.CodeLens(range, { title: active ? `via ${active}` : 'no connection — add one', command: active ? 'rocketmq.selectConnection' : 'rocketmq.addConnection' }));
+      }
+      return lenses;
+    },
+  }));
+
+  context.subscriptions.push(vscode.languages.registerCompletionItemProvider(SELECTOR, {
+    async provideCompletionItems(doc, pos) {
+      const f = parse(doc);
+      const block = f.blocks.find((b) => pos.line >= b.startLine && pos.line <= b.endLine);
+      const line = doc.lineAt(pos.line).text.slice(0, pos.character);
+      if (block?.bodyStartLine !== undefined && pos.line >= block.bodyStartLine) return [];
+      const header = /^\s*([A-Za-z][\w-]*)\s*:\s*(\S*)$/.exec(line);
+      if (header) {
+        const key = header[1].toLowerCase();
+        let values: string[] = [];
+        if (key === 'mode') values = [...SEND_MODES];
+        else if (key === 'transaction') values = [...TRANSACTION_DECISIONS];
+        else if (key === 'type') values = ['message', 'batch', 'transaction'];
+        else if (key === 'topic') {
+          const c = connections.activeName();
+          values = c && routeTree() ? await routeTree()!.knownTopics(c) : [];
+        }
+        return values.map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.Value));
+      }
+      if (/^\s*[A-Za-z-]*$/.test(line)) {
+        return (Object.keys(HEADER_DOCS) as HeaderKey[]).map((k) => {
+          const it = new vscode.CompletionItem(k, vscode.CompletionItemKind.Property);
+          it.insertText = `${k}: `;
+          it.documentation = new vscode.MarkdownString(HEADER_DOCS[k]);
+          it.command = { command: 'editor.action.triggerSuggest', title: '' };
+          return it;
+        });
+      }
+      return [];
+    },
+  }, ':'));
+
+  context.subscriptions.push(vscode.languages.registerHoverProvider(SELECTOR, {
+    provideHover(doc, pos) {
+      const f = parse(doc);
+      for (const b of f.blocks) for (const h of b.headers) {
+        if (h.line === pos.line && h.key && pos.character >= h.nameColumn && pos.character <= h.nameColumn + h.name.length) {
+          return new vscode.Hover(new vscode.MarkdownString(`**${h.key}** — ${HEADER_DOCS[h.key]}`));
+        }
+      }
+      return undefined;
+    },
+  }));
+
+  context.subscriptions.push(vscode.commands.registerCommand('rocketmq.sendRequestBlock', async (uriArg?: unknown, indexArg?: unknown, repeatArg?: unknown): Promise<SendOutcome | undefined> => {
+    let doc: vscode.TextDocument | undefined;
+    if (typeof uriArg === 'string') doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriArg));
+    else if (uriArg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(uriArg);
+    else doc = vscode.window.activeTextEditor?.document;
+    if (!doc) return undefined;
+    const f = parse(doc);
+    let block: RequestBlock | undefined;
+    if (typeof indexArg === 'number') block = f.blocks[indexArg];
+    else {
+      const line = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor.selection.active.line : 0;
+      block = f.blocks.find((b) => line >= b.startLine && line <= b.endLine) ?? f.blocks[0];
+    }
+    if (!block) { void vscode.window.showWarningMessage('No request block here.'); return undefined; }
+    if (!block.spec) {
+      const msg = block.diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.line + 1}: ${d.message}`).join('; ');
+      void vscode.window.showErrorMessage(`This block cannot be sent: ${msg}`);
+      throw new Error(`block ${block.index} has errors: ${msg}`);
+    }
+    let spec = block.spec;
+    if (typeof repeatArg === 'number' && repeatArg >= 1) spec = { ...spec, repeat: Math.trunc(repeatArg) };
+    if (block.bodyFile) {
+      const base = vscode.Uri.joinPath(doc.uri, '..');
+      const target = block.bodyFile.startsWith('/') ? doc.uri.with({ path: block.bodyFile }) : vscode.Uri.joinPath(base, block.bodyFile);
+      try {
+        spec = { ...spec, bodies: [Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8')] };
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Cannot read bodyFile ${block.bodyFile}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    }
+    const connection = await chooseConnection(connections);
+    if (!connection) return undefined;
+    return sendWithUi(context, connections, log, connection, spec, `${vscode.workspace.asRelativePath(doc.uri)} block ${block.index + 1}${block.title ? ` "${block.title}"` : ''}`);
+  }));
+
+  context.subscriptions.push(vscode.commands.registerCommand('rocketmq.newRequestFile', async (arg?: unknown) => {
+    const topic = typeof arg === 'object' && arg !== null && typeof (arg as { topic?: unknown }).topic === 'string' ? (arg as { topic: string }).topic : 'TopicTest';
+    const content = [
+      '// RocketMQ request file: each ### block is one send. Click "Send" above a block.',
+      `### A plain message`,
+      `topic: ${topic}`,
+      'tag: TagA',
+      'keys: order-1',
+      'property: source=vscode',
+      '',
+      '{"hello": "RocketMQ"}',
+      '',
+      '### Ordered by key, three times',
+      `topic: ${topic}`,
+      'shardingKey: order-1',
+      'repeat: 3',
+      '',
+      'step',
+      '',
+      '### A batch',
+      `topic: ${topic}`,
+      'type: batch',
+      '',
+      'first',
+      '---',
+      'second',
+      '',
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content });
+    await vscode.window.showTextDocument(doc);
+    return doc.uri.toString();
+  }));
+}
