@@ -27,8 +27,8 @@ const extension = {
 const webview = {
   name: 'webview',
   target: 'web',
-  entry: './webview/src/main.ts',
-  output: { path: path.resolve(__dirname, 'dist'), filename: 'webview.js' },
+  entry: { webview: './webview/src/main.ts', inspector: './webview/src/inspector/main.ts' },
+  output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js' },
   resolve: { extensions: ['.ts', '.js'] },
   module: {
     rules: [{

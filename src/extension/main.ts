@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { registerInspector } from './inspector';
 import { registerConnections } from './connections/commands';
 import { registerRoutes } from './routes/commands';
 import { registerSend } from './send/commands';
 import { registerRequestFiles } from './requestfile/register';
 
 export function activate(_context: vscode.ExtensionContext): void {
+  registerInspector(_context);
   registerConnections(_context);
   registerRoutes(_context);
   registerSend(_context);

@@ -1,0 +1,182 @@
+/**
+ * VS Code wiring of the capture inspector: a read-only custom editor for *.pcap / *.pcapng /
+ * *.pcap.gz, live panels for the producer's own traffic, the commands, and a cancellable progress
+ * notification while a capture is indexed. The model and the message handling live in ./model
+ * (plain Node, unit-tested); this file only connects them to webviews.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrafficRecord } from '../../core/transport/remoting-connection';
+import { fileSink } from '../../core/capture/pcap-writer';
+import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
+import { inspectorHtml, webviewOptions } from './html';
+import { LiveCapture } from './model/live-capture';
+import { CaptureSource, fileSource, InspectorSession, liveSource } from './model/session';
+
+export const CAPTURE_VIEW_TYPE = 'rocketmq.captureInspector';
+export const LIVE_VIEW_TYPE = 'rocketmq.liveInspector';
+
+interface OpenSession {
+  target: string;
+  session: InspectorSession;
+  live: LiveCapture | null;
+  panel: vscode.WebviewPanel;
+  taps: Set<(m: ToWebview) => void>;
+}
+
+const sessions: OpenSession[] = [];
+let log: vscode.LogOutputChannel | null = null;
+
+/** The producer's own traffic in this window ("Show My Traffic"). The send flow feeds it. */
+export const myTraffic = new LiveCapture();
+
+/** For the send flow: `onTraffic: recordTraffic` on its connections. */
+export function recordTraffic(r: TrafficRecord): void { myTraffic.add(r); }
+
+class CaptureDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri, readonly source: CaptureSource) {}
+  dispose(): void { this.source.cancel(); }
+}
+
+function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null): OpenSession {
+  panel.webview.options = webviewOptions(extensionUri);
+  const taps = new Set<(m: ToWebview) => void>();
+  const entry = {} as OpenSession;
+  const session = new InspectorSession(source, {
+    post: (m) => {
+      for (const t of taps) t(m);
+      void panel.webview.postMessage(m);
+    },
+    copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+    savePcapng: async () => {
+      if (!live) { void vscode.window.showInformationMessage('This capture is already a file.'); return; }
+      const uri = await vscode.window.showSaveDialog({ filters: { 'pcapng capture': ['pcapng'] }, saveLabel: 'Save as pcapng', defaultUri: defaultSaveUri() });
+      if (!uri) return;
+      const r = saveLive(live, uri.fsPath);
+      void vscode.window.showInformationMessage(`Saved ${r.framesWritten} frames (${r.packets} packets) to ${uri.fsPath}${r.framesDropped ? `; ${r.framesDropped} older frames were no longer in memory` : ''}.`);
+    },
+    log: (m) => log?.info(m),
+  });
+  Object.assign(entry, { target, session, live, panel, taps });
+  sessions.push(entry);
+  panel.webview.onDidReceiveMessage((raw: unknown) => { void session.handle(raw); });
+  panel.onDidDispose(() => {
+    session.dispose();
+    const k = sessions.indexOf(entry);
+    if (k >= 0) sessions.splice(k, 1);
+  });
+  panel.webview.html = inspectorHtml(panel.webview, extensionUri, path.basename(target));
+  return entry;
+}
+
+function defaultSaveUri(): vscode.Uri | undefined {
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  return ws ? vscode.Uri.joinPath(ws.uri, 'rocketmq-traffic.pcapng') : undefined;
+}
+
+export function saveLive(live: LiveCapture, file: string): { packets: number; framesWritten: number; framesDropped: number } {
+  const out = fileSink(file);
+  try { return live.writePcapng(out.sink); } finally { out.close(); }
+}
+
+function indexWithProgress(name: string, source: CaptureSource): void {
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Indexing ${name}`, cancellable: true }, (progress, token) => {
+    token.onCancellationRequested(() => source.cancel());
+    let reported = 0;
+    const timer = setInterval(() => {
+      const pct = source.totalBytes ? Math.floor((source.bytesRead() / source.totalBytes) * 100) : 0;
+      progress.report({ increment: Math.max(0, pct - reported), message: `${source.index.length.toLocaleString()} frames` });
+      reported = Math.max(reported, pct);
+    }, 250);
+    return source.done.finally(() => clearInterval(timer));
+  });
+}
+
+class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  openCustomDocument(uri: vscode.Uri): CaptureDocument {
+    if (uri.scheme !== 'file') throw new Error(`Only local files can be inspected (got ${uri.scheme}:)`);
+    const name = path.basename(uri.fsPath);
+    const source = fileSource(uri.fsPath, name);
+    log?.info(`inspector: indexing ${uri.fsPath}`);
+    indexWithProgress(name, source);
+    source.done.then((d) => log?.info(`inspector: ${name}: ${source.index.length} frames in ${source.index.passMs} ms${d.cancelled ? ' (cancelled)' : ''}`));
+    return new CaptureDocument(uri, source);
+  }
+
+  resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
+    attach(panel, this.extensionUri, document.source, document.uri.fsPath, null);
+  }
+}
+
+function openLivePanel(extensionUri: vscode.Uri, live: LiveCapture, title: string): OpenSession {
+  const panel = vscode.window.createWebviewPanel(LIVE_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+  return attach(panel, extensionUri, liveSource(live, title), title, live);
+}
+
+function findSession(target: string): OpenSession | undefined {
+  for (let k = sessions.length - 1; k >= 0; k--) {
+    const s = sessions[k];
+    if (s.target === target || path.basename(s.target) === target) return s;
+  }
+  return undefined;
+}
+
+/** Registers the custom editor, the commands and the test hooks. Called once from activate(). */
+export function registerInspector(context: vscode.ExtensionContext): void {
+  log = vscode.window.createOutputChannel('RocketMQ Inspector', { log: true });
+  context.subscriptions.push(log);
+  const ext = context.extensionUri;
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(CAPTURE_VIEW_TYPE, new CaptureEditorProvider(ext), {
+      supportsMultipleEditorsPerDocument: true,
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand('rocketmq.openCapture', async (arg?: vscode.Uri) => {
+      let uri = arg instanceof vscode.Uri ? arg : undefined;
+      if (!uri) {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open in Inspector', filters: { Captures: ['pcap', 'pcapng', 'gz'] } });
+        uri = picked?.[0];
+      }
+      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, CAPTURE_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand('rocketmq.showMyTraffic', () => { openLivePanel(ext, myTraffic, 'My RocketMQ traffic'); }),
+    /** For the send flow's "Show frames": a fixed list of records in its own live panel. */
+    vscode.commands.registerCommand('rocketmq.inspector.showFrames', (records: TrafficRecord[], title?: string) => {
+      const live = new LiveCapture();
+      for (const r of Array.isArray(records) ? records : []) live.add(r);
+      openLivePanel(ext, live, typeof title === 'string' ? title : 'Frames of this send');
+    }),
+    // Test hooks (not contributed): drive an open inspector through its real message handler.
+    vscode.commands.registerCommand('_rocketmq.inspector.sessions', () => sessions.map((s) => ({
+      target: s.target, live: !!s.live, frames: s.session.source.index.length, done: s.session.indexingDone, rejected: s.session.rejected,
+    }))),
+    vscode.commands.registerCommand('_rocketmq.inspector.request', (target: string, message: unknown, timeoutMs = 10_000) => {
+      const s = findSession(target);
+      if (!s) return Promise.reject(new Error(`no inspector open for ${target}`));
+      const reqId = (message as { reqId?: unknown } | null)?.reqId;
+      return new Promise<ToWebview | null>((resolve) => {
+        const before = s.session.rejected;
+        const timer = setTimeout(() => { s.taps.delete(tap); resolve(null); }, timeoutMs);
+        const tap = (m: ToWebview) => {
+          if ('reqId' in m && m.reqId === reqId) { clearTimeout(timer); s.taps.delete(tap); resolve(m); }
+        };
+        s.taps.add(tap);
+        void s.session.handle(message).then(() => {
+          if (s.session.rejected > before || reqId === undefined) { clearTimeout(timer); s.taps.delete(tap); resolve(null); }
+        });
+      });
+    }),
+    vscode.commands.registerCommand('_rocketmq.inspector.applyFilter', (target: string, filter: FilterSpec) => {
+      const s = findSession(target);
+      if (!s) throw new Error(`no inspector open for ${target}`);
+      void s.panel.webview.postMessage({ type: 'applyFilter', filter } satisfies ToWebview);
+    }),
+    vscode.commands.registerCommand('_rocketmq.inspector.saveLive', (target: string, file: string) => {
+      const s = findSession(target);
+      if (!s?.live) throw new Error(`no live inspector open for ${target}`);
+      return saveLive(s.live, file);
+    }),
+  );
+}

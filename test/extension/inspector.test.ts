@@ -1,0 +1,170 @@
+/**
+ * The capture inspector in a real extension host: captures open through the custom editor
+ * (`vscode.openWith`), live traffic through the "Show frames" command, and every check goes through
+ * the provider's own message handler (the same validation and replies the webview gets).
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import { basicCapture, xssCapture } from '../support/inspector/fixtures';
+import { createRequest, createResponse, encodeFrame, RequestCode } from '../../src/core/remoting';
+import { indexCaptureBytes } from '../../src/core/capture/capture-index';
+import type { FrameRow, ToWebview, FrameDetails } from '../../src/shared/inspector-protocol';
+
+const EXT_ID = 'rocketmq-debugger.rocketmq-debugger';
+
+interface SessionInfo { target: string; live: boolean; frames: number; done: boolean; rejected: number }
+
+async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try { const v = await check(); if (v !== undefined) return v; } catch (e) { last = e; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let reqId = 1_000_000;
+async function ask<T extends ToWebview['type']>(target: string, msg: Record<string, unknown>, expect: T): Promise<Extract<ToWebview, { type: T }>> {
+  const id = reqId++;
+  const r = await vscode.commands.executeCommand<ToWebview | null>('_rocketmq.inspector.request', target, { ...msg, reqId: id });
+  assert.ok(r, `no reply to ${JSON.stringify(msg)}`);
+  assert.equal(r.type, expect);
+  return r as Extract<ToWebview, { type: T }>;
+}
+
+async function sessions(): Promise<SessionInfo[]> {
+  return vscode.commands.executeCommand<SessionInfo[]>('_rocketmq.inspector.sessions');
+}
+
+async function openAndIndex(file: string): Promise<SessionInfo> {
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'rocketmq.captureInspector');
+  return pollUntil(`${file} to be indexed`, 20_000, async () => (await sessions()).find((s) => s.target === file && s.done));
+}
+
+async function allRows(target: string): Promise<FrameRow[]> {
+  return (await ask(target, { type: 'getRows', start: 0, count: 500 }, 'rows')).rows;
+}
+
+async function detailsOf(target: string, frame: number): Promise<FrameDetails> {
+  const d = await ask(target, { type: 'getDetails', frame }, 'details');
+  assert.equal(d.error, null);
+  return d.details!;
+}
+
+describe('capture inspector (extension host)', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'insp-ext-'));
+    await vscode.extensions.getExtension(EXT_ID)!.activate();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers the custom editor and the commands', async () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as { contributes: { customEditors: { viewType: string; selector: { filenamePattern: string }[] }[] } };
+    const ed = pkg.contributes.customEditors.find((c) => c.viewType === 'rocketmq.captureInspector')!;
+    assert.deepEqual(ed.selector.map((s) => s.filenamePattern), ['*.pcap', '*.pcapng', '*.pcap.gz']);
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['rocketmq.openCapture', 'rocketmq.showMyTraffic', 'rocketmq.inspector.showFrames']) assert.ok(cmds.includes(c), c);
+  });
+
+  it('opens a pcapng: frame counts, pairings and decoded fields through the message protocol', async () => {
+    const f = basicCapture();
+    const file = join(dir, 'basic.pcapng');
+    writeFileSync(file, f.bytes);
+    const s = await openAndIndex(file);
+    assert.equal(s.frames, f.expect.frames);
+    const rows = await allRows(file);
+    assert.equal(rows.length, f.expect.frames);
+    assert.equal(rows.filter((r) => r.response).length, f.expect.responses);
+    const paired = rows.filter((r) => r.pair !== null);
+    assert.equal(paired.length, f.expect.pairs * 2);
+    for (const r of paired) assert.equal(rows[r.pair!].pair, r.frame, `pair of ${r.frame} points back`);
+    assert.deepEqual([...new Set(rows.map((r) => r.topic).filter(Boolean))].sort(), [...f.expect.topics].sort());
+    const send = rows.find((r) => r.opaque === 101 && !r.response)!;
+    const d = await detailsOf(file, send.frame);
+    assert.equal(d.header!.codeName, 'SEND_MESSAGE_V2');
+    assert.equal(d.extFields.find((k) => k.key === 'a')!.name, 'producerGroup');
+    assert.equal(d.extFields.find((k) => k.key === 'b')!.value, 'OrderTopic');
+    assert.equal(d.properties.find((p) => p.key === 'UNIQ_KEY')!.value, f.uniqKey);
+    const resp = await detailsOf(file, send.pair!);
+    assert.equal(resp.extFields.find((k) => k.key === 'offsetMsgId')!.value, f.offsetMsgId);
+    const errs = await ask(file, { type: 'setView', sort: { column: 'index', descending: false }, filter: { errorsOnly: true } }, 'viewSet');
+    assert.equal(errs.total, 2);
+    const sum = await ask(file, { type: 'getSummary' }, 'summary');
+    assert.equal(sum.summary.items.find((i) => i.label === 'Unanswered requests')!.count, f.expect.unanswered);
+  });
+
+  it('opens .pcap.gz through the same editor', async () => {
+    const file = join(dir, 'basic.pcap.gz');
+    writeFileSync(file, gzipSync(basicCapture().bytes));
+    const s = await openAndIndex(file);
+    assert.equal(s.frames, 9);
+    const d = await detailsOf(file, 0);
+    assert.equal(d.header!.opaque, 101);
+  });
+
+  it('rejects malformed messages from the webview side', async () => {
+    const file = join(dir, 'basic.pcapng');
+    const before = (await sessions()).find((s) => s.target === file)!.rejected;
+    for (const bad of [{ type: 'getRows', start: -1, count: 5 }, { type: 'getDetails', frame: 'x' }, { type: 'copy', frame: 0, format: 'html' }]) {
+      const r = await vscode.commands.executeCommand<ToWebview | null>('_rocketmq.inspector.request', file, { ...bad, reqId: reqId++ });
+      assert.equal(r, null);
+    }
+    assert.equal((await sessions()).find((s) => s.target === file)!.rejected, before + 3);
+  });
+
+  it('keeps script payloads as literal text in rows and details', async () => {
+    const x = xssCapture();
+    const file = join(dir, 'xss.pcapng');
+    writeFileSync(file, x.bytes);
+    await openAndIndex(file);
+    const rows = await allRows(file);
+    assert.equal(rows[0].topic, x.payloads.topic);
+    const d = await detailsOf(file, 0);
+    assert.equal(d.header!.remark, x.payloads.remark);
+    assert.equal(d.body!.text, x.payloads.body);
+  });
+
+  it('shows live traffic records and saves them as pcapng readable by our decoder and tshark', async () => {
+    const local = { address: '127.0.0.1', port: 45001 };
+    const remote = { address: '127.0.0.1', port: 10911 };
+    const records = [];
+    let ts = Date.now();
+    for (let k = 0; k < 4; k++) {
+      const req = createRequest(RequestCode.SEND_MESSAGE_V2, { a: 'pg', b: 'LiveTopic', i: 'UNIQ_KEY\u0001ABC\u0002' }, { opaque: 500 + k, body: Buffer.from(`hello ${k}`) });
+      records.push({ connectionId: 77, direction: 'out' as const, local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      ts += 2;
+      records.push({ connectionId: 77, direction: 'in' as const, local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'ABC', queueId: 0, queueOffset: k })) });
+      ts += 1;
+    }
+    const title = 'Frames of test send';
+    await vscode.commands.executeCommand('rocketmq.inspector.showFrames', records, title);
+    await pollUntil('live session', 10_000, async () => (await sessions()).find((s) => s.target === title && s.frames === 8));
+    const rows = await allRows(title);
+    assert.equal(rows.length, 8);
+    assert.equal(rows[0].codeName, 'SEND_MESSAGE_V2');
+    assert.equal(rows[0].topic, 'LiveTopic');
+    assert.equal(rows[1].pair, 0);
+    assert.ok(Math.abs(rows[1].latencyUs! - 2000) < 2);
+    const out = join(dir, 'live.pcapng');
+    const res = await vscode.commands.executeCommand<{ framesWritten: number }>('_rocketmq.inspector.saveLive', title, out);
+    assert.equal(res.framesWritten, 8);
+    const ix = indexCaptureBytes(readFileSync(out));
+    assert.equal(ix.length, 8);
+    assert.equal(ix.cols.pair[0], 1);
+    const t = spawnSync('tshark', ['-r', out], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    assert.ok(t.stdout.trim().split('\n').length >= 8 + 3);
+  });
+});

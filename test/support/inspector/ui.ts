@@ -1,0 +1,277 @@
+/**
+ * Browser tests of the capture inspector: the real workbench (code-server) in headless Chromium,
+ * driven with playwright. Opens fixture captures through Quick Open (the custom editor is the
+ * default for *.pcapng), clicks through list, filter, details, request↔response jump, keyboard,
+ * sort and expert summary, takes screenshots into media/screenshots/, and proves that script/HTML
+ * payloads inside a capture never run and show as literal text.
+ *
+ * Prints "N passed, M failed" and writes {passed, failed} to RMQ_TEST_RESULT_FILE when set.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { repoRoot } from '../vscode/code-server';
+import { basicCapture, xssCapture } from './fixtures';
+import { openWorkbench } from './workbench';
+
+/** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
+interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
+interface MiniDoc { querySelector(s: string): MiniEl | null; querySelectorAll(s: string): { length: number }; body: { dataset: Record<string, string | undefined> } }
+type MiniWin = { __xss?: unknown; parent: { __xss?: unknown }; document: MiniDoc };
+
+const results: { name: string; ok: boolean; error?: string }[] = [];
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: String(e instanceof Error ? e.stack : e) });
+    console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.message : e).split('\n').join('\n    ')}`);
+  }
+}
+
+export async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | null | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try { const v = await fn(); if (v !== undefined && v !== null && v !== false) return v; } catch (e) { last = e; }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function check(cond: unknown, msg: string): void {
+  if (!cond) throw new Error(msg);
+}
+
+/** The inspector webview's inner document (VS Code nests it in two iframes). */
+export async function inspectorFrame(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
+  return poll(`the inspector webview for ${title}`, timeoutMs, async () => {
+    for (const f of page.frames()) {
+      try {
+        const t = await f.evaluate(() => (globalThis as unknown as MiniWin).document.querySelector('.app .title')?.textContent ?? null);
+        if (t === title) return f;
+      } catch { /* detached or cross-origin while loading */ }
+    }
+    return undefined;
+  });
+}
+
+/** Opens a file of the workspace with Quick Open (Ctrl+P), i.e. with its default editor. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await poll('Quick Open to show the file', 20_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 3000 });
+    await input.fill(name);
+    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await item.waitFor({ timeout: 3000 });
+    await page.keyboard.press('Enter');
+    return true;
+  });
+}
+
+const text = (f: Frame, sel: string) => f.locator(sel).first().textContent();
+
+async function matchCount(f: Frame): Promise<string> {
+  return (await text(f, '#match-count')) ?? '';
+}
+
+async function waitMatch(f: Frame, re: RegExp): Promise<void> {
+  await poll(`match count ${re}`, 10_000, async () => re.test(await matchCount(f)));
+}
+
+async function rowByOpaque(f: Frame, opaque: number, response: boolean) {
+  return poll(`row with opaque ${opaque}`, 10_000, async () => {
+    const rows = f.locator('.list-layer .row:not(.loading)');
+    const n = await rows.count();
+    for (let k = 0; k < n; k++) {
+      const r = rows.nth(k);
+      if (!(await r.isVisible())) continue;
+      const op = await r.locator('.col-opaque').textContent();
+      const fl = await r.locator('.col-flag').textContent();
+      if (op === String(opaque) && (fl === 'R') === response) return r;
+    }
+    return undefined;
+  });
+}
+
+async function main(): Promise<number> {
+  const folder = mkdtempSync('/tmp/rmqi-ui-');
+  const basic = basicCapture();
+  const xss = xssCapture();
+  writeFileSync(join(folder, 'basic.pcapng'), basic.bytes);
+  writeFileSync(join(folder, 'xss.pcapng'), xss.bytes);
+  const shots = join(repoRoot, 'media', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  const wb = await openWorkbench({ folder, echoLogs: false });
+  const page = wb.page;
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  let f!: Frame;
+  try {
+    await step('opening a .pcapng shows the inspector with every frame', async () => {
+      await quickOpen(page, 'basic.pcapng');
+      f = await inspectorFrame(page, 'basic.pcapng');
+      await poll('indexing done', 20_000, async () => (await f.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.indexed)) === 'done');
+      await waitMatch(f, /^9 frames/);
+      await f.locator('.list-layer .row[data-frame="0"]').waitFor();
+      const code = await f.locator('.list-layer .row[data-frame="0"] .col-code').textContent();
+      check(code === 'SEND_MESSAGE_V2', `first row code ${code}`);
+      const conn = await f.locator('.list-layer .row[data-frame="0"] .col-conn').textContent();
+      check(conn === '127.0.0.1:50001 → 127.0.0.1:10911', `connection ${conn}`);
+      await page.screenshot({ path: join(shots, 'inspector-list.png') });
+    });
+
+    await step('clicking a row shows header, extFields with real names, properties, body and hex', async () => {
+      const row = await rowByOpaque(f, 101, false);
+      await row.click();
+      await poll('details title', 10_000, async () => /Frame \d+: request 310 SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
+      const ths = await f.locator('.sec-ext th').allTextContents();
+      check(ths.includes('producerGroup (a)') && ths.includes('topic (b)') && ths.includes('properties (i)'), `extFields names ${ths.join('|')}`);
+      const props = await f.locator('.sec-props td.value').allTextContents();
+      check(props.includes(basic.uniqKey), `properties ${props.join('|')}`);
+      const body = await text(f, '#body-text');
+      check(body?.includes('"orderId": 1') ?? false, `body ${body}`);
+      // hovering a field highlights its bytes in the hex view
+      await f.locator('.sec-ext tr.has-range', { hasText: 'topic (b)' }).hover();
+      const hl = await f.locator('.hex-byte.hl').count();
+      check(hl === '"b":"OrderTopic"'.length, `highlighted ${hl} bytes`);
+      const label = await text(f, '.hex-field');
+      check(label?.startsWith('topic: bytes') ?? false, `hex label ${label}`);
+      await page.screenshot({ path: join(shots, 'inspector-details.png') });
+    });
+
+    await step('jump request → response and back', async () => {
+      await f.locator('#jump-pair').click();
+      await poll('response selected', 10_000, async () => /response 0 SUCCESS/.test((await text(f, '.details-title')) ?? ''));
+      const sel = await f.locator('.list-layer .row.selected .col-flag').textContent();
+      check(sel === 'R', 'selected row is the response');
+      await f.locator('#jump-pair').click();
+      await poll('request selected again', 10_000, async () => /request 310/.test((await text(f, '.details-title')) ?? ''));
+    });
+
+    await step('keyboard navigation moves the selection', async () => {
+      const before = Number(await f.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.selectedFrame));
+      await f.locator('.list-viewport').focus();
+      await page.keyboard.press('ArrowDown');
+      await poll('selection moved down', 5000, async () => Number(await f.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.selectedFrame)) !== before);
+      await page.keyboard.press('Home');
+      await poll('selection at the top', 5000, async () => (await f.locator('.list-layer .row.selected').getAttribute('data-pos')) === '0');
+    });
+
+    await step('filter bar: code, errors only, text; match count; clear', async () => {
+      await f.locator('#f-code input').fill('SEND_MESSAGE_V2');
+      await f.locator('#f-code input').press('Enter');
+      await waitMatch(f, /^4 of 9 frames match/);
+      const codes = await f.locator('.list-layer .row:not(.loading):visible .col-code').allTextContents();
+      check(codes.length === 4 && codes.every((c) => c.includes('SEND_MESSAGE_V2')), `codes ${codes.join('|')}`);
+      await f.locator('#clear-filter').click();
+      await waitMatch(f, /^9 frames/);
+      await f.locator('#f-errors').click();
+      await waitMatch(f, /^2 of 9 frames match/);
+      const status = await f.locator('.list-layer .row:not(.loading):visible .col-status').allTextContents();
+      check(status.every((s) => s === 'TOPIC_NOT_EXIST'), `status ${status.join('|')}`);
+      await f.locator('#f-errors').click();
+      await f.locator('#f-text input').fill('heart');
+      await f.locator('#f-text input').press('Enter');
+      await waitMatch(f, /^2 of 9 frames match/);
+      await f.locator('#clear-filter').click();
+      await waitMatch(f, /^9 frames/);
+    });
+
+    await step('sort by latency (host-side) by clicking the column header', async () => {
+      await f.locator('.list-header .col-latency').click();
+      await f.locator('.list-header .col-latency').click(); // second click: descending
+      await poll('sorted descending', 10_000, async () => (await f.locator('.list-header .col-latency').textContent())?.endsWith('▼'));
+      await poll('rows in latency order', 10_000, async () => {
+        const lat = await f.locator('.list-layer .row:not(.loading):visible .col-latency').allTextContents();
+        const v = lat.filter(Boolean).map((s) => parseFloat(s));
+        return v.length >= 4 && v.every((x, k) => k === 0 || v[k - 1] >= x);
+      });
+      await f.locator('.list-header .col-index').click();
+    });
+
+    await step('expert summary: items are clickable filters', async () => {
+      await f.locator('#toggle-summary').click();
+      const item = f.locator('.expert-link', { hasText: 'Unanswered requests: 1' });
+      await item.waitFor({ timeout: 10_000 });
+      check(await f.locator('.expert-link', { hasText: 'TOPIC_NOT_EXIST' }).count() === 1, 'error responses by code listed');
+      check(await f.locator('table.latency tr', { hasText: 'SEND_MESSAGE_V2' }).count() === 1, 'latency table');
+      await item.click();
+      await waitMatch(f, /^1 of 9 frames match \(warning: unanswered\)/);
+      const code = await f.locator('.list-layer .row:not(.loading):visible .col-code').allTextContents();
+      check(code.length === 1 && code[0] === 'GET_CONSUMER_LIST_BY_GROUP', `unanswered ${code.join('|')}`);
+      await page.screenshot({ path: join(shots, 'inspector-summary.png') });
+      await f.locator('#clear-filter').click();
+      await waitMatch(f, /^9 frames/);
+      await f.locator('#toggle-summary').click();
+    });
+
+    await step('frames of one connection, from the details pane', async () => {
+      const row = await rowByOpaque(f, 201, false);
+      await row.click();
+      await poll('route details', 10_000, async () => /GET_ROUTEINFO_BY_TOPIC/.test((await text(f, '.details-title')) ?? ''));
+      await f.locator('#filter-conn').click();
+      await waitMatch(f, /^2 of 9 frames match/);
+      await f.locator('#clear-filter').click();
+      await waitMatch(f, /^9 frames/);
+    });
+
+    await step('script and HTML payloads in a capture never run and show literally', async () => {
+      await quickOpen(page, 'xss.pcapng');
+      const x = await inspectorFrame(page, 'xss.pcapng');
+      await poll('xss rows', 20_000, async () => (await x.locator('.list-layer .row[data-frame="0"] .col-topic').textContent()) === xss.payloads.topic);
+      await x.locator('.list-layer .row[data-frame="0"]').click();
+      await poll('xss details', 10_000, async () => (await x.locator('#body-text').count()) === 1);
+      const remark = await x.locator('.sec-header tr', { hasText: 'remark' }).locator('td.value').textContent();
+      check(remark === xss.payloads.remark, `remark shown as ${remark}`);
+      check((await x.locator('#body-text').textContent()) === xss.payloads.body, 'body literal');
+      const extKeys = await x.locator('.sec-ext th').allTextContents();
+      check(extKeys.includes(xss.payloads.extKey), `ext key literal: ${extKeys.join('|')}`);
+      const extVals = await x.locator('.sec-ext td.value').allTextContents();
+      check(extVals.includes(xss.payloads.extValue), 'ext value literal');
+      const props = await x.locator('.sec-props td.value').allTextContents();
+      check(props.includes(xss.payloads.property), 'property literal');
+      // hover everything that could carry an onmouseover payload
+      await x.locator('.sec-ext tr').first().hover();
+      await x.locator('.list-layer .row[data-frame="1"]').click();
+      await poll('response details', 10_000, async () => /response/.test((await x.locator('.details-title').textContent()) ?? ''));
+      const dom = await x.evaluate(() => {
+        const w = globalThis as unknown as MiniWin;
+        const d = w.document;
+        let parentXss: unknown = null;
+        try { parentXss = w.parent.__xss ?? null; } catch { parentXss = 'cross-origin'; }
+        return {
+          xss: w.__xss ?? null,
+          parentXss,
+          scripts: d.querySelectorAll('script').length,
+          injected: d.querySelectorAll('img, iframe, svg, b, .app script').length,
+          csp: d.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+        };
+      });
+      check(dom.xss === null, `payload ran: __xss=${String(dom.xss)}`);
+      check(dom.parentXss === null || dom.parentXss === 'cross-origin', 'payload ran in parent');
+      check(dom.scripts === 1, `${dom.scripts} script elements`);
+      check(dom.injected === 0, `${dom.injected} injected elements`);
+      check(/default-src 'none'/.test(dom.csp) && /script-src 'nonce-[A-Za-z0-9]+'/.test(dom.csp) && !/unsafe/.test(dom.csp), `CSP ${dom.csp}`);
+      const topXss = await page.evaluate(() => (globalThis as unknown as MiniWin).__xss ?? null);
+      check(topXss === null, 'payload ran in the workbench');
+      check(dialogs.length === 0, `dialogs: ${dialogs.join('|')}`);
+      await page.screenshot({ path: join(shots, 'inspector-xss.png') });
+    });
+  } finally {
+    await wb.close();
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  if (process.env.RMQ_TEST_RESULT_FILE) writeFileSync(process.env.RMQ_TEST_RESULT_FILE, JSON.stringify({ passed, failed }));
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+if (require.main === module) main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,168 @@
+/**
+ * Details of the selected frame: header, extFields (real names for short keys), properties, body,
+ * decoded sections, and the raw bytes as hex with the field under the cursor highlighted (both ways:
+ * hovering a field lights its bytes; hovering a byte names its field).
+ *
+ * All capture text goes in through textContent. Nothing from a capture is ever parsed as HTML.
+ */
+import type { ByteRange, FrameDetails, KeyValue } from '../../../src/shared/inspector-protocol';
+import { button, el } from './controls';
+import { formatLatency } from './list';
+
+const HEX_RENDER_BYTES = 8 * 1024;
+
+export interface DetailsCallbacks {
+  jumpToPair(frame: number): void;
+  filterConnection(conn: number): void;
+  copy(frame: number, format: 'json' | 'hex'): void;
+}
+
+export class DetailsPane {
+  readonly root: HTMLElement;
+  private hexBytes: HTMLElement[] = [];
+  private ranges: ByteRange[] = [];
+  private fieldLabel: HTMLElement;
+
+  constructor(private readonly cb: DetailsCallbacks) {
+    this.root = el('div', 'details');
+    this.root.id = 'details';
+    this.fieldLabel = el('div', 'hex-field');
+    this.showEmpty('Select a frame to see its fields.');
+  }
+
+  showEmpty(text: string): void {
+    this.root.replaceChildren(el('div', 'empty', text));
+  }
+
+  showError(text: string): void {
+    this.root.replaceChildren(el('div', 'error', text));
+  }
+
+  show(d: FrameDetails): void {
+    const r = d.row;
+    const parts: HTMLElement[] = [];
+    const head = el('div', 'details-head');
+    const title = el('h2', 'details-title', `Frame ${d.frame}: ${r.response ? 'response' : 'request'} ${d.header ? `${d.header.code} ${d.header.codeName}` : r.codeName}`);
+    head.appendChild(title);
+    const actions = el('div', 'details-actions');
+    if (r.pair !== null) actions.appendChild(button(r.response ? 'Go to request' : 'Go to response', () => this.cb.jumpToPair(r.pair!), { id: 'jump-pair', secondary: true }));
+    actions.appendChild(button('Frames of this connection', () => this.cb.filterConnection(r.conn), { id: 'filter-conn', secondary: true }));
+    actions.appendChild(button('Copy JSON', () => this.cb.copy(d.frame, 'json'), { id: 'copy-json', secondary: true, title: 'Signature, AccessKey and SecurityToken are redacted' }));
+    actions.appendChild(button('Copy hex', () => this.cb.copy(d.frame, 'hex'), { id: 'copy-hex', secondary: true }));
+    head.appendChild(actions);
+    parts.push(head);
+
+    const summary: KeyValue[] = [
+      { key: 'connection', name: 'Connection', value: `${r.connLabel} (${r.dir === 'c2s' ? 'client → server' : 'server → client'})` },
+      { key: 'size', name: 'Size', value: `${r.size} bytes` },
+    ];
+    if (r.latencyUs !== null) summary.push({ key: 'latency', name: 'Latency', value: formatLatency(r.latencyUs) });
+    if (r.warnings.length) summary.push({ key: 'warnings', name: 'Warnings', value: r.warnings.join(', ') });
+    if (d.missingBytes) summary.push({ key: 'missing', name: 'Missing bytes', value: `${d.missingBytes} (shown as 00 in hex)` });
+    parts.push(this.section('Frame', summary, 'sec-frame'));
+
+    if (d.decodeError) parts.push(el('div', 'error', `Not decodable: ${d.decodeError}`));
+    if (d.header) {
+      const h = d.header;
+      parts.push(this.section('Header', [
+        { key: 'code', name: 'code', value: `${h.code} ${h.codeName}` },
+        { key: 'language', name: 'language', value: `${h.language} ${h.languageName}` },
+        { key: 'version', name: 'version', value: `${h.version} ${h.versionName}` },
+        { key: 'opaque', name: 'opaque', value: String(h.opaque) },
+        { key: 'flag', name: 'flag', value: `${h.flag} (${h.flagBits.join(', ')})` },
+        { key: 'remark', name: 'remark', value: h.remark ?? '(null)' },
+        { key: 'serializeTypeCurrentRPC', name: 'serializeType', value: h.serializeType },
+      ], 'sec-header', true));
+    }
+    if (d.extFields.length) parts.push(this.section('extFields', d.extFields, 'sec-ext', false, 'extFields.'));
+    if (d.properties.length) parts.push(this.section('Properties', d.properties, 'sec-props'));
+    if (d.body) {
+      const b = el('section', 'sec sec-body');
+      b.appendChild(el('h3', undefined, `Body (${d.body.length} bytes, ${d.body.encoding})`));
+      if (d.body.text !== undefined) {
+        const pre = el('pre', 'body-text', d.body.text);
+        pre.id = 'body-text';
+        b.appendChild(pre);
+        if (d.body.textTruncated) b.appendChild(el('div', 'note', 'Text truncated; copy the frame for all of it.'));
+      } else b.appendChild(el('div', 'note', 'Binary body: see the hex below.'));
+      parts.push(b);
+    }
+    for (const s of d.sections) parts.push(this.section(s.title, s.rows, 'sec-decoded'));
+    parts.push(this.hexView(d));
+    this.root.replaceChildren(...parts);
+    this.root.scrollTop = 0;
+  }
+
+  private section(title: string, rows: KeyValue[], cls: string, header = false, rangePrefix = ''): HTMLElement {
+    const s = el('section', `sec ${cls}`);
+    s.appendChild(el('h3', undefined, title));
+    const t = el('table', 'kv');
+    for (const kv of rows) {
+      const tr = el('tr');
+      const showKey = kv.name !== kv.key ? `${kv.name} (${kv.key})` : kv.key;
+      tr.append(el('th', undefined, header ? kv.name : showKey), el('td', 'value', kv.value));
+      tr.appendChild(el('td', 'note', kv.note ?? ''));
+      const range = kv.range ?? (header ? this.rangeFor(kv.key) : rangePrefix ? this.rangeFor(rangePrefix + kv.key) : undefined);
+      if (range) {
+        tr.classList.add('has-range');
+        tr.addEventListener('mouseenter', () => this.highlight(range[0], range[1], kv.name));
+        tr.addEventListener('mouseleave', () => this.highlight(-1, -1, ''));
+      }
+      t.appendChild(tr);
+    }
+    s.appendChild(t);
+    return s;
+  }
+
+  private rangeFor(label: string): [number, number] | undefined {
+    const r = this.ranges.find((x) => x.label === label);
+    return r ? [r.start, r.end] : undefined;
+  }
+
+  private hexView(d: FrameDetails): HTMLElement {
+    this.ranges = d.ranges;
+    const s = el('section', 'sec sec-hex');
+    const total = d.hexTotalBytes;
+    const shown = Math.min(total, HEX_RENDER_BYTES, d.hex.length / 2);
+    s.appendChild(el('h3', undefined, `Bytes (${total}${shown < total ? `, first ${shown} shown` : ''})`));
+    this.fieldLabel = el('div', 'hex-field', 'Hover a byte or a field.');
+    s.appendChild(this.fieldLabel);
+    const grid = el('div', 'hex');
+    grid.id = 'hex';
+    this.hexBytes = [];
+    for (let o = 0; o < shown; o += 16) {
+      const line = el('div', 'hex-line');
+      line.appendChild(el('span', 'hex-off', o.toString(16).padStart(6, '0')));
+      const ascii = el('span', 'hex-ascii');
+      for (let k = o; k < Math.min(shown, o + 16); k++) {
+        const byte = d.hex.slice(k * 2, k * 2 + 2);
+        const b = el('span', 'hex-byte', byte);
+        b.dataset.off = String(k);
+        this.hexBytes.push(b);
+        line.appendChild(b);
+        const v = parseInt(byte, 16);
+        ascii.textContent += v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : '.';
+      }
+      line.appendChild(ascii);
+      grid.appendChild(line);
+    }
+    grid.addEventListener('mouseover', (e) => {
+      const t = e.target as HTMLElement;
+      if (!t.dataset.off) return;
+      const off = Number(t.dataset.off);
+      let best: ByteRange | null = null;
+      for (const r of this.ranges) if (off >= r.start && off < r.end && (!best || r.end - r.start < best.end - best.start)) best = r;
+      if (best) this.highlight(best.start, best.end, best.label);
+    });
+    grid.addEventListener('mouseleave', () => this.highlight(-1, -1, ''));
+    s.appendChild(grid);
+    return s;
+  }
+
+  highlight(start: number, end: number, label: string): void {
+    for (const b of this.root.querySelectorAll('.hex-byte.hl')) b.classList.remove('hl');
+    if (start < 0) { this.fieldLabel.textContent = 'Hover a byte or a field.'; return; }
+    for (let k = start; k < Math.min(end, this.hexBytes.length); k++) this.hexBytes[k].classList.add('hl');
+    this.fieldLabel.textContent = `${label}: bytes ${start}–${end - 1} (${end - start} bytes)`;
+  }
+}

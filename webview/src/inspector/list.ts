@@ -1,0 +1,293 @@
+/**
+ * The virtualized frame list. Holds only the rows on screen (plus a small margin), fetched by range
+ * from the host. Fixed row height; a spacer gives the scrollbar its length.
+ *
+ * Browsers cap an element's height (Chromium ≈ 33.5 million px; a million rows of 22 px is 22
+ * million px, ten million rows would not fit), so the spacer is capped at MAX_SCROLL_PX and the
+ * scroll position is scaled to a row position. The rows themselves live in a `position: sticky`
+ * layer the height of the viewport, so they are placed relative to the viewport, not to the spacer,
+ * and the scaling never shows up as a gap or a jump.
+ */
+import type { FrameRow, SortColumn } from '../../../src/shared/inspector-protocol';
+import { el } from './controls';
+
+export const ROW_HEIGHT = 22;
+const MAX_SCROLL_PX = 8_000_000;
+const MARGIN_ROWS = 20;
+
+export interface Column {
+  id: SortColumn;
+  label: string;
+  width: string;
+  text(r: FrameRow, ctx: ListContext): string;
+  cls?(r: FrameRow): string;
+}
+
+export interface ListContext {
+  relativeTime: boolean;
+  originUs: number;
+}
+
+export function formatTime(us: number, ctx: ListContext): string {
+  if (ctx.relativeTime) return ((us - ctx.originUs) / 1e6).toFixed(6);
+  const d = new Date(Math.floor(us / 1000));
+  const frac = String(Math.floor(us % 1e6)).padStart(6, '0');
+  return `${d.toISOString().slice(11, 19)}.${frac}`;
+}
+
+export function formatLatency(us: number | null): string {
+  if (us === null) return '';
+  return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : `${(us / 1000).toFixed(3)} ms`;
+}
+
+export const COLUMNS: Column[] = [
+  { id: 'index', label: 'No.', width: '64px', text: (r) => String(r.frame) },
+  { id: 'time', label: 'Time', width: '118px', text: (r, c) => formatTime(r.timeUs, c) },
+  { id: 'conn', label: 'Connection (client → server)', width: '250px', text: (r) => r.connLabel },
+  { id: 'dir', label: 'Dir', width: '36px', text: (r) => (r.dir === 'c2s' ? '→' : '←') },
+  { id: 'code', label: 'Code', width: '210px', text: (r) => (r.response ? `↳ ${r.codeName}` : r.codeName) },
+  { id: 'opaque', label: 'Opaque', width: '80px', text: (r) => String(r.opaque) },
+  { id: 'flag', label: 'Flag', width: '40px', text: (r) => (r.response ? 'R' : r.oneway ? 'O' : '') },
+  { id: 'topic', label: 'Topic', width: '160px', text: (r) => r.topic ?? '' },
+  { id: 'status', label: 'Status', width: '170px', text: (r) => r.status ?? '', cls: (r) => (r.status && r.status !== 'SUCCESS' ? 'bad' : '') },
+  { id: 'latency', label: 'Latency', width: '90px', text: (r) => formatLatency(r.latencyUs) },
+  { id: 'size', label: 'Size', width: '70px', text: (r) => String(r.size) },
+  { id: 'warnings', label: 'Warnings', width: '1fr', text: (r) => r.warnings.join(', '), cls: (r) => (r.warnings.length ? 'warn' : '') },
+];
+
+export interface ListCallbacks {
+  fetch(start: number, count: number): Promise<{ start: number; total: number; rows: FrameRow[] }>;
+  select(position: number, row: FrameRow | null): void;
+  sort(column: SortColumn): void;
+}
+
+export class FrameList {
+  readonly root: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly layer: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private total = 0;
+  /** Rows by view position; only a window around the screen is kept. */
+  private cache = new Map<number, FrameRow>();
+  private inflight = new Set<number>();
+  private generation = 0;
+  selected = -1;
+  private notifyOnLoad = false;
+  private rowEls: HTMLElement[] = [];
+  private fetchTimer: number | null = null;
+  readonly ctx: ListContext = { relativeTime: true, originUs: 0 };
+  private sortCol: SortColumn = 'index';
+  private sortDesc = false;
+  /** Frames per second of the last scroll (for the benchmark): render count. */
+  renders = 0;
+
+  constructor(private readonly cb: ListCallbacks) {
+    this.root = el('div', 'list');
+    this.header = el('div', 'list-header row');
+    this.header.setAttribute('role', 'row');
+    for (const c of COLUMNS) {
+      const h = el('div', `cell col-${c.id}`, c.label);
+      h.setAttribute('role', 'columnheader');
+      h.dataset.col = c.id;
+      h.title = `Sort by ${c.label}`;
+      h.addEventListener('click', () => this.cb.sort(c.id));
+      this.header.appendChild(h);
+    }
+    this.viewport = el('div', 'list-viewport');
+    this.viewport.tabIndex = 0;
+    this.viewport.setAttribute('role', 'grid');
+    this.viewport.setAttribute('aria-label', 'Frames');
+    this.layer = el('div', 'list-layer');
+    this.spacer = el('div', 'list-spacer');
+    this.viewport.append(this.layer, this.spacer);
+    this.root.append(this.header, this.viewport);
+    this.viewport.addEventListener('scroll', () => this.render());
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    this.layer.addEventListener('click', (e) => {
+      const t = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
+      if (t && t.dataset.pos) this.select(Number(t.dataset.pos));
+    });
+    new ResizeObserver(() => { this.layout(); this.render(); }).observe(this.viewport);
+  }
+
+  setSortIndicator(col: SortColumn, desc: boolean): void {
+    this.sortCol = col; this.sortDesc = desc;
+    for (const h of Array.from(this.header.children) as HTMLElement[]) {
+      const c = COLUMNS.find((x) => x.id === h.dataset.col)!;
+      h.textContent = c.label + (c.id === col ? (desc ? ' ▼' : ' ▲') : '');
+      h.setAttribute('aria-sort', c.id === col ? (desc ? 'descending' : 'ascending') : 'none');
+    }
+  }
+
+  get length(): number { return this.total; }
+  private get visibleRows(): number { return Math.max(1, Math.ceil(this.viewport.clientHeight / ROW_HEIGHT)); }
+  private get contentPx(): number { return this.total * ROW_HEIGHT; }
+  private get scaled(): boolean { return this.contentPx > MAX_SCROLL_PX; }
+
+  /** New total from the host. `reset`: the view changed (sort/filter), drop cached rows. */
+  setTotal(total: number, reset: boolean): void {
+    if (reset) { this.cache.clear(); this.inflight.clear(); this.generation++; this.selected = -1; }
+    else {
+      // rows past the old end may have been cached as missing; nothing else changes in capture order
+      for (const k of this.inflight) if (k >= this.total) this.inflight.delete(k);
+    }
+    this.total = total;
+    this.layout();
+    this.render();
+  }
+
+  /** Forget cached rows (they may have changed, e.g. after indexing finished) and refetch. */
+  refresh(): void {
+    this.cache.clear(); this.inflight.clear(); this.generation++;
+    this.render();
+  }
+
+  private layout(): void {
+    const vh = this.viewport.clientHeight;
+    const h = Math.min(this.contentPx, MAX_SCROLL_PX);
+    this.layer.style.height = `${vh}px`;
+    this.spacer.style.height = `${Math.max(0, h - vh)}px`;
+  }
+
+  /** First row position and its pixel offset for the current scroll position. */
+  private firstRow(): { first: number; offset: number } {
+    const st = this.viewport.scrollTop;
+    if (!this.scaled) return { first: Math.floor(st / ROW_HEIGHT), offset: st % ROW_HEIGHT };
+    const maxScroll = Math.max(1, Math.min(this.contentPx, MAX_SCROLL_PX) - this.viewport.clientHeight);
+    const maxFirst = Math.max(0, this.total - this.visibleRows + 1);
+    return { first: Math.min(maxFirst, Math.round((st / maxScroll) * maxFirst)), offset: 0 };
+  }
+
+  scrollToPosition(pos: number): void {
+    if (pos < 0 || pos >= this.total) return;
+    const { first } = this.firstRow();
+    const vis = this.visibleRows - 1;
+    if (pos >= first && pos < first + vis) return;
+    const target = pos < first ? pos : pos - vis + 1;
+    if (!this.scaled) this.viewport.scrollTop = target * ROW_HEIGHT;
+    else {
+      const maxScroll = Math.max(1, MAX_SCROLL_PX - this.viewport.clientHeight);
+      const maxFirst = Math.max(1, this.total - this.visibleRows + 1);
+      this.viewport.scrollTop = (target / maxFirst) * maxScroll;
+    }
+    this.render();
+  }
+
+  select(pos: number): void {
+    if (pos < 0 || pos >= this.total) return;
+    this.selected = pos;
+    this.scrollToPosition(pos);
+    this.render();
+    const row = this.cache.get(pos) ?? null;
+    this.notifyOnLoad = row === null;
+    this.cb.select(pos, row);
+  }
+
+  rowAt(pos: number): FrameRow | undefined { return this.cache.get(pos); }
+
+  private onKey(e: KeyboardEvent): void {
+    const page = Math.max(1, this.visibleRows - 1);
+    let next = this.selected;
+    switch (e.key) {
+      case 'ArrowDown': next = this.selected + 1; break;
+      case 'ArrowUp': next = Math.max(0, this.selected - 1); break;
+      case 'PageDown': next = this.selected + page; break;
+      case 'PageUp': next = Math.max(0, this.selected - page); break;
+      case 'Home': next = 0; break;
+      case 'End': next = this.total - 1; break;
+      default: return;
+    }
+    e.preventDefault();
+    this.select(Math.min(this.total - 1, Math.max(0, next)));
+  }
+
+  render(): void {
+    this.renders++;
+    const { first, offset } = this.firstRow();
+    const n = Math.min(this.visibleRows + 1, Math.max(0, this.total - first));
+    while (this.rowEls.length < n) {
+      const r = el('div', 'row');
+      r.setAttribute('role', 'row');
+      for (const c of COLUMNS) r.appendChild(el('div', `cell col-${c.id}`));
+      this.layer.appendChild(r);
+      this.rowEls.push(r);
+    }
+    let missingFrom = -1, missingTo = -1;
+    for (let k = 0; k < this.rowEls.length; k++) {
+      const r = this.rowEls[k];
+      if (k >= n) { r.style.display = 'none'; continue; }
+      const pos = first + k;
+      r.style.display = '';
+      r.style.transform = `translateY(${k * ROW_HEIGHT - offset}px)`;
+      r.dataset.pos = String(pos);
+      const row = this.cache.get(pos);
+      r.classList.toggle('selected', pos === this.selected);
+      r.setAttribute('aria-selected', pos === this.selected ? 'true' : 'false');
+      const cells = r.children;
+      if (!row) {
+        r.dataset.frame = '';
+        r.classList.add('loading');
+        for (let c = 0; c < COLUMNS.length; c++) (cells[c] as HTMLElement).textContent = c === 0 ? '…' : '';
+        if (!this.inflight.has(pos)) { if (missingFrom < 0) missingFrom = pos; missingTo = pos; }
+        continue;
+      }
+      r.classList.remove('loading');
+      r.dataset.frame = String(row.frame);
+      r.classList.toggle('response', row.response);
+      for (let c = 0; c < COLUMNS.length; c++) {
+        const col = COLUMNS[c];
+        const cell = cells[c] as HTMLElement;
+        const t = col.text(row, this.ctx);
+        if (cell.textContent !== t) cell.textContent = t; // textContent only: capture text is never parsed as HTML
+        cell.className = `cell col-${col.id} ${col.cls ? col.cls(row) : ''}`;
+      }
+    }
+    if (missingFrom >= 0) this.scheduleFetch(Math.max(0, missingFrom - MARGIN_ROWS), missingTo + MARGIN_ROWS);
+    this.evict(first, n);
+  }
+
+  private evict(first: number, n: number): void {
+    const keepLo = first - 4 * MARGIN_ROWS, keepHi = first + n + 4 * MARGIN_ROWS;
+    if (this.cache.size < 600) return;
+    for (const k of this.cache.keys()) if ((k < keepLo || k > keepHi) && k !== this.selected) this.cache.delete(k);
+  }
+
+  private scheduleFetch(from: number, to: number): void {
+    if (this.fetchTimer !== null) window.clearTimeout(this.fetchTimer);
+    this.fetchTimer = window.setTimeout(() => {
+      this.fetchTimer = null;
+      // recompute from the current scroll position: the user may have scrolled on
+      const { first } = this.firstRow();
+      const lo = Math.max(0, Math.min(from, first - MARGIN_ROWS));
+      const hi = Math.min(this.total, Math.max(first + this.visibleRows + MARGIN_ROWS, 0));
+      void this.load(first - lo > 4 * MARGIN_ROWS ? first - MARGIN_ROWS : lo, hi);
+      void to;
+    }, 16);
+  }
+
+  private async load(from: number, to: number): Promise<void> {
+    from = Math.max(0, from);
+    const count = Math.min(500, to - from);
+    if (count <= 0) return;
+    const gen = this.generation;
+    for (let p = from; p < from + count; p++) this.inflight.add(p);
+    const res = await this.cb.fetch(from, count);
+    for (let p = from; p < from + count; p++) this.inflight.delete(p);
+    if (gen !== this.generation) return;
+    if (res.total !== this.total) { this.total = res.total; this.layout(); }
+    res.rows.forEach((r, k) => this.cache.set(res.start + k, r));
+    this.render();
+    if (this.notifyOnLoad && this.selected >= res.start && this.selected < res.start + res.rows.length) {
+      this.notifyOnLoad = false;
+      this.cb.select(this.selected, this.cache.get(this.selected) ?? null);
+    }
+  }
+
+  get sortState(): { column: SortColumn; descending: boolean } { return { column: this.sortCol, descending: this.sortDesc }; }
+  get scrollState(): number { return this.viewport.scrollTop; }
+  set scrollState(v: number) { this.viewport.scrollTop = v; }
+  focus(): void { this.viewport.focus(); }
+  /** Rows held in memory (bounded). */
+  get cachedRows(): number { return this.cache.size; }
+}

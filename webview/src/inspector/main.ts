@@ -1,0 +1,334 @@
+/**
+ * Capture inspector webview: toolbar, filter bar, virtualized frame list, details, expert summary.
+ * All data comes from the extension host on request (rows by range, one frame's details at a time);
+ * this page keeps only what is on screen. State (filter, sort, selection) survives reloads through
+ * getState/setState rather than retainContextWhenHidden.
+ */
+import type { ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, SortSpec, ToWebview } from '../../../src/shared/inspector-protocol';
+import { button, checkbox, dropdown, el, registerControls, textField, TextField } from './controls';
+import { DetailsPane } from './details';
+import { FrameList, formatLatency } from './list';
+import { listen, request, send, vscode } from './rpc';
+
+interface SavedState { filter: FilterSpec; sort: SortSpec; selectedFrame: number | null; relativeTime: boolean }
+
+registerControls();
+
+const saved = (vscode.getState() as SavedState | undefined) ?? null;
+let filter: FilterSpec = saved?.filter ?? {};
+let sort: SortSpec = saved?.sort ?? { column: 'index', descending: false };
+let selectedFrame: number | null = saved?.selectedFrame ?? null;
+let progress: ProgressInfo | null = null;
+let detailsSeq = 0;
+
+function saveState(): void {
+  vscode.setState({ filter, sort, selectedFrame, relativeTime: list.ctx.relativeTime } satisfies SavedState);
+}
+
+// ---------------------------------------------------------------- layout
+
+const app = el('div', 'app');
+const toolbar = el('div', 'toolbar');
+const titleEl = el('span', 'title', 'Capture');
+titleEl.id = 'title';
+const statusEl = el('span', 'status', 'Waiting for the extension…');
+statusEl.id = 'status';
+statusEl.setAttribute('role', 'status');
+const noticeEl = el('span', 'notice');
+noticeEl.id = 'notice';
+const cancelBtn = button('Cancel indexing', () => send({ type: 'cancelIndexing' }), { id: 'cancel', secondary: true });
+const saveBtn = button('Save as pcapng', () => send({ type: 'savePcapng' }), { id: 'save', secondary: true });
+saveBtn.style.display = 'none';
+const timeBtn = button('Absolute time', () => toggleTime(), { id: 'time-mode', secondary: true });
+const summaryBtn = button('Expert summary', () => toggleSummary(), { id: 'toggle-summary', secondary: true });
+toolbar.append(titleEl, statusEl, noticeEl, el('span', 'grow'), cancelBtn, saveBtn, timeBtn, summaryBtn);
+
+const fb = el('div', 'filterbar');
+fb.id = 'filterbar';
+const apply = () => { void applyFilter(readFilter()); };
+const fCode = textField('f-code', 'Code (name or number)', apply, 16);
+const fKind = dropdown('f-kind', [['all', 'Requests and responses'], ['requests', 'Requests'], ['responses', 'Responses']], apply);
+const fErrors = checkbox('f-errors', 'Errors only', apply);
+const fTopic = textField('f-topic', 'Topic', apply, 12);
+const fOpaque = textField('f-opaque', 'Opaque', apply, 8);
+const fConn = textField('f-conn', 'Connection #', apply, 6);
+const fFrom = textField('f-from', 'From s', apply, 6);
+const fTo = textField('f-to', 'To s', apply, 6);
+const fLatency = textField('f-latency', 'Latency > ms', apply, 8);
+const fText = textField('f-text', 'Text', apply, 14);
+const matchEl = el('span', 'matches', '');
+matchEl.id = 'match-count';
+matchEl.setAttribute('role', 'status');
+const filterError = el('span', 'error-inline');
+fb.append(fCode, fKind, fErrors, fTopic, fOpaque, fConn, fFrom, fTo, fLatency, fText,
+  button('Apply', apply, { id: 'apply-filter' }), button('Clear', () => { writeFilter({}); void applyFilter({}); }, { id: 'clear-filter', secondary: true }),
+  matchEl, filterError);
+
+const main = el('div', 'main');
+const left = el('div', 'left');
+const list = new FrameList({
+  fetch: async (start, count) => {
+    const r = await request('getRows', { start, count });
+    return { start: r.start, total: r.total, rows: r.rows };
+  },
+  select: (pos, row) => onSelect(pos, row),
+  sort: (col) => void setSort(col),
+});
+const details = new DetailsPane({
+  jumpToPair: (frame) => void jumpTo(frame),
+  filterConnection: (conn) => { const f: FilterSpec = { conn }; writeFilter(f); void applyFilter(f); },
+  copy: (frame, format) => send({ type: 'copy', frame, format }),
+});
+const splitter = el('div', 'splitter');
+left.append(list.root, splitter, details.root);
+const summaryPane = el('div', 'summary');
+summaryPane.id = 'summary';
+summaryPane.style.display = 'none';
+main.append(left, summaryPane);
+app.append(toolbar, fb, main);
+document.body.appendChild(app);
+list.ctx.relativeTime = saved?.relativeTime ?? true;
+timeBtn.textContent = list.ctx.relativeTime ? 'Absolute time' : 'Relative time';
+list.setSortIndicator(sort.column, sort.descending);
+writeFilter(filter);
+
+// drag the splitter between list and details
+splitter.addEventListener('pointerdown', (e) => {
+  const startY = e.clientY;
+  const startH = list.root.getBoundingClientRect().height;
+  splitter.setPointerCapture(e.pointerId);
+  const move = (ev: PointerEvent) => { list.root.style.flexBasis = `${Math.max(80, startH + ev.clientY - startY)}px`; };
+  const up = () => { splitter.removeEventListener('pointermove', move); splitter.removeEventListener('pointerup', up); };
+  splitter.addEventListener('pointermove', move);
+  splitter.addEventListener('pointerup', up);
+});
+
+// ---------------------------------------------------------------- filter
+
+function num(t: TextField, int: boolean): number | undefined | 'bad' {
+  const v = t.value.trim();
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || (int && !Number.isInteger(n))) return 'bad';
+  return n;
+}
+
+function readFilter(): FilterSpec | null {
+  const f: FilterSpec = {};
+  const problems: string[] = [];
+  if (fCode.value.trim()) f.code = fCode.value.trim();
+  if (fKind.value && fKind.value !== 'all') f.kind = fKind.value as FilterSpec['kind'];
+  if (fErrors.checked) f.errorsOnly = true;
+  if (fTopic.value.trim()) f.topic = fTopic.value.trim();
+  if (fText.value.trim()) f.text = fText.value.trim();
+  const fields: [TextField, keyof FilterSpec, boolean, string][] = [
+    [fOpaque, 'opaque', true, 'opaque'], [fConn, 'conn', true, 'connection'], [fFrom, 'timeFromSec', false, 'from'],
+    [fTo, 'timeToSec', false, 'to'], [fLatency, 'latencyAboveMs', false, 'latency'],
+  ];
+  for (const [t, key, int, label] of fields) {
+    const v = num(t, int);
+    if (v === 'bad') problems.push(`${label} must be a${int ? 'n integer' : ' number'}`);
+    else if (v !== undefined) (f as Record<string, unknown>)[key] = v;
+  }
+  filterError.textContent = problems.join('; ');
+  if (problems.length) return null;
+  // keep filters set from the summary that have no field of their own
+  if (filter.warning) f.warning = filter.warning;
+  if (filter.responseCode !== undefined) f.responseCode = filter.responseCode;
+  return f;
+}
+
+function writeFilter(f: FilterSpec): void {
+  fCode.value = f.code ?? '';
+  fKind.value = f.kind ?? 'all';
+  fErrors.checked = !!f.errorsOnly;
+  fTopic.value = f.topic ?? '';
+  fOpaque.value = f.opaque !== undefined ? String(f.opaque) : '';
+  fConn.value = f.conn !== undefined ? String(f.conn) : '';
+  fFrom.value = f.timeFromSec !== undefined ? String(f.timeFromSec) : '';
+  fTo.value = f.timeToSec !== undefined ? String(f.timeToSec) : '';
+  fLatency.value = f.latencyAboveMs !== undefined ? String(f.latencyAboveMs) : '';
+  fText.value = f.text ?? '';
+}
+
+function filterLabel(f: FilterSpec): string {
+  const extra: string[] = [];
+  if (f.warning) extra.push(`warning: ${f.warning}`);
+  if (f.responseCode !== undefined) extra.push(`response code ${f.responseCode}`);
+  return extra.length ? ` (${extra.join(', ')})` : '';
+}
+
+async function applyFilter(f: FilterSpec | null): Promise<void> {
+  if (!f) return;
+  filter = f;
+  saveState();
+  matchEl.textContent = 'Filtering…';
+  const t0 = performance.now();
+  const r = await request('setView', { sort, filter });
+  list.setTotal(r.total, true);
+  showMatches(r.total, performance.now() - t0);
+  if (selectedFrame !== null) {
+    const loc = await request('locate', { frame: selectedFrame });
+    if (loc.position >= 0) list.select(loc.position);
+    else details.showEmpty('The selected frame is hidden by the filter.');
+  }
+}
+
+function showMatches(total: number, ms?: number): void {
+  const all = progress?.frames ?? total;
+  const filtered = Object.keys(filter).length > 0;
+  matchEl.textContent = filtered ? `${total.toLocaleString()} of ${all.toLocaleString()} frames match${filterLabel(filter)}${ms !== undefined ? ` (${Math.round(ms)} ms)` : ''}` : `${total.toLocaleString()} frames`;
+  document.body.dataset.viewTotal = String(total);
+}
+
+async function setSort(col: SortColumn): Promise<void> {
+  sort = { column: col, descending: sort.column === col ? !sort.descending : false };
+  list.setSortIndicator(sort.column, sort.descending);
+  await applyFilter(filter);
+}
+
+// ---------------------------------------------------------------- selection and jumps
+
+async function onSelect(pos: number, row: FrameRow | null): Promise<void> {
+  if (!row) { details.showEmpty('Loading…'); return; }
+  selectedFrame = row.frame;
+  document.body.dataset.selectedFrame = String(row.frame);
+  saveState();
+  const seq = ++detailsSeq;
+  const r = await request('getDetails', { frame: row.frame });
+  if (seq !== detailsSeq) return; // a newer selection won
+  if (r.error || !r.details) details.showError(r.error ?? 'No details');
+  else details.show(r.details);
+  void pos;
+}
+
+async function jumpTo(frame: number): Promise<void> {
+  let loc = await request('locate', { frame });
+  if (loc.position < 0) {
+    // hidden by the filter: clear it so the pair is visible
+    writeFilter({});
+    filter = {};
+    const r = await request('setView', { sort, filter });
+    list.setTotal(r.total, true);
+    showMatches(r.total);
+    loc = await request('locate', { frame });
+  }
+  if (loc.position >= 0) { list.select(loc.position); list.focus(); }
+}
+
+// ---------------------------------------------------------------- summary
+
+function toggleSummary(): void {
+  const show = summaryPane.style.display === 'none';
+  summaryPane.style.display = show ? '' : 'none';
+  if (show) void loadSummary();
+}
+
+async function loadSummary(): Promise<void> {
+  summaryPane.replaceChildren(el('div', 'empty', 'Computing…'));
+  const r = await request('getSummary', {});
+  renderSummary(r.summary);
+}
+
+function renderSummary(s: ExpertSummary): void {
+  const parts: HTMLElement[] = [el('h2', undefined, 'Expert summary'), el('div', 'note', `${s.frames.toLocaleString()} frames on ${s.connections} connection(s)${progress && !progress.done ? ' — indexing still running' : ''}`)];
+  const ul = el('ul', 'expert');
+  if (s.items.length === 0) ul.appendChild(el('li', 'ok', 'No problems found.'));
+  for (const it of s.items) {
+    const li = el('li', `expert-item ${it.severity}`);
+    const a = el('a', 'expert-link', `${it.label}: ${it.count.toLocaleString()}`);
+    a.tabIndex = 0;
+    a.setAttribute('role', 'button');
+    const go = () => { writeFilter(it.filter); void applyFilter(it.filter); };
+    a.addEventListener('click', go);
+    a.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+    li.appendChild(a);
+    ul.appendChild(li);
+  }
+  parts.push(ul);
+  if (s.latency.length) {
+    parts.push(el('h3', undefined, 'Latency by request code'));
+    const t = el('table', 'latency');
+    const hr = el('tr');
+    for (const h of ['Code', 'Pairs', 'p50', 'p90', 'p99', 'max']) hr.appendChild(el('th', undefined, h));
+    t.appendChild(hr);
+    for (const l of s.latency) {
+      const tr = el('tr');
+      tr.append(el('td', undefined, l.codeName), el('td', undefined, String(l.count)),
+        ...[l.p50Ms, l.p90Ms, l.p99Ms, l.maxMs].map((v) => el('td', undefined, formatLatency(v * 1000))));
+      tr.addEventListener('click', () => { const f: FilterSpec = { code: String(l.code) }; writeFilter(f); void applyFilter(f); });
+      t.appendChild(tr);
+    }
+    parts.push(t);
+  }
+  if (s.captureWarnings.length) {
+    parts.push(el('h3', undefined, 'Capture warnings'));
+    const cw = el('ul', 'capture-warnings');
+    for (const w of s.captureWarnings) cw.appendChild(el('li', undefined, `${w.kind}: ${w.count.toLocaleString()}`));
+    parts.push(cw);
+  }
+  summaryPane.replaceChildren(...parts);
+}
+
+function toggleTime(): void {
+  list.ctx.relativeTime = !list.ctx.relativeTime;
+  timeBtn.textContent = list.ctx.relativeTime ? 'Absolute time' : 'Relative time';
+  saveState();
+  list.render();
+}
+
+// ---------------------------------------------------------------- host events
+
+let firstProgress = true;
+function onProgress(p: ProgressInfo): void {
+  const prevTotal = list.length;
+  const wasDone = progress?.done ?? false;
+  progress = p;
+  list.ctx.originUs = p.firstUs;
+  const pct = p.totalBytes ? ` ${Math.floor((p.bytesRead / p.totalBytes) * 100)}%` : '';
+  statusEl.textContent = p.error ? `Indexing failed: ${p.error}`
+    : p.done ? `${p.frames.toLocaleString()} frames${p.cancelled ? ' (indexing cancelled)' : ''}`
+    : `Indexing…${pct} ${p.frames.toLocaleString()} frames so far`;
+  document.body.dataset.indexed = p.done ? 'done' : 'running';
+  document.body.dataset.frames = String(p.frames);
+  cancelBtn.style.display = p.done ? 'none' : '';
+  if (firstProgress) {
+    firstProgress = false;
+    // restore a saved view (sort/filter) from before a reload
+    if (Object.keys(filter).length || sort.column !== 'index' || sort.descending) { void applyFilter(filter); return; }
+  }
+  if (p.done && !wasDone) {
+    // pairing and warnings of earlier rows may have changed at the end of the pass
+    list.setTotal(p.viewTotal, false);
+    list.refresh();
+    if (selectedFrame !== null && list.selected < 0) void jumpTo(selectedFrame);
+  } else if (p.viewTotal !== prevTotal) list.setTotal(p.viewTotal, false);
+  showMatches(p.viewTotal);
+  if (summaryPane.style.display !== 'none' && p.done && !wasDone) void loadSummary();
+}
+
+listen((m: ToWebview) => {
+  switch (m.type) {
+    case 'init':
+      titleEl.textContent = m.title;
+      document.title = m.title;
+      saveBtn.style.display = m.canSave && m.live ? '' : 'none';
+      document.body.dataset.live = String(m.live);
+      break;
+    case 'progress':
+      onProgress(m.progress);
+      break;
+    case 'applyFilter':
+      writeFilter(m.filter);
+      void applyFilter(m.filter);
+      break;
+    case 'notice':
+      noticeEl.textContent = m.message;
+      break;
+    default:
+      break; // replies are routed to their requests by rpc.ts
+  }
+});
+
+send({ type: 'ready' });
+list.focus();
