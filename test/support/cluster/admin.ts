@@ -120,6 +120,11 @@ export class AdminJvm {
     return this.call<TopicRoute>(`route\t${topic}`);
   }
 
+  /** GET_BROKER_RUNTIME_INFO of one broker: its key/value table (brokerVersionDesc, msgPutTotalTodayNow, …). */
+  runtimeInfo(brokerAddr: string): Promise<Record<string, string>> {
+    return this.call<Record<string, string>>(`runtime\t${brokerAddr}`);
+  }
+
   createTopic(topic: string, queues: number, perm: number, timeoutMs: number): Promise<TopicRoute> {
     if (/[\t\n]/.test(topic)) throw new Error('topic must not contain tabs or newlines');
     return this.call<TopicRoute>(`createTopic\t${topic}\t${queues}\t${perm}\t${timeoutMs}`);

@@ -82,6 +82,8 @@ export interface RunningCluster extends ClusterDescription {
   createTopic(topic: string, opts?: CreateTopicOptions): Promise<TopicRoute>;
   route(topic: string): Promise<TopicRoute>;
   clusterInfo(): Promise<ClusterInfo>;
+  /** GET_BROKER_RUNTIME_INFO of a broker, through the Java admin API. */
+  brokerRuntimeInfo(name: string): Promise<Record<string, string>>;
   /** Last lines of a process log ('namesrv', 'broker-a', 'broker-b'). */
   logTail(name: string, lines?: number): string;
   /** Plain description (for env / JSON). */
@@ -440,7 +442,17 @@ class ClusterImpl implements RunningCluster {
           const b = this.brokers.find((x) => x.name === n)!;
           return listed.includes(n) && last!.brokers[n]?.addrs['0'] === b.addr;
         });
-        return ok ? true : undefined;
+        if (!ok) return undefined;
+        // 4.9 brokers answer GET_BROKER_RUNTIME_INFO with SYSTEM_ERROR (NoSuchElementException from the
+        // store's TPS sampler) for about a second after start: ready means that works too.
+        for (const n of names) {
+          try {
+            await this.getAdmin().runtimeInfo(this.brokers.find((x) => x.name === n)!.addr);
+          } catch {
+            return undefined;
+          }
+        }
+        return true;
       },
       () =>
         `NameServer reports ${JSON.stringify(last)}\n` +
@@ -531,6 +543,10 @@ class ClusterImpl implements RunningCluster {
 
   clusterInfo(): Promise<ClusterInfo> {
     return this.getAdmin().clusterInfo();
+  }
+
+  brokerRuntimeInfo(name: string): Promise<Record<string, string>> {
+    return this.getAdmin().runtimeInfo(this.broker(name).addr);
   }
 
   logTail(name: string, lines = 40): string {

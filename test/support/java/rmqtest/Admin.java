@@ -25,6 +25,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   createTopic  topic queues perm timeoutMs UPDATE_AND_CREATE_TOPIC on every master of the cluster,
  *                                            then waits until the NameServer route lists all of them
  *   route        topic                       the NameServer's route for a topic
+ *   runtime      brokerAddr                  GET_BROKER_RUNTIME_INFO of one broker (its KV table)
  *   quit
  * Exits at stdin EOF.
  */
@@ -55,6 +56,7 @@ public final class Admin {
                             out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4])));
                             break;
                         case "route": out.println("OK " + routeJson(admin, f[1])); break;
+                        case "runtime": out.println("OK " + runtimeJson(admin, f[1])); break;
                         case "quit": return;
                         default: out.println("ERR unknown command " + f[0]);
                     }
@@ -101,6 +103,17 @@ public final class Admin {
             }
         }
         return b.append("}}").toString();
+    }
+
+    static String runtimeJson(DefaultMQAdminExt admin, String brokerAddr) throws Exception {
+        var table = admin.fetchBrokerRuntimeStats(brokerAddr).getTable();
+        StringBuilder b = new StringBuilder("{");
+        int i = 0;
+        for (var e : new TreeMap<>(table).entrySet()) {
+            if (i++ > 0) b.append(',');
+            b.append(Json.q(e.getKey())).append(':').append(Json.q(e.getValue()));
+        }
+        return b.append('}').toString();
     }
 
     static String routeJson(DefaultMQAdminExt admin, String topic) throws Exception {
