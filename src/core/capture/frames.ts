@@ -54,10 +54,11 @@ export interface FrameStreamOptions {
 
 const M_HUNT = 0, M_HEAD = 1, M_BODY = 2, M_DEAD = 3;
 const HUNT_MAX = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export class FrameStream implements StreamSink {
   private mode = M_HUNT;
-  private head = Buffer.allocUnsafe(512);
+  private head: Buffer = Buffer.allocUnsafe(256);
   private headLen = 0;
   private need = 8;
   private lenField = 0;
@@ -84,7 +85,7 @@ export class FrameStream implements StreamSink {
   framesFound = 0;
   private huntedTotal = 0;
   // hunt buffer + segment metadata
-  private hunt = Buffer.allocUnsafe(HUNT_MAX);
+  private hunt: Buffer = EMPTY;
   private huntLen = 0;
   private hmPos: number[] = [];
   private hmSeq: number[] = [];
@@ -160,6 +161,13 @@ export class FrameStream implements StreamSink {
         if (this.bodyLeft === 0) this.emit();
       } else if (mode === M_HUNT) {
         const take = Math.min(len, HUNT_MAX - this.huntLen);
+        if (this.hunt.length < this.huntLen + take) {
+          let size = Math.max(4096, this.hunt.length);
+          while (size < this.huntLen + take) size *= 2;
+          const nb = Buffer.allocUnsafe(Math.min(size, HUNT_MAX));
+          this.hunt.copy(nb, 0, 0, this.huntLen);
+          this.hunt = nb;
+        }
         this.hunt.set(buf.subarray(off, off + take), this.huntLen);
         this.hmPos.push(this.huntLen); this.hmSeq.push(seq); this.hmTs.push(ts); this.hmRec.push(rec);
         this.huntLen += take; off += take; len -= take; seq = (seq + take) >>> 0;
@@ -216,7 +224,7 @@ export class FrameStream implements StreamSink {
   }
 
   private growHead(n: number): void {
-    let size = this.head.length;
+    let size = Math.max(256, this.head.length);
     while (size < n) size *= 2;
     const nb = Buffer.allocUnsafe(size);
     this.head.copy(nb, 0, 0, this.headLen);
@@ -269,7 +277,7 @@ export class FrameStream implements StreamSink {
     if (this.framesFound === 0 && this.huntedTotal > this.opts.giveUpBytes) {
       this.mode = M_DEAD;
       this.dropHunt(this.huntLen);
-      this.hunt = Buffer.alloc(0);
+      this.hunt = EMPTY;
     }
     return -1;
   }
@@ -306,6 +314,7 @@ export class FrameStream implements StreamSink {
       if (e > s) out.push({ buf: copy, off: s, len: e - s, seq: this.hmSeq[i], ts: this.hmTs[i], rec: this.hmRec[i] });
     }
     this.huntLen = 0;
+    this.hunt = EMPTY;
     this.hmPos.length = 0; this.hmSeq.length = 0; this.hmTs.length = 0; this.hmRec.length = 0;
     this.mode = M_HEAD;
     this.resetFrame();
@@ -456,6 +465,8 @@ export class FrameStream implements StreamSink {
     this.resetFrame();
     this.mode = M_DEAD;
     this.huntLen = 0;
+    this.hunt = EMPTY;
+    this.head = EMPTY;
   }
 
   private emitTruncated(reason: EndReason): void {

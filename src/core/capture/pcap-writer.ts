@@ -204,7 +204,18 @@ export function fileSink(path: string, bufSize = 4 << 20): { sink: ByteSink; clo
 
 export const F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10;
 
+const ipCache = new Map<string, Uint8Array>();
 export function parseIp(a: string): Uint8Array {
+  let v = ipCache.get(a);
+  if (!v) {
+    v = parseIpUncached(a);
+    if (ipCache.size > 1000) ipCache.clear();
+    ipCache.set(a, v);
+  }
+  return v;
+}
+
+function parseIpUncached(a: string): Uint8Array {
   if (!a.includes(':')) {
     const p = a.split('.').map(Number);
     return Uint8Array.from(p);
