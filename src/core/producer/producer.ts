@@ -49,6 +49,11 @@ export interface ProducerOptions extends ClientOptions {
   uniqKeyGenerator?: UniqKeyGenerator;
   /** Send a heartbeat to a broker as soon as a route names it (helps transaction check-backs find us). */
   heartbeatOnNewBroker?: boolean;
+  /**
+   * Also give the batch object a UNIQ_KEY (develop's Java client does). Off by default: brokers append
+   * the batch-level properties to every inner message, so it would shadow the inner UNIQ_KEYs.
+   */
+  batchLevelUniqKey?: boolean;
 }
 
 export interface SendOptions {
@@ -126,6 +131,7 @@ export class Producer {
       useSendV2: opts.useSendV2 ?? true,
       propertiesTrailingSeparator: opts.propertiesTrailingSeparator ?? trailingSeparatorForVersion(version),
       heartbeatOnNewBroker: opts.heartbeatOnNewBroker ?? true,
+      batchLevelUniqKey: opts.batchLevelUniqKey ?? false,
     };
     for (const [k, v] of Object.entries({ sendMsgTimeoutMs: this.o.sendMsgTimeoutMs, maxMessageSize: this.o.maxMessageSize })) {
       if (!(v > 0)) throw new MQClientError('CONFIG_INVALID', `${k} must be > 0, got ${v}`);
@@ -327,11 +333,12 @@ export class Producer {
     if (body.length > this.o.maxMessageSize) {
       throw new MQClientError('BATCH_TOO_LARGE', `the batch body is ${body.length} bytes, over the max message size ${this.o.maxMessageSize}; split it (sendBatch(..., { split: true }))`);
     }
+    // The batch object's own properties travel in header `i`; brokers append them to every inner
+    // message's stored properties, so a batch-level UNIQ_KEY would shadow the inner ones (seen on
+    // 4.9.7 and 5.3.3 brokers). Like the 4.9 Java client we send only WAIT at batch level.
     const uniqKey = this.uniq();
-    const props = new Map<string, string>([
-      [MessageConst.WAIT_STORE_MSG_OK, String(msgs[0].waitStoreMsgOK)],
-      [MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey],
-    ]);
+    const props = new Map<string, string>([[MessageConst.WAIT_STORE_MSG_OK, String(msgs[0].waitStoreMsgOK)]]);
+    if (this.o.batchLevelUniqKey) props.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
     return { topic: msgs[0].topic, body, flag: 0, sysFlag: 0, uniqKey, isBatch: true, batchIds: ids, propertiesString: this.encodeProps(props) };
   }
 

@@ -1,0 +1,102 @@
+// Producer benchmark: ours vs Java's DefaultMQProducer on the same local cluster (started here, or the
+// one announced in RMQ_CLUSTER_xx_* env vars), 128 B and 4 KiB bodies, sync and async.
+//
+//   npm run bench:producer -- [--version 5.3|4.9] [--count 20000] [--inflight 256] [--sizes 128,4096]
+//
+// Sync: one message at a time, latency of each send. Async: `inflight` sends outstanding at once.
+// Reports msgs/s, p50/p99 latency and ours/Java ratios. Targets: async throughput ≥ Java; sync p99 ≤ 1.2× Java.
+import { attachFromEnv, startCluster, RunningCluster } from '../test/support/cluster';
+import { JavaSide, BenchStats } from '../test/support/java-producer/java-side';
+import { Producer } from '../src/core/producer';
+import { Message } from '../src/core/message';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+async function benchOurs(p: Producer, topic: string, mode: 'sync' | 'async', size: number, count: number, warmup: number, inflight: number): Promise<BenchStats> {
+  const body = Buffer.alloc(size, 'x');
+  for (let i = 0; i < warmup; i++) await p.send(new Message({ topic, body }));
+  const lat = new Float64Array(count);
+  let errors = 0;
+  const t0 = performance.now();
+  if (mode === 'sync') {
+    for (let i = 0; i < count; i++) {
+      const s = performance.now();
+      try { await p.send(new Message({ topic, body })); } catch { errors++; }
+      lat[i] = performance.now() - s;
+    }
+  } else {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const i = next++;
+        const s = performance.now();
+        try { await p.sendAsync(new Message({ topic, body })); } catch { errors++; }
+        lat[i] = performance.now() - s;
+      }
+    };
+    await Promise.all(Array.from({ length: inflight }, worker));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const sorted = Array.from(lat).sort((a, b) => a - b);
+  return { count, errors, seconds, msgsPerSec: count / seconds, p50Ms: pct(sorted, 0.5), p99Ms: pct(sorted, 0.99) };
+}
+
+async function main(): Promise<void> {
+  const version = arg('version', '5.3');
+  const count = Number(arg('count', '20000'));
+  const syncCount = Number(arg('sync-count', String(Math.min(count, 5000))));
+  const warmup = Number(arg('warmup', '2000'));
+  const inflight = Number(arg('inflight', '256'));
+  const sizes = arg('sizes', '128,4096').split(',').map(Number);
+  const rounds = Number(arg('rounds', '1'));
+  let cluster: RunningCluster | undefined = await attachFromEnv(version);
+  const owned = !cluster;
+  if (!cluster) cluster = await startCluster({ version, log: (l) => console.error(`[cluster] ${l}`) });
+  const topic = `Bench_${Date.now()}`;
+  await cluster.createTopic(topic, { queues: 4, perm: 6 });
+  const java = await JavaSide.start(cluster.versionKey, cluster.namesrv);
+  const ours = new Producer({ namesrvAddr: cluster.namesrv, producerGroup: 'bench_ours', clientVersion: cluster.versionOrdinal });
+  await ours.start();
+  const rows: Array<{ size: number; mode: string; ours: BenchStats; java: BenchStats }> = [];
+  try {
+    for (const size of sizes) {
+      for (const mode of ['sync', 'async'] as const) {
+        const n = mode === 'sync' ? syncCount : count;
+        for (let r = 0; r < rounds; r++) {
+          // alternate who goes first so that neither always gets the warmer broker
+          const javaFirst = (rows.length + r) % 2 === 1;
+          let o: BenchStats, j: BenchStats;
+          if (javaFirst) {
+            j = await java.bench(topic, mode, size, n, warmup, inflight);
+            o = await benchOurs(ours, topic, mode, size, n, warmup, inflight);
+          } else {
+            o = await benchOurs(ours, topic, mode, size, n, warmup, inflight);
+            j = await java.bench(topic, mode, size, n, warmup, inflight);
+          }
+          rows.push({ size, mode, ours: o, java: j });
+          console.error(`[bench] ${size} B ${mode}: ours ${o.msgsPerSec.toFixed(0)}/s p50 ${o.p50Ms.toFixed(2)} p99 ${o.p99Ms.toFixed(2)} | java ${j.msgsPerSec.toFixed(0)}/s p50 ${j.p50Ms.toFixed(2)} p99 ${j.p99Ms.toFixed(2)}`);
+        }
+      }
+    }
+  } finally {
+    await ours.shutdown();
+    await java.stop();
+    if (owned) await cluster.stop();
+  }
+  console.log(`RocketMQ ${cluster.version}, Java client ${java.versionDesc}, count ${count} (sync ${syncCount}), async in flight ${inflight}, warmup ${warmup}`);
+  console.log('size   mode   | ours msgs/s  p50 ms  p99 ms | java msgs/s  p50 ms  p99 ms | thr ratio  p99 ratio | errors o/j');
+  for (const r of rows) {
+    const f = (s: BenchStats) => `${s.msgsPerSec.toFixed(0).padStart(11)} ${s.p50Ms.toFixed(2).padStart(7)} ${s.p99Ms.toFixed(2).padStart(7)}`;
+    console.log(`${String(r.size).padEnd(6)} ${r.mode.padEnd(6)} |${f(r.ours)} |${f(r.java)} | ${(r.ours.msgsPerSec / r.java.msgsPerSec).toFixed(2).padStart(9)} ${(r.ours.p99Ms / r.java.p99Ms).toFixed(2).padStart(10)} | ${r.ours.errors}/${r.java.errors}`);
+  }
+  console.log(JSON.stringify({ version: cluster.version, rows }));
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
