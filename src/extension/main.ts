@@ -4,6 +4,7 @@ import { registerConnections } from './connections/commands';
 import { registerRoutes } from './routes/commands';
 import { registerSend } from './send/commands';
 import { registerRequestFiles } from './requestfile/register';
+import { registerDecodeFrame } from './decode/commands';
 
 export function activate(_context: vscode.ExtensionContext): void {
   registerInspector(_context);
@@ -11,6 +12,7 @@ export function activate(_context: vscode.ExtensionContext): void {
   registerRoutes(_context);
   registerSend(_context);
   registerRequestFiles(_context);
+  registerDecodeFrame(_context);
   // Filled in by the extension-layer work; kept thin: wiring only, the core lives in src/core.
 }
 

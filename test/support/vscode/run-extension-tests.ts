@@ -1,0 +1,86 @@
+/**
+ * Offline launcher for the extension suite (phase `extension` of scripts/test.mjs):
+ *
+ *   node out/test/support/vscode/run-extension-tests.js
+ *
+ * 1. installs the Debian packages (scripts/setup-system.sh) and code-server@4.100.3 from npm into
+ *    .cache/ (once; reused afterwards),
+ * 2. runs test/extension/suite in code-server's Node extension host, the workbench open in headless
+ *    Chromium, streaming the extension host console to stdout,
+ * 3. self-test: runs a fixture suite that fails on purpose and checks that it is reported as failed,
+ * 4. writes {"passed":n,"failed":m} to $RMQ_TEST_RESULT_FILE and exits non-zero on any failure.
+ *
+ * Environment: RMQ_EXTENSION_TEST_TIMEOUT (seconds for the suite, default 600), RMQ_CACHE_DIR.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureCodeServer, ensureSystemPackages, log, repoRoot } from './code-server';
+import { launchChromium } from './browser';
+import { runSuiteInWorkbench, suiteFailed, SuiteOutcome } from './workbench';
+
+const SUITE = join(repoRoot, 'out', 'test', 'extension', 'suite', 'index.js');
+const FAILING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'failing-suite', 'index.js');
+
+function describe(o: SuiteOutcome): string {
+  const counts = o.counts ? `${o.counts.passed} passed, ${o.counts.failed} failed` : 'no counts';
+  return `exit ${o.exitCode ?? '-'}, ${counts}${o.timedOut ? ', TIMED OUT' : ''}${o.hostExitCodes.length ? `, extension host exited with ${o.hostExitCodes.join(',')}` : ''}, ${o.seconds.toFixed(1)} s`;
+}
+
+async function main(): Promise<number> {
+  const result = { passed: 0, failed: 0 };
+  const resultFile = process.env.RMQ_TEST_RESULT_FILE;
+  const write = () => { if (resultFile) writeFileSync(resultFile, JSON.stringify(result)); };
+  write();
+  const timeoutMs = Number(process.env.RMQ_EXTENSION_TEST_TIMEOUT ?? 600) * 1000;
+
+  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE]) {
+    if (!existsSync(f)) {
+      log(`missing ${f}: build first (npm run compile, or node scripts/test.mjs extension)`);
+      result.failed = 1; write();
+      return 1;
+    }
+  }
+  await ensureSystemPackages();
+  const entry = ensureCodeServer();
+
+  // A short private TMPDIR: Chromium's profile and sockets live there.
+  const runRoot = mkdtempSync('/tmp/rmqx-');
+  process.env.TMPDIR = runRoot;
+  const browser = await launchChromium();
+  try {
+    // The real suite.
+    const main = await runSuiteInWorkbench({
+      browser, entry, runDir: join(runRoot, 'suite'), label: 'ext-host',
+      extensionDevelopmentPath: repoRoot, extensionTestsPath: SUITE, timeoutMs,
+    });
+    log(`extension suite: ${describe(main)}`);
+    for (const e of main.errors) log(`  problem: ${e}`);
+    result.passed += main.counts?.passed ?? 0;
+    result.failed += main.counts?.failed ?? 0;
+    if (suiteFailed(main) && (main.counts?.failed ?? 0) === 0) result.failed += 1; // crashed outside a test
+    write();
+
+    // Self-test: a suite with a failing test must be reported as failed.
+    const fixture = await runSuiteInWorkbench({
+      browser, entry, runDir: join(runRoot, 'self-test'), label: 'self-test',
+      extensionDevelopmentPath: repoRoot, extensionTestsPath: FAILING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
+    });
+    const caught = suiteFailed(fixture) && fixture.exitCode !== undefined && fixture.exitCode !== 0 && fixture.counts?.failed === 1 && fixture.counts.passed === 1;
+    log(`launcher self-test (failing fixture suite): ${describe(fixture)} → ${caught ? 'correctly reported as failed: PASS' : 'NOT reported as expected: FAIL'}`);
+    if (caught) result.passed += 1; else result.failed += 1;
+    write();
+  } finally {
+    await browser.close().catch(() => undefined);
+    if (!process.env.RMQ_KEEP_RUN_DIR) rmSync(runRoot, { recursive: true, force: true });
+    else log(`run folder kept: ${runRoot}`);
+  }
+  log(`extension phase: ${result.passed} passed, ${result.failed} failed`);
+  return result.failed === 0 && result.passed > 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`[vscode-host] launcher crashed: ${e?.stack ?? e}`);
+  const resultFile = process.env.RMQ_TEST_RESULT_FILE;
+  if (resultFile) writeFileSync(resultFile, JSON.stringify({ passed: 0, failed: 1 }));
+  process.exit(1);
+});
