@@ -16,7 +16,7 @@ import { openWorkbench } from './workbench';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
-interface MiniDoc { querySelector(s: string): MiniEl | null; querySelectorAll(s: string): { length: number }; body: { dataset: Record<string, string | undefined> } }
+interface MiniDoc { querySelector(s: string): MiniEl | null; querySelectorAll(s: string): ArrayLike<MiniEl>; body: { dataset: Record<string, string | undefined> } }
 type MiniWin = { __xss?: unknown; parent: { __xss?: unknown }; document: MiniDoc };
 
 const results: { name: string; ok: boolean; error?: string }[] = [];
@@ -249,14 +249,17 @@ async function main(): Promise<number> {
         return {
           xss: w.__xss ?? null,
           parentXss,
-          scripts: d.querySelectorAll('script').length,
+          // VS Code injects its own acquireVsCodeApi script; ours is the one with a src. None may carry capture text.
+          scripts: Array.from(d.querySelectorAll('script')).filter((x) => x.getAttribute('src')?.endsWith('inspector.js')).length,
+          scriptsWithPayload: Array.from(d.querySelectorAll('script')).filter((x) => (x.textContent ?? '').includes('__xss')).length,
           injected: d.querySelectorAll('img, iframe, svg, b, .app script').length,
           csp: d.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
         };
       });
       check(dom.xss === null, `payload ran: __xss=${String(dom.xss)}`);
       check(dom.parentXss === null || dom.parentXss === 'cross-origin', 'payload ran in parent');
-      check(dom.scripts === 1, `${dom.scripts} script elements`);
+      check(dom.scripts === 1, `${dom.scripts} inspector script elements`);
+      check(dom.scriptsWithPayload === 0, `${dom.scriptsWithPayload} script elements carry a payload`);
       check(dom.injected === 0, `${dom.injected} injected elements`);
       check(/default-src 'none'/.test(dom.csp) && /script-src 'nonce-[A-Za-z0-9]+'/.test(dom.csp) && !/unsafe/.test(dom.csp), `CSP ${dom.csp}`);
       const topXss = await page.evaluate(() => (globalThis as unknown as MiniWin).__xss ?? null);

@@ -3,7 +3,8 @@
  * development mode and opens the workbench in headless Chromium. Used by the inspector's extension
  * run, its browser tests and the benchmark.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../vscode/browser';
@@ -19,12 +20,28 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/**
+ * Builds the extension into a private folder (package.json, media, and a fresh webpack build of the
+ * working tree) so that a concurrent rebuild of the shared dist/ cannot change what is under test.
+ */
+export function buildPrivateExtension(tmp: string): string {
+  const ext = join(tmp, 'ext');
+  mkdirSync(ext, { recursive: true });
+  cpSync(join(repoRoot, 'package.json'), join(ext, 'package.json'));
+  cpSync(join(repoRoot, 'media'), join(ext, 'media'), { recursive: true });
+  const wp = spawnSync(process.execPath, [join(repoRoot, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'development', '--output-path', join(ext, 'dist')], { cwd: repoRoot, encoding: 'utf8' });
+  if (wp.status !== 0) throw new Error(`webpack failed:\n${wp.stdout}\n${wp.stderr}`);
+  log(`extension built into ${ext}`);
+  return ext;
+}
+
 export async function openWorkbench(opts: { folder: string; testsPath?: string; settings?: Record<string, unknown>; echoLogs?: boolean; viewport?: { width: number; height: number } }): Promise<Workbench> {
   // Chromium aborts on long socket paths: keep TMPDIR short and private to this run.
   const tmp = mkdtempSync('/tmp/rmqi-');
   process.env.TMPDIR = tmp;
   await ensureSystemPackages();
   const entry = ensureCodeServer();
+  const ext = buildPrivateExtension(tmp);
   const runDir = join(tmp, 'run');
   mkdirSync(runDir, { recursive: true });
   const server = await startCodeServer({ entry, runDir, settings: { 'workbench.editor.enablePreview': false, ...opts.settings } });
@@ -40,7 +57,7 @@ export async function openWorkbench(opts: { folder: string; testsPath?: string; 
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => { exitResolve(code); });
   const authority = await remoteAuthority(server.url);
-  const url = workbenchUrl(server.url, authority, opts.folder, { extensionDevelopmentPath: repoRoot, extensionTestsPath: opts.testsPath });
+  const url = workbenchUrl(server.url, authority, opts.folder, { extensionDevelopmentPath: ext, extensionTestsPath: opts.testsPath });
   log(`opening ${url}`);
   await page.goto(url);
   return {

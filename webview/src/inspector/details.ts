@@ -59,7 +59,7 @@ export class DetailsPane {
     if (r.latencyUs !== null) summary.push({ key: 'latency', name: 'Latency', value: formatLatency(r.latencyUs) });
     if (r.warnings.length) summary.push({ key: 'warnings', name: 'Warnings', value: r.warnings.join(', ') });
     if (d.missingBytes) summary.push({ key: 'missing', name: 'Missing bytes', value: `${d.missingBytes} (shown as 00 in hex)` });
-    parts.push(this.section('Frame', summary, 'sec-frame'));
+    parts.push(this.section('Frame', summary, 'sec-frame', true));
 
     if (d.decodeError) parts.push(el('div', 'error', `Not decodable: ${d.decodeError}`));
     if (d.header) {

@@ -239,7 +239,7 @@ export class FrameList {
         const col = COLUMNS[c];
         const cell = cells[c] as HTMLElement;
         const t = col.text(row, this.ctx);
-        if (cell.textContent !== t) cell.textContent = t; // textContent only: capture text is never parsed as HTML
+        if (cell.textContent !== t) { cell.textContent = t; cell.title = t; } // text only: capture text is never parsed as HTML
         cell.className = `cell col-${col.id} ${col.cls ? col.cls(row) : ''}`;
       }
     }
