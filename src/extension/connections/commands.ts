@@ -111,6 +111,16 @@ export function registerConnections(context: vscode.ExtensionContext): void {
     }),
   );
 
+  // For tests and diagnostics: never returns a secret, only whether one is stored.
+  context.subscriptions.push(
+    vscode.commands.registerCommand('rocketmq.internal.recentLog', (): string[] => log.recent()),
+    vscode.commands.registerCommand('rocketmq.internal.secretStored', async (name: unknown): Promise<{ secretKey: boolean; securityToken: boolean }> => {
+      const s = typeof name === 'string' ? await connections.getSecrets(name) : {};
+      return { secretKey: !!s.secretKey, securityToken: !!s.securityToken };
+    }),
+    vscode.commands.registerCommand('rocketmq.internal.globalStorageUri', (): string => context.globalStorageUri.toString()),
+  );
+
   async function pickConnection(placeHolder: string, offerAdd = false): Promise<string | undefined> {
     const list = connections.list();
     if (list.length === 0 && !offerAdd) {

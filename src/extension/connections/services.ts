@@ -4,9 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { ConnectionStore } from './store';
+import { Log, recordingLog } from './log';
 
 export interface Services {
-  log: vscode.LogOutputChannel;
+  log: Log;
   connections: ConnectionStore;
 }
 
@@ -14,11 +15,12 @@ let current: Services | undefined;
 
 export function services(context: vscode.ExtensionContext): Services {
   if (!current) {
-    const log = vscode.window.createOutputChannel('RocketMQ', { log: true });
+    const channel = vscode.window.createOutputChannel('RocketMQ', { log: true });
+    const log = recordingLog(channel);
     const connections = new ConnectionStore(context, log);
     const s: Services = { log, connections };
     current = s;
-    context.subscriptions.push(log, connections, { dispose: () => { if (current === s) current = undefined; } });
+    context.subscriptions.push(channel, connections, { dispose: () => { if (current === s) current = undefined; } });
   }
   return current;
 }

@@ -3,6 +3,7 @@
  * for the SecretKey and security token, the active profile, and one live session per profile.
  */
 import * as vscode from 'vscode';
+import { Log } from './log';
 import { ConnectionProfile, ConnectionSecrets, profileForSettings, readProfiles, secretStorageKey } from './profile';
 import { ConnectionSession } from './session';
 
@@ -13,18 +14,25 @@ export class ConnectionStore implements vscode.Disposable {
   /** Fires when profiles, secrets or the active profile change. */
   readonly onDidChange = this.changed.event;
   private readonly sessions = new Map<string, Promise<ConnectionSession>>();
+  /** The profile (as JSON) each session was made from. */
+  private readonly sessionProfiles = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
   private reportedProblems = '';
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('rocketmq.connections')) {
-        void this.resetSessions();
+      if (e.affectsConfiguration('rocketmq.connections') || e.affectsConfiguration('rocketmq.requestTimeoutMs')) {
+        // Only sessions whose profile changed are recreated: requests of the others keep running.
+        void this.resetSessions((name) => e.affectsConfiguration('rocketmq.requestTimeoutMs') || this.sessionProfiles.get(name) !== JSON.stringify(this.get(name) ?? null));
         this.changed.fire();
       }
     }));
     this.disposables.push(context.secrets.onDidChange((e) => {
-      if (e.key.startsWith('rocketmq.connection/')) { void this.resetSessions(); this.changed.fire(); }
+      if (e.key.startsWith('rocketmq.connection/')) {
+        const name = decodeURIComponent(e.key.split('/')[1] ?? '');
+        void this.resetSessions((n) => n === name);
+        this.changed.fire();
+      }
     }));
   }
 
@@ -76,7 +84,7 @@ export class ConnectionStore implements vscode.Disposable {
     }
     if (secrets) await this.setSecrets(profile.name, secrets);
     await this.write(list);
-    await this.resetSessions();
+    await this.resetSessions((n) => n === profile.name || n === previousName);
     this.changed.fire();
   }
 
@@ -84,7 +92,7 @@ export class ConnectionStore implements vscode.Disposable {
     await this.write(this.list().filter((p) => p.name !== name));
     await this.deleteSecrets(name);
     if (this.context.globalState.get<string>(ACTIVE_KEY) === name) await this.context.globalState.update(ACTIVE_KEY, undefined);
-    await this.resetSessions();
+    await this.resetSessions((n) => n === name);
     this.changed.fire();
   }
 
@@ -121,15 +129,22 @@ export class ConnectionStore implements vscode.Disposable {
       const timeout = vscode.workspace.getConfiguration('rocketmq').get<number>('requestTimeoutMs', 3000);
       s = this.getSecrets(name).then((secrets) => new ConnectionSession(profile, secrets, timeout));
       this.sessions.set(name, s);
+      this.sessionProfiles.set(name, JSON.stringify(profile));
       s.catch(() => this.sessions.delete(name));
     }
     return s;
   }
 
-  async resetSessions(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(all.map((p) => p.then((s) => s.dispose(), () => undefined)));
+  /** Disposes the sessions `which` selects (default: all); the next use creates fresh ones. */
+  async resetSessions(which: (name: string) => boolean = () => true): Promise<void> {
+    const gone: Promise<ConnectionSession>[] = [];
+    for (const [name, p] of [...this.sessions]) {
+      if (!which(name)) continue;
+      this.sessions.delete(name);
+      this.sessionProfiles.delete(name);
+      gone.push(p);
+    }
+    await Promise.all(gone.map((p) => p.then((s) => s.dispose(), () => undefined)));
   }
 
   dispose(): void {

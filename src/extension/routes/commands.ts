@@ -157,6 +157,12 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
       return reports;
     }),
 
+    vscode.commands.registerCommand('rocketmq.internal.refreshTopic', (a?: { connection?: string; topic?: string }): boolean => {
+      const n = t.findNode((x) => x.kind === 'topic' && x.connectionName === a?.connection && x.topic === a?.topic);
+      if (n) t.refresh(n);
+      return !!n;
+    }),
+
     vscode.commands.registerCommand('rocketmq.internal.treeSnapshot', async (a?: SnapshotArgs): Promise<NodeSnapshot[]> => {
       const kinds = new Set<Node['kind']>(a?.expand ?? ['connection', 'clusters', 'cluster', 'broker', 'topics', 'topic', 'routeBroker']);
       const only = a?.onlyLabels ? new Set(a.onlyLabels) : undefined;

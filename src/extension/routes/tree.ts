@@ -5,6 +5,7 @@
  * and refreshes are partial (`onDidChangeTreeData(node)`).
  */
 import * as vscode from 'vscode';
+import { Log } from '../connections/log';
 import { ClusterInfo, TopicRouteData } from '../../core/remoting';
 import { ConnectionProfile } from '../connections/profile';
 import { ConnectionSession } from '../connections/session';
@@ -61,7 +62,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   /** Set by registerRoutes: progress on the view while something loads. */
   withProgress: <T>(p: Promise<T>) => Promise<T> = (p) => p;
 
-  constructor(private readonly connections: ConnectionStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly connections: ConnectionStore, private readonly log: Log) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('rocketmq.topicRoutes.showSystemTopics')) this.refreshTopicLists();

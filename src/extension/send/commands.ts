@@ -4,6 +4,7 @@
  * "Show frames" logs the producer's own request/response frames of that send.
  */
 import * as vscode from 'vscode';
+import { Log } from '../connections/log';
 import { QueueChoice, SEND_MODES, SendMode, SendSpec, TransactionDecision, describeSpec, topicProblem, validateSpec, reservedPropertyProblem, propertyValueProblem, parseDelay, MAX_DELAY_LEVEL } from '../../core/requestfile';
 import { services } from '../connections/services';
 import { ConnectionStore } from '../connections/store';
@@ -107,7 +108,7 @@ export async function chooseConnection(connections: ConnectionStore, requested?:
 }
 
 /** Confirmation (production), cancellable progress, notification, log. Shared with request files. */
-export async function sendWithUi(context: vscode.ExtensionContext, connections: ConnectionStore, log: vscode.LogOutputChannel, connection: string, spec: SendSpec, source: string): Promise<SendOutcome | undefined> {
+export async function sendWithUi(context: vscode.ExtensionContext, connections: ConnectionStore, log: Log, connection: string, spec: SendSpec, source: string): Promise<SendOutcome | undefined> {
   const profile = connections.get(connection);
   if (!profile) throw new Error(`no RocketMQ connection named "${connection}"`);
   const summary = describeSpec(spec);
@@ -140,7 +141,7 @@ export async function sendWithUi(context: vscode.ExtensionContext, connections: 
   return outcome;
 }
 
-function report(log: vscode.LogOutputChannel, o: SendOutcome): void {
+function report(log: Log, o: SendOutcome): void {
   for (const s of o.sent) {
     log.info(`[${o.connection}] #${s.repeat + 1} ${s.status} msgId ${s.msgId}${s.offsetMsgId ? ` offsetMsgId ${s.offsetMsgId}` : ''} → ${s.topic} ${s.brokerName} queue ${s.queueId}${s.queueOffset !== undefined ? ` offset ${s.queueOffset}` : ''}${s.brokerAddr ? ` (${s.brokerAddr}` : ''}${s.attempts && s.attempts > 1 ? `, ${s.attempts} attempts` : ''}${s.brokerAddr ? ')' : ''}${s.transactionState ? ` transaction ${s.transactionState}` : ''}`);
   }
@@ -170,7 +171,7 @@ function report(log: vscode.LogOutputChannel, o: SendOutcome): void {
   } else void vscode.window.showInformationMessage(text, ...actions).then(onPick);
 }
 
-async function logFrames(connections: ConnectionStore, log: vscode.LogOutputChannel, o: SendOutcome): Promise<number> {
+async function logFrames(connections: ConnectionStore, log: Log, o: SendOutcome): Promise<number> {
   const session = await connections.session(o.connection);
   const frames = session.framesBetween(o.frames.after, o.frames.upTo);
   log.info(`[${o.connection}] frames of the send to ${o.spec.topic}: ${frames.length} (the producer's own traffic, decoded)`);
