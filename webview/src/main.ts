@@ -24,12 +24,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { text?: string
   return e;
 }
 
+/** Control characters (e.g. the \u0001/\u0002 separators of message properties) as visible symbols. */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+}
+
 function table(id: string, caption: string, rows: Array<[string, string]>, headers?: [string, string]): HTMLTableElement {
   const t = el('table', { attrs: { id } });
   t.append(el('caption', { text: caption }));
   if (headers) t.append(el('thead', {}, el('tr', {}, el('th', { text: headers[0] }), el('th', { text: headers[1] }))));
   const body = el('tbody');
-  for (const [k, v] of rows) body.append(el('tr', {}, el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })));
+  for (const [k, v] of rows) body.append(el('tr', {}, el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: visible(v) })));
   t.append(body);
   return t;
 }

@@ -7,7 +7,8 @@
  *    .cache/ (once; reused afterwards),
  * 2. runs test/extension/suite in code-server's Node extension host, the workbench open in headless
  *    Chromium, streaming the extension host console to stdout,
- * 3. self-test: runs a fixture suite that fails on purpose and checks that it is reported as failed,
+ * 3. self-test, alongside: runs a fixture suite that fails on purpose and checks that it is reported
+ *    as failed (exit code, counts),
  * 4. writes {"passed":n,"failed":m} to $RMQ_TEST_RESULT_FILE and exits non-zero on any failure.
  *
  * Environment: RMQ_EXTENSION_TEST_TIMEOUT (seconds for the suite, default 600), RMQ_CACHE_DIR.
@@ -48,23 +49,24 @@ async function main(): Promise<number> {
   process.env.TMPDIR = runRoot;
   const browser = await launchChromium();
   try {
-    // The real suite.
-    const main = await runSuiteInWorkbench({
-      browser, entry, runDir: join(runRoot, 'suite'), label: 'ext-host',
-      extensionDevelopmentPath: repoRoot, extensionTestsPath: SUITE, timeoutMs,
-    });
+    // The real suite and the self-test (a suite with a failing test must be reported as failed) run
+    // side by side, each with its own code-server, sharing the browser.
+    const [main, fixture] = await Promise.all([
+      runSuiteInWorkbench({
+        browser, entry, runDir: join(runRoot, 'suite'), label: 'ext-host',
+        extensionDevelopmentPath: repoRoot, extensionTestsPath: SUITE, timeoutMs,
+      }),
+      runSuiteInWorkbench({
+        browser, entry, runDir: join(runRoot, 'self-test'), label: 'self-test',
+        extensionDevelopmentPath: repoRoot, extensionTestsPath: FAILING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
+      }),
+    ]);
     log(`extension suite: ${describe(main)}`);
     for (const e of main.errors) log(`  problem: ${e}`);
     result.passed += main.counts?.passed ?? 0;
     result.failed += main.counts?.failed ?? 0;
     if (suiteFailed(main) && (main.counts?.failed ?? 0) === 0) result.failed += 1; // crashed outside a test
-    write();
 
-    // Self-test: a suite with a failing test must be reported as failed.
-    const fixture = await runSuiteInWorkbench({
-      browser, entry, runDir: join(runRoot, 'self-test'), label: 'self-test',
-      extensionDevelopmentPath: repoRoot, extensionTestsPath: FAILING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
-    });
     const caught = suiteFailed(fixture) && fixture.exitCode !== undefined && fixture.exitCode !== 0 && fixture.counts?.failed === 1 && fixture.counts.passed === 1;
     log(`launcher self-test (failing fixture suite): ${describe(fixture)} → ${caught ? 'correctly reported as failed: PASS' : 'NOT reported as expected: FAIL'}`);
     if (caught) result.passed += 1; else result.failed += 1;
