@@ -134,7 +134,19 @@ function javaStringHash(s: string): number {
  * (bucket index of the spread String.hashCode, insertion order within a bucket). Used so our frames
  * carry properties in the same order a Java producer would; receivers must never depend on it.
  */
+const orderCache = new Map<string, readonly string[]>();
+
 export function javaHashMapOrder(keys: readonly string[]): string[] {
+  const cacheKey = keys.join('\u0000');
+  const hit = orderCache.get(cacheKey);
+  if (hit) return [...hit];
+  const order = computeJavaOrder(keys);
+  if (orderCache.size >= 512) orderCache.clear();
+  orderCache.set(cacheKey, order);
+  return [...order];
+}
+
+function computeJavaOrder(keys: readonly string[]): string[] {
   let n = 16;
   while (keys.length > n * 0.75) n *= 2;
   const indexed = keys.map((k, i) => {

@@ -5,7 +5,20 @@
  * Bins that Java would turn into trees (≥ 8 colliding keys in a table of ≥ 64) are not modelled:
  * String keys of real headers never collide that much.
  */
+const orderCache = new Map<string, readonly string[]>();
+
 export function javaHashMapOrder(keys: readonly string[]): string[] {
+  // Headers of one kind repeat the same key set on every request: memoize (pure function, bounded cache).
+  const cacheKey = keys.join('\u0000');
+  const hit = orderCache.get(cacheKey);
+  if (hit) return [...hit];
+  const order = computeOrder(keys);
+  if (orderCache.size >= 512) orderCache.clear();
+  orderCache.set(cacheKey, order);
+  return [...order];
+}
+
+function computeOrder(keys: readonly string[]): string[] {
   let capacity = 16;
   while (keys.length > capacity * 0.75) capacity *= 2;
   const buckets = new Map<number, string[]>();

@@ -131,8 +131,17 @@ export class RemotingConnection {
     this.socket.destroy();
   }
 
+  private corked = false;
+
   private write(frame: Buffer, cb?: (err?: Error | null) => void): void {
     this.record('out', frame);
+    // Frames written in the same tick (many async sends) go out in one syscall; uncorked next tick,
+    // so a lone request is not delayed.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => { this.corked = false; this.socket.uncork(); });
+    }
     this.socket.write(frame, cb);
   }
 
