@@ -49,7 +49,7 @@ export interface ParserCallbacks {
   iface?(i: InterfaceInfo): void;
 }
 
-const MAX_RECORD = 256 * 1024 * 1024;
+const MAX_RECORD = 64 * 1024 * 1024;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;
 
@@ -93,6 +93,7 @@ export class CaptureParser {
   private pcapHeaderDone = false;
   private pcapIface: InterfaceInfo | null = null;
   private nanos = false;
+  private pcapMaxRecord = 64 << 20;
   get isNanos(): boolean { return this.nanos; }
   private readonly pkt: PacketInfo;
   /** Stream offset reached (bytes consumed by complete records). */
@@ -217,6 +218,8 @@ export class CaptureParser {
       this.nanos = magic === 0xa1b23c4d;
       const snaplen = this.u32(s + 16);
       const network = this.u32(s + 20) & 0x0fffffff; // upper bits: FCS info
+      // records larger than max(snaplen, 256 KiB) (capped at 64 MiB) are treated as corruption, like Wireshark's limits
+      this.pcapMaxRecord = Math.max(262144, Math.min(snaplen, 64 << 20));
       this.pcapIface = { index: 0, linkType: network, snaplen, tsUnitsPerSec: this.nanos ? 1e9 : 1e6, tsOffsetSec: 0, section: 0, littleEndian: this.le };
       this.interfaces.push(this.pcapIface);
       this.cb.iface?.(this.pcapIface);
@@ -235,14 +238,11 @@ export class CaptureParser {
       const frac = this.u32(s + 4);
       const incl = this.u32(s + 8);
       const orig = this.u32(s + 12);
-      if (incl > MAX_RECORD || frac >= fracMax * 4) {
+      if (incl > this.pcapMaxRecord || frac >= fracMax * 4) {
         this.stop('pcap.corrupt-record', `corrupt record header at offset ${this.base + s}: incl_len ${incl}, fraction ${frac}`, this.base + s);
         return;
       }
-      if (this.end - s < 16 + incl) {
-        this.ensure(16 + incl - (this.end - this.start));
-        return;
-      }
+      if (this.end - s < 16 + incl) return; // wait for more data (the buffer grows as it arrives)
       pkt.number = this.packetNo++;
       pkt.tsUs = sec * 1e6 + frac / fracDiv;
       pkt.caplen = incl;
@@ -278,10 +278,7 @@ export class CaptureParser {
         this.stop('pcapng.corrupt-block', `corrupt block at offset ${this.base + s}: type 0x${type.toString(16)}, total length ${total}`, this.base + s);
         return;
       }
-      if (this.end - s < total) {
-        this.ensure(total - (this.end - this.start));
-        return;
-      }
+      if (this.end - s < total) return; // wait for more data (the buffer grows as it arrives)
       const trailer = this.u32(s + total - 4);
       if (trailer !== total) {
         this.cb.warning({ kind: 'pcapng.length-mismatch', message: `block at ${this.base + s}: trailing length ${trailer} ≠ ${total}`, fileOffset: this.base + s });
