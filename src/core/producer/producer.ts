@@ -348,7 +348,9 @@ export class Producer {
       a: this.group, b: out.topic, c: this.o.createTopicKey, d: this.o.defaultTopicQueueNums, e: mq.queueId, f: out.sysFlag,
       g: Date.now(), h: out.flag, i: out.propertiesString, j: out.reconsumeTimes ?? 0, k: false,
       l: out.maxReconsumeTimes, m: out.isBatch,
-      n: v >= 433 ? mq.brokerName : undefined, // V5_1_0+
+      // `n` (brokerName): 5.1.0+ clients, and 4.9.7/4.9.8 (field present in their SendMessageRequestHeaderV2;
+      // confirmed on the wire against the 4.9.7 Java client); not in 5.0.x.
+      n: (v >= 407 && v < 413) || v >= 433 ? mq.brokerName : undefined,
     };
     let code: number;
     let ext: Record<string, string | number | boolean | undefined>;
