@@ -1,0 +1,237 @@
+/**
+ * Browser checks and screenshots of the Topic Route sidebar, the Send Message flow and a request
+ * file with CodeLens: the real workbench (code-server) in headless Chromium, driven with playwright,
+ * against a real RocketMQ 5.3 cluster (RMQ_CLUSTER_53_NAMESRV/RMQ_TEST_NAMESRV, else started here).
+ *
+ *   node out/test/support/routes/ui.js
+ *
+ * Screenshots go to media/screenshots/routes-*.png, send-*.png, request-file.png. Prints
+ * "N passed, M failed" and writes {passed, failed} to RMQ_TEST_RESULT_FILE when set.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../vscode/code-server';
+import { buildPrivateExtension } from '../inspector/workbench';
+import { launchChromium } from '../vscode/browser';
+import { ensureCodeServer, ensureSystemPackages, log, remoteAuthority, startCodeServer, workbenchUrl } from '../vscode/code-server';
+import { poll, quickOpen } from '../inspector/ui';
+import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
+import { Producer } from '../../../src/core/producer';
+import { Message } from '../../../src/core/message';
+
+const results: { name: string; ok: boolean }[] = [];
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.stack ?? e.message : e).split('\n').join('\n    ')}`);
+  }
+}
+function check(cond: unknown, msg: string): asserts cond {
+  if (!cond) throw new Error(msg);
+}
+
+/** Runs a command from the palette (F1), by its title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await poll(`command "${title}" in the palette`, 20_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 3000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
+    await page.keyboard.press('Enter');
+    return true;
+  });
+}
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget input');
+
+async function typeIntoQuickInput(page: Page, text: string, expectTitle?: RegExp): Promise<void> {
+  await poll(`quick input${expectTitle ? ` ${expectTitle}` : ''}`, 10_000, async () => {
+    if (!(await quickInput(page).isVisible())) return false;
+    if (expectTitle) {
+      const t = (await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '';
+      const p = (await quickInput(page).getAttribute('placeholder')) ?? '';
+      const m = (await page.locator('.quick-input-widget .quick-input-message').textContent()) ?? '';
+      if (!expectTitle.test(`${t} ${p} ${m}`)) return false;
+    }
+    return true;
+  });
+  await quickInput(page).fill(text);
+}
+
+/** A row of the Topic Routes tree by its label text. */
+function treeRow(page: Page, label: string) {
+  return page.locator('.pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+}
+
+async function expand(page: Page, label: string): Promise<void> {
+  const row = treeRow(page, label);
+  await row.waitFor({ timeout: 20_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await poll(`${label} expanded`, 10_000, async () => (await row.getAttribute('aria-expanded')) === 'true');
+}
+
+/**
+ * code-server + Chromium with the extension built into a private folder (like the inspector's
+ * openWorkbench, plus the syntaxes/ folder for the request-file grammar and language configuration).
+ */
+async function openWorkbench(folder: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const tmp = mkdtempSync('/tmp/rmqr-');
+  process.env.TMPDIR = tmp;
+  await ensureSystemPackages();
+  const entry = ensureCodeServer();
+  const ext = buildPrivateExtension(tmp);
+  cpSync(join(repoRoot, 'syntaxes'), join(ext, 'syntaxes'), { recursive: true });
+  const runDir = join(tmp, 'run');
+  mkdirSync(runDir, { recursive: true });
+  const server = await startCodeServer({ entry, runDir, settings: { 'workbench.editor.enablePreview': false } });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const authority = await remoteAuthority(server.url);
+  const url = workbenchUrl(server.url, authority, folder, { extensionDevelopmentPath: ext });
+  log(`opening ${url}`);
+  await page.goto(url);
+  return { page, close: async () => { await browser.close().catch(() => undefined); await server.stop(); } };
+}
+
+/** Drags the sash between the side bar and the editor so that long descriptions fit. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 1 + (width - box.width), y, { steps: 8 });
+  await page.mouse.up();
+  await poll('wider side bar', 5000, async () => ((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) > box.width + 50);
+}
+
+async function main(): Promise<number> {
+  const shots = join(repoRoot, 'media', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  if (!process.env.RMQ_CLUSTER_53_NAMESRV && process.env.RMQ_TEST_NAMESRV) process.env.RMQ_CLUSTER_53_NAMESRV = process.env.RMQ_TEST_NAMESRV;
+  const cluster: RunningCluster = (await attachFromEnv('5.3')) ?? await startCluster({ version: '5.3', log: (l) => console.log(`[cluster] ${l}`) });
+  const topic = 'OrderTopic';
+  await cluster.createTopic(topic, { queues: 4 });
+  // Some traffic so that the offsets in the screenshots are not all zero.
+  const producer = new Producer({ producerGroup: 'ui_screenshots', namesrvAddr: cluster.namesrv });
+  await producer.start();
+  for (let i = 0; i < 25; i++) await producer.send(new Message({ topic, body: `{"orderId": ${i}}`, tags: 'created' }));
+  await producer.shutdown();
+
+  const folder = mkdtempSync('/tmp/rmqr-ui-');
+  writeFileSync(join(folder, 'orders.rocketmq'), readFileSync(join(repoRoot, 'media', 'samples', 'orders.rocketmq'), 'utf8'));
+  const wb = await openWorkbench(folder);
+  const page = wb.page;
+  try {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    await step('Add NameServer validates as you type and adds the connection', async () => {
+      await runCommand(page, 'RocketMQ: Add NameServer');
+      await typeIntoQuickInput(page, '127.0.0.1', /Add NameServer \(1\/4\)/);
+      await poll('validation message', 10_000, async () => /has no port/.test((await page.locator('.quick-input-widget .quick-input-message').textContent()) ?? ''));
+      await page.screenshot({ path: join(shots, 'routes-add-connection.png') });
+      await quickInput(page).fill(cluster.namesrv);
+      await poll('no validation error', 10_000, async () => !/not|no port/.test((await page.locator('.quick-input-widget .quick-input-message').textContent()) ?? ''));
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'local 5.3 cluster', /Add NameServer \(2\/4\)/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, '', /Add NameServer \(3\/4\)/);
+      await page.keyboard.press('Enter');
+      await poll('production step', 10_000, async () => /4\/4/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? ''));
+      await page.keyboard.press('Enter');
+      await poll('status bar item', 10_000, async () => (await page.locator('.statusbar-item', { hasText: 'local 5.3 cluster' }).count()) > 0);
+    });
+
+    await step('the sidebar shows the cluster, both brokers, the topic route with queues and offsets', async () => {
+      await page.locator('.activitybar .action-item a[aria-label^="RocketMQ"]').first().click();
+      await treeRow(page, 'local 5.3 cluster').waitFor({ timeout: 20_000 });
+      await widenSideBar(page, 640);
+      await expand(page, 'Clusters');
+      await poll('both brokers', 20_000, async () => (await treeRow(page, 'broker-a').count()) > 0 && (await treeRow(page, 'broker-b').count()) > 0);
+      await poll('broker version', 20_000, async () => /V5_3_3/.test((await page.locator('.pane-body').textContent()) ?? ''));
+      await expand(page, 'Topics');
+      await expand(page, topic);
+      // the route's broker rows come after the topic row; expand the first route broker (broker-a under the topic)
+      const routeBroker = page.locator('.pane-body .monaco-list-row', { hasText: 'read 4 / write 4' }).first();
+      await routeBroker.waitFor({ timeout: 20_000 });
+      await routeBroker.click();
+      await poll('queue offsets', 20_000, async () => /queue 0.*min 0 · max \d+/.test((await page.locator('.pane-body').textContent()) ?? ''));
+      const text = (await page.locator('.pane-body').textContent()) ?? '';
+      check(text.includes('RW-'), 'perm shown');
+      await page.mouse.move(5, 900);
+      await page.screenshot({ path: join(shots, 'routes-sidebar.png') });
+    });
+
+    await step('Send Message: topic picker lists the connection\'s topics, the send lands and is reported', async () => {
+      await runCommand(page, 'RocketMQ: Send Message');
+      await poll('topic picker with OrderTopic', 20_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: topic }).count()) > 0);
+      await page.screenshot({ path: join(shots, 'send-topic.png') });
+      await quickInput(page).fill(topic);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'created', /tag/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'order-2001', /keys/);
+      await page.keyboard.press('Enter');
+      await poll('body step', 10_000, async () => /body/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? ''));
+      const typeRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Type the body' });
+      if (await typeRow.count()) await typeRow.first().click();
+      await typeIntoQuickInput(page, '{"orderId": 2001, "amount": 9.99}', /Message body|body/);
+      await page.keyboard.press('Enter');
+      await poll('send step', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'More options' }).count()) > 0);
+      await page.screenshot({ path: join(shots, 'send-confirm.png') });
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notification-toast', { hasText: 'SEND_OK' });
+      await toast.first().waitFor({ timeout: 30_000 });
+      await poll('the progress notification to close', 10_000, async () => (await page.locator('.notification-toast', { hasText: 'sending to' }).count()) === 0);
+      await poll('the result notification to finish fading in', 5000, async () => (await toast.first().evaluate((el) => Number((globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))) === 1);
+      check(/OrderTopic → broker-[ab] queue \d offset \d+ · msgId [0-9A-F]{32}/.test((await toast.first().textContent()) ?? ''), 'notification text');
+      await page.screenshot({ path: join(shots, 'send-result.png') });
+    });
+
+    await step('a request file shows highlighting, a Send / Send ×10 CodeLens per block, and diagnostics', async () => {
+      await page.keyboard.press('Escape');
+      await quickOpen(page, 'orders.rocketmq');
+      await poll('CodeLens', 20_000, async () => (await page.locator('.codelens-decoration', { hasText: 'Send ×10' }).count()) >= 3);
+      // a mistake to show a diagnostic: type a bad mode on line 16
+      const lenses = await page.locator('.codelens-decoration').allTextContents();
+      check(lenses.some((l) => /Send ×3/.test(l)), `lenses ${lenses.join(' | ')}`);
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type('17');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+      await page.keyboard.type('x');
+      await poll('diagnostic squiggle', 10_000, async () => (await page.locator('.squiggly-error').count()) > 0);
+      await poll('the error CodeLens', 10_000, async () => (await page.locator('.codelens-decoration', { hasText: '1 problem' }).count()) > 0);
+      await poll('syntax colouring', 10_000, async () => (await page.locator('.view-line span[class*="mtk"]').evaluateAll((els) => new Set(els.map((e) => (e as unknown as { className: string }).className)).size)) > 2);
+      await page.screenshot({ path: join(shots, 'request-file.png') });
+      await page.keyboard.press('Control+Z');
+    });
+
+    await step('clicking "Send" on a request-file block sends it', async () => {
+      const sendLens = page.locator('.codelens-decoration a', { hasText: 'Send' }).filter({ hasNotText: '×' });
+      await poll('CodeLens back', 10_000, async () => (await sendLens.count()) > 0);
+      const send = sendLens.first();
+      await send.click();
+      await page.locator('.notification-toast', { hasText: 'SEND_OK' }).first().waitFor({ timeout: 30_000 });
+    });
+  } finally {
+    await wb.close();
+    await cluster.stop();
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  if (process.env.RMQ_TEST_RESULT_FILE) writeFileSync(process.env.RMQ_TEST_RESULT_FILE, JSON.stringify({ passed, failed }));
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+if (require.main === module) main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });
