@@ -33,7 +33,7 @@ export interface FrameOut {
   missing: number;
   /** Stream bytes skipped right before this frame. */
   skippedBefore: number;
-  /** Full mode: the frame bytes (missing parts zero-filled — see `missing`); null in index mode. */
+  /** Full mode: the frame bytes (missing parts zero-filled — see `missing`), valid only during the callback (may be a view into the reader buffer); null in index mode. */
   bytes: Uint8Array | null;
   /** Bytes actually present in `bytes` (< size when truncated). */
   bytesAvailable: number;
@@ -55,6 +55,7 @@ export interface FrameStreamOptions {
 const M_HUNT = 0, M_HEAD = 1, M_BODY = 2, M_DEAD = 3;
 const HUNT_MAX = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
+const SCRATCH_MAX = 4 * 1024 * 1024;
 
 export class FrameStream implements StreamSink {
   private mode = M_HUNT;
@@ -94,6 +95,11 @@ export class FrameStream implements StreamSink {
   private pending: { buf: Uint8Array; off: number; len: number; seq: number; ts: number; rec: number }[] = [];
   private readonly maxLen: number;
   private requeued = -1;
+  private chunkBuf: Uint8Array | null = null;
+  private chunkFrameStart = 0;
+  private chunkEnd = 0;
+  private frameView = false;
+  private scratch: Buffer | null = null;
   private readonly summary = newSummary();
 
   constructor(
@@ -139,7 +145,8 @@ export class FrameStream implements StreamSink {
         if (this.headLen === 0) {
           this.tsFirst = ts; this.tsLast = ts; this.posMin = rec; this.posMax = rec; this.startSeq = seq;
           this.warn = 0; this.missing = 0; this.oversize = false; this.headerBroken = false;
-        } else this.track(ts, rec);
+          this.chunkBuf = buf; this.chunkFrameStart = off; this.chunkEnd = off + len;
+        } else { this.track(ts, rec); this.chunkBuf = null; }
         const take = Math.min(this.need - this.headLen, len);
         if (this.head.length < this.headLen + take) this.growHead(this.headLen + take);
         this.head.set(buf.subarray(off, off + take), this.headLen);
@@ -155,7 +162,7 @@ export class FrameStream implements StreamSink {
       } else if (mode === M_BODY) {
         this.track(ts, rec);
         const take = Math.min(this.bodyLeft, len);
-        if (this.frameBuf) { this.frameBuf.set(buf.subarray(off, off + take), this.fill); }
+        if (this.frameBuf && !this.frameView) { this.frameBuf.set(buf.subarray(off, off + take), this.fill); }
         this.fill += take;
         this.bodyLeft -= take; off += take; len -= take; seq = (seq + take) >>> 0;
         if (this.bodyLeft === 0) this.emit();
@@ -215,9 +222,24 @@ export class FrameStream implements StreamSink {
     if (this.oversize) { this.emitOversize(); return; }
     this.bodyLeft = this.lenField - 4 - this.hl;
     if (this.opts.full) {
-      this.frameBuf = Buffer.allocUnsafe(this.lenField + 4);
-      this.frameBuf.set(h.subarray(0, this.headLen), 0);
+      const total = this.lenField + 4;
+      if (this.chunkBuf && this.chunkFrameStart + total <= this.chunkEnd) {
+        // the whole frame is inside the current chunk: hand out a view (valid during the callback)
+        this.frameBuf = this.chunkBuf.subarray(this.chunkFrameStart, this.chunkFrameStart + total);
+        this.frameView = true;
+      } else {
+        // frames spanning packets: reuse this stream's scratch buffer (bytes are only valid during the callback)
+        if (this.scratch && this.scratch.length >= total) this.frameBuf = this.scratch.subarray(0, total);
+        else {
+          const nb = Buffer.allocUnsafe(total);
+          this.frameBuf = nb;
+          if (total <= SCRATCH_MAX) this.scratch = nb;
+        }
+        this.frameBuf.set(h.subarray(0, this.headLen), 0);
+        this.frameView = false;
+      }
     }
+    this.chunkBuf = null;
     this.fill = this.headLen;
     this.mode = M_BODY;
     if (this.bodyLeft === 0) this.emit();
@@ -249,7 +271,7 @@ export class FrameStream implements StreamSink {
   }
 
   private resetFrame(): void {
-    this.headLen = 0; this.need = 8; this.frameBuf = null; this.fill = 0; this.bodyLeft = 0;
+    this.headLen = 0; this.need = 8; this.frameBuf = null; this.frameView = false; this.chunkBuf = null; this.fill = 0; this.bodyLeft = 0;
     this.warn = 0; this.missing = 0; this.oversize = false; this.headerBroken = false; this.snaplenHit = false;
   }
 
@@ -418,7 +440,7 @@ export class FrameStream implements StreamSink {
         this.bodyLeft = total - this.fill;
         this.mode = M_BODY;
       } else {
-        if (this.frameBuf) this.frameBuf.fill(0, this.fill, this.fill + n);
+        if (this.frameBuf && !this.frameView) this.frameBuf.fill(0, this.fill, this.fill + n);
         this.fill += n;
         this.bodyLeft -= n;
       }
@@ -467,6 +489,7 @@ export class FrameStream implements StreamSink {
     this.huntLen = 0;
     this.hunt = EMPTY;
     this.head = EMPTY;
+    this.scratch = null;
   }
 
   private emitTruncated(reason: EndReason): void {
