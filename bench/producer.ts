@@ -9,6 +9,7 @@ import { attachFromEnv, startCluster, RunningCluster } from '../test/support/clu
 import { JavaSide, BenchStats } from '../test/support/java-producer/java-side';
 import { Producer } from '../src/core/producer';
 import { Message } from '../src/core/message';
+import { loadavg, cpus } from 'node:os';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup', '2000'));
   const inflight = Number(arg('inflight', '256'));
   const sizes = arg('sizes', '128,4096').split(',').map(Number);
-  const rounds = Number(arg('rounds', '1'));
+  const rounds = Number(arg('rounds', '3'));
   let cluster: RunningCluster | undefined = await attachFromEnv(version);
   const owned = !cluster;
   if (!cluster) cluster = await startCluster({ version, log: (l) => console.error(`[cluster] ${l}`) });
@@ -90,9 +91,22 @@ async function main(): Promise<void> {
     await java.stop();
     if (owned) await cluster.stop();
   }
-  console.log(`RocketMQ ${cluster.version}, Java client ${java.versionDesc}, count ${count} (sync ${syncCount}), async in flight ${inflight}, warmup ${warmup}`);
+  console.log(`RocketMQ ${cluster.version}, Java client ${java.versionDesc}, count ${count} (sync ${syncCount}), async in flight ${inflight}, warmup ${warmup}, rounds ${rounds}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   console.log('size   mode   | ours msgs/s  p50 ms  p99 ms | java msgs/s  p50 ms  p99 ms | thr ratio  p99 ratio | errors o/j');
-  for (const r of rows) {
+  // one line per round, then the median of the rounds per cell
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cells = new Map<string, typeof rows>();
+  for (const r of rows) { const k = `${r.size} ${r.mode}`; cells.set(k, [...(cells.get(k) ?? []), r]); }
+  const medians = [...cells.values()].map((rs) => {
+    const m = (f: (s: BenchStats) => number, who: 'ours' | 'java') => med(rs.map((r) => f(r[who])));
+    const stat = (who: 'ours' | 'java'): BenchStats => ({
+      count: rs[0][who].count, errors: rs.reduce((a, r) => a + r[who].errors, 0), seconds: m((s) => s.seconds, who),
+      msgsPerSec: m((s) => s.msgsPerSec, who), p50Ms: m((s) => s.p50Ms, who), p99Ms: m((s) => s.p99Ms, who),
+    });
+    return { size: rs[0].size, mode: `${rs[0].mode}*`, ours: stat('ours'), java: stat('java') };
+  });
+  console.log('(rows marked * are the medians over the rounds)');
+  for (const r of [...rows, ...medians]) {
     const f = (s: BenchStats) => `${s.msgsPerSec.toFixed(0).padStart(11)} ${s.p50Ms.toFixed(2).padStart(7)} ${s.p99Ms.toFixed(2).padStart(7)}`;
     console.log(`${String(r.size).padEnd(6)} ${r.mode.padEnd(6)} |${f(r.ours)} |${f(r.java)} | ${(r.ours.msgsPerSec / r.java.msgsPerSec).toFixed(2).padStart(9)} ${(r.ours.p99Ms / r.java.p99Ms).toFixed(2).padStart(10)} | ${r.ours.errors}/${r.java.errors}`);
   }
