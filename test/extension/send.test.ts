@@ -144,6 +144,52 @@ describe('Sending messages (real 5.3 cluster)', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('batch, committed transaction and delayed blocks of a request file land on the broker', async () => {
+    const text = [
+      '### batch',
+      `topic: ${topic}`,
+      'type: batch',
+      '',
+      'one',
+      '---',
+      'two',
+      '---',
+      'three',
+      '',
+      '### transaction',
+      `topic: ${topic}`,
+      'transaction: commit',
+      '',
+      'committed',
+      '',
+      '### delayed by one second (level 1)',
+      `topic: ${topic}`,
+      'delay: 1',
+      '',
+      'later',
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: text });
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), []);
+    const uri = doc.uri.toString();
+
+    let before = await maxOffsets(cluster, topic, QUEUES);
+    const batch = await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendRequestBlock', uri, 0);
+    assert.equal(batch!.sent.length, 1);
+    assert.equal(batch!.sent[0].msgId.split(',').length, 3);
+    assert.equal(total(await maxOffsets(cluster, topic, QUEUES)) - total(before), 3n);
+
+    before = await maxOffsets(cluster, topic, QUEUES);
+    const tx = await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendRequestBlock', uri, 1);
+    assert.equal(tx!.sent[0].transactionState, 'COMMIT_MESSAGE');
+    // The half message is stored aside; the broker writes it to the topic when the commit arrives.
+    await pollUntil('the committed message in the topic', 15_000, async () => (total(await maxOffsets(cluster, topic, QUEUES)) - total(before) === 1n ? true : undefined));
+
+    before = await maxOffsets(cluster, topic, QUEUES);
+    const delayed = await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendRequestBlock', uri, 2);
+    assert.equal(delayed!.sent[0].status, 'SEND_OK');
+    await pollUntil('the delayed message in the topic', 20_000, async () => (total(await maxOffsets(cluster, topic, QUEUES)) - total(before) === 1n ? true : undefined));
+  });
+
   it('request files get diagnostics for invalid topics and properties, and an error lens instead of Send', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: '### broken\ntopic: bad topic!\nproperty: UNIQ_KEY=x\nmode: fast\n\nbody\n' });
     const diags = await pollUntil('diagnostics', 10_000, () => {
