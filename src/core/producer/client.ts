@@ -35,6 +35,8 @@ export class MQClient {
   private namesrvIndex: number;
   private chosenNamesrv: string | undefined;
   private readonly conns = new Map<string, Promise<RemotingConnection>>();
+  /** Connections already established (lets the hot path skip a promise hop). */
+  private readonly ready = new Map<string, RemotingConnection>();
   private readonly handlers = new Map<number, ServerRequestHandler>();
   private closedFlag = false;
   readonly opts: Required<Omit<ClientOptions, 'acl' | 'onTraffic'>> & Pick<ClientOptions, 'acl' | 'onTraffic'>;
@@ -82,7 +84,11 @@ export class MQClient {
       onRequest: this.dispatch,
       onTraffic: onTraffic ? (r) => onTraffic({ ...r, address: addr }) : undefined,
     }).then((c) => {
-      c.onClose(() => { if (this.conns.get(addr) === p) this.conns.delete(addr); });
+      c.onClose(() => {
+        if (this.conns.get(addr) === p) this.conns.delete(addr);
+        if (this.ready.get(addr) === c) this.ready.delete(addr);
+      });
+      if (!c.closed) this.ready.set(addr, c);
       if (this.closedFlag) c.close();
       return c;
     }, (e) => {
@@ -97,6 +103,7 @@ export class MQClient {
   closeConnection(addr: string): void {
     const p = this.conns.get(addr);
     this.conns.delete(addr);
+    this.ready.delete(addr);
     p?.then((c) => c.close(), () => undefined);
   }
 
@@ -107,7 +114,8 @@ export class MQClient {
   /** Sync request to an address with a timeout budget covering connect + response. */
   async invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     const start = Date.now();
-    const conn = await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
+    const established = this.ready.get(addr);
+    const conn = established && !established.closed && !this.closedFlag ? established : await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
     const left = timeoutMs - (Date.now() - start);
     if (left <= 0) throw new TransportError('timeout', `no time left for the request after connecting (${timeoutMs} ms budget)`, addr, cmd.code);
     try {
@@ -181,6 +189,7 @@ export class MQClient {
     this.closedFlag = true;
     const all = [...this.conns.values()];
     this.conns.clear();
+    this.ready.clear();
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
   }
 

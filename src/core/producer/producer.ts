@@ -192,9 +192,9 @@ export class Producer {
   // ------------------------------------------------------------------ routes
 
   /** Current publish info (route + writable queues) of a topic, fetched if needed; TBW102 fallback (§4.5). */
-  async findPublishInfo(topic: string, timeoutMs = this.o.sendMsgTimeoutMs): Promise<TopicPublishInfo> {
+  findPublishInfo(topic: string, timeoutMs = this.o.sendMsgTimeoutMs): Promise<TopicPublishInfo> {
     const cached = this.publishInfo.get(topic);
-    if (cached && cached.ok()) return cached;
+    if (cached && cached.ok()) return Promise.resolve(cached);
     let p = this.routeLookups.get(topic);
     if (!p) {
       p = this.lookupRoute(topic, timeoutMs).finally(() => this.routeLookups.delete(topic));
@@ -417,7 +417,8 @@ export class Producer {
       return this.processResponse(resp, req, out, mq, addr, 1);
     }
 
-    const info = await this.findPublishInfo(out.topic, timeout);
+    const cachedInfo = this.publishInfo.get(out.topic);
+    const info = cachedInfo && cachedInfo.ok() ? cachedInfo : await this.findPublishInfo(out.topic, timeout);
     const timesTotal = 1 + Math.max(0, this.o.retryTimesWhenSendFailed);
     let lastBroker: string | undefined;
     let lastError: unknown;
@@ -433,7 +434,7 @@ export class Producer {
       brokersSent.push(mq.brokerName);
       const t0 = Date.now();
       try {
-        const addr = await this.brokerAddr(info, mq.brokerName);
+        const addr = info.masterAddr(mq.brokerName) ?? await this.brokerAddr(info, mq.brokerName);
         const req = this.buildRequest(out, mq, false);
         const resp = await this.callBroker(addr, req, timeout - cost);
         const r = this.processResponse(resp, req, out, mq, addr, times + 1);
@@ -473,7 +474,8 @@ export class Producer {
 
   private async sendOutgoingAsync(out: Outgoing, timeout: number): Promise<SendResult> {
     const begin = Date.now();
-    const info = await this.findPublishInfo(out.topic, timeout);
+    const cachedInfo = this.publishInfo.get(out.topic);
+    const info = cachedInfo && cachedInfo.ok() ? cachedInfo : await this.findPublishInfo(out.topic, timeout);
     let mq = this.selectQueue(info);
     const req = this.buildRequest(out, mq, false);
     const brokersSent: string[] = [];
@@ -486,7 +488,7 @@ export class Producer {
       const t0 = Date.now();
       let addr = '';
       try {
-        addr = await this.brokerAddr(info, mq.brokerName);
+        addr = info.masterAddr(mq.brokerName) ?? await this.brokerAddr(info, mq.brokerName);
         const attemptReq = attempt === 0 ? req : { ...req, opaque: allocateOpaque(), extFields: req.extFields ? { ...req.extFields } : null };
         const resp = await this.callBroker(addr, attemptReq, left);
         const r = this.processResponse(resp, attemptReq, out, mq, addr, attempt + 1);

@@ -88,8 +88,17 @@ export class TopicPublishInfo {
 
   brokerCount(): number { return new Set(this.queues.map((q) => q.brokerName)).size; }
 
+  private masters?: Map<string, string>;
+
   masterAddr(brokerName: string): string | undefined {
-    return this.route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs.get(MASTER_ID);
+    if (!this.masters) {
+      this.masters = new Map();
+      for (const b of this.route.brokerDatas) {
+        const a = b.brokerAddrs.get(MASTER_ID);
+        if (a) this.masters.set(b.brokerName, a);
+      }
+    }
+    return this.masters.get(brokerName);
   }
 }
 
