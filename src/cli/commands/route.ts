@@ -22,12 +22,12 @@ export const routeCommand: CliCommand = {
       }
       io.out(`topic ${positional[0]}`);
       io.out('brokers:');
-      for (const b of route.brokerDatas) {
+      for (const b of [...route.brokerDatas].sort((x, y) => (x.brokerName < y.brokerName ? -1 : 1))) {
         const addrs = [...b.brokerAddrs].sort(([a], [c]) => a - c).map(([id, a]) => `${id === MASTER_ID ? 'master' : `slave ${id}`} ${a}`).join(', ');
         io.out(`  ${b.brokerName} (cluster ${b.cluster}): ${addrs || 'NO ADDRESS'}`);
       }
       io.out('queues:');
-      for (const q of route.queueDatas) {
+      for (const q of [...route.queueDatas].sort((x, y) => (x.brokerName < y.brokerName ? -1 : 1))) {
         const flags: string[] = [];
         if (!(q.perm & 2)) flags.push('NOT WRITABLE');
         if (!(q.perm & 4)) flags.push('NOT READABLE');

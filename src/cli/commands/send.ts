@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Producer } from '../../core/producer';
-import { Message } from '../../core/message';
+import { Message, MessagePropertyError } from '../../core/message';
 import { CliCommand, EXIT_FAILED, EXIT_OK, parseArgs, UsageError } from '../command';
 
 export const sendCommand: CliCommand = {
@@ -43,6 +43,13 @@ export const sendCommand: CliCommand = {
       const m = /^(.+):(\d+)$/.exec(options.get('queue')!);
       if (!m) throw new UsageError('--queue must be brokerName:queueId');
       queue = { topic, brokerName: m[1], queueId: Number(m[2]) };
+    }
+    // Bad properties are bad input (exit 2), found before anything is sent.
+    try {
+      new Message({ topic, body, tags: options.get('tags'), keys: options.get('keys'), userProperties: props });
+    } catch (e) {
+      if (e instanceof MessagePropertyError) throw new UsageError(`${e.rule}: ${e.message}`);
+      throw e;
     }
     const producer = new Producer({
       namesrvAddr: namesrv,
