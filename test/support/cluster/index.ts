@@ -55,6 +55,8 @@ export interface ClusterDescription {
   ownerPid: number;
   /** milliseconds from startCluster() to both brokers registered */
   startMs: number;
+  /** servers also accept TLS (tls.server.mode=permissive) */
+  tls?: boolean;
 }
 
 export interface CreateTopicOptions {
@@ -103,6 +105,12 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** extra broker properties (applied to every broker) */
   brokerProperties?: Record<string, string | number | boolean>;
+  /**
+   * Servers accept TLS as well as plaintext (RocketMQ's default `tls.server.mode=permissive`, with a
+   * self-signed certificate made at start). Default false: `tls.server.mode=disabled`, because making
+   * the certificate (an RSA key pair per listening port) costs seconds of CPU per JVM on this machine.
+   */
+  tls?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
@@ -224,6 +232,7 @@ class ClusterImpl implements RunningCluster {
   workDir: string;
   ownerPid: number;
   startMs = 0;
+  tls: boolean;
   readonly owned: boolean;
 
   private admin?: AdminJvm;
@@ -244,6 +253,7 @@ class ClusterImpl implements RunningCluster {
     this.workDir = d.workDir;
     this.ownerPid = d.ownerPid;
     this.startMs = d.startMs;
+    this.tls = d.tls ?? false;
     this.owned = owned;
   }
 
@@ -260,6 +270,7 @@ class ClusterImpl implements RunningCluster {
       workDir: this.workDir,
       ownerPid: this.ownerPid,
       startMs: this.startMs,
+      tls: this.tls,
     };
   }
 
@@ -301,6 +312,7 @@ class ClusterImpl implements RunningCluster {
         workDir,
         ownerPid: process.pid,
         startMs: 0,
+        tls: opts.tls ?? false,
       },
       true,
     );
@@ -380,6 +392,14 @@ class ClusterImpl implements RunningCluster {
       autoCreateSubscriptionGroup: true,
       traceTopicEnable: true,
       enablePropertyFilter: true,
+      // Flow control tuned for a busy 2-core test machine: by default a send that waited 200 ms in the
+      // broker's queue is rejected with SYSTEM_BUSY [TIMEOUT_CLEAN_QUEUE], and a commit-log lock held for
+      // 1 s gives [PC_SYNCHRONIZED]; both happen here under CPU contention without any real overload.
+      waitTimeMillsInSendQueue: 5000,
+      osPageCacheBusyTimeOutMills: 5000,
+      // 5.x: the timer-message store msyncs its 16 MB wheel every second by default, which alone costs an
+      // idle broker ~12% of a core; every 10 s is plenty for a throw-away store (4.9 ignores the key).
+      timerFlushIntervalMs: 10000,
       'rmqtest.deleteOnOrphan': b.dir,
       ...extra,
     };
@@ -392,7 +412,7 @@ class ClusterImpl implements RunningCluster {
       xmx: spec.xmx,
       userHome: join(spec.dir, 'home'),
       logLevel: 'INFO',
-      props: { 'rmqtest.ownerPid': this.ownerPid },
+      props: { 'rmqtest.ownerPid': this.ownerPid, 'tls.server.mode': this.tls ? 'permissive' : 'disabled' },
     });
     const child = spawn(JAVA, args, { stdio: ['ignore', fd, fd], detached });
     closeSync(fd);
