@@ -100,6 +100,7 @@ export class FrameStream implements StreamSink {
   private chunkEnd = 0;
   private frameView = false;
   private scratch: Buffer | null = null;
+  private huntedFrame = false;
   private readonly summary = newSummary();
 
   constructor(
@@ -255,7 +256,9 @@ export class FrameStream implements StreamSink {
 
   /** The bytes collected in head are not a frame: hunt from the byte after their start. */
   private badStart(why: string): void {
-    if (this.framesFound > 0 || !this.midstream) {
+    if (this.framesFound > 0) {
+      // before the first frame a bad start only means "not (yet) RocketMQ": the skipped-bytes
+      // warning reports it if a frame is found later
       this.handler.warning({ kind: 'frame.bad-start', message: `${why}; resyncing`, fileOffset: this.posMin, conn: this.conn, dir: this.dir });
     }
     const n = this.headLen;
@@ -341,6 +344,7 @@ export class FrameStream implements StreamSink {
     this.mode = M_HEAD;
     this.resetFrame();
     this.verifyNext = false; // the hunt already verified this start
+    this.huntedFrame = true;
     return out;
   }
 
@@ -386,7 +390,9 @@ export class FrameStream implements StreamSink {
     const hadGap = (o.warn & FrameWarn.Gap) !== 0;
     this.resetFrame();
     this.mode = M_HEAD;
-    this.verifyNext = hadGap;
+    // after a gap or a frame found by hunting, the next boundary must pass the deep check too
+    this.verifyNext = hadGap || this.huntedFrame;
+    this.huntedFrame = false;
   }
 
   private emitOversize(): void {

@@ -24,7 +24,7 @@ export const enum FrameWarn {
   Unanswered = 1 << 6,
   /** Response whose request is not in the capture. */
   OrphanResponse = 1 << 7,
-  /** Retransmitted data that differed from the bytes already received (kept the first copy). */
+  /** Reserved (bit 8): retransmitted data differing from the first copy — not detected yet. */
   RetransmitMismatch = 1 << 8,
   /** Out-of-order buffer limit reached while this frame was assembled. */
   BufferLimit = 1 << 9,
@@ -41,7 +41,6 @@ export const FRAME_WARN_LABELS: ReadonlyArray<[number, string]> = [
   [FrameWarn.Snaplen, 'snaplen-truncated'],
   [FrameWarn.Unanswered, 'unanswered'],
   [FrameWarn.OrphanResponse, 'orphan-response'],
-  [FrameWarn.RetransmitMismatch, 'retransmit-mismatch'],
   [FrameWarn.BufferLimit, 'buffer-limit'],
   [FrameWarn.ResponseToOneway, 'response-to-oneway'],
 ];

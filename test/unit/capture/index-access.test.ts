@@ -139,3 +139,22 @@ test('index memory: typed columns, no per-frame objects (≈80 bytes/frame)', ()
   // same opaque reused 3000 times: each earlier one becomes unanswered when replaced
   assert.ok(index.cols.warn[0] & FrameWarn.Unanswered);
 });
+
+test('on-demand details of damaged frames: holes reported, header decoded, body labelled truncated', () => {
+  const m = memorySink();
+  const w = new PcapWriter(m.sink, { format: 'pcap', snaplen: 300 });
+  const s = session();
+  w.packet(s.syn(), T0); w.packet(s.synAck(), T0 + 1);
+  const big = frame(req(310, 1, { a: 'g', b: 'CUT' }, Buffer.alloc(2000, 0x61)));
+  for (const p of s.send(0, big, 1000)) w.packet(p, T0 + 2);
+  const bytes = m.bytes();
+  const { index } = run(bytes);
+  assert.equal(index.length, 1);
+  assert.ok(index.cols.warn[0] & FrameWarn.Snaplen);
+  const d = frameDetailsFromBuffer(index, 0, bytes);
+  assert.equal(d.command?.code, 310);
+  assert.equal(d.command?.extFields?.b, 'CUT');
+  assert.ok(d.holes.length >= 1);
+  assert.equal(d.view?.body?.label, 'truncated');
+  assert.ok(d.warnings.includes('snaplen-truncated'));
+});
