@@ -227,6 +227,42 @@ for (const version of ['4.9', '5.3'] as const) {
       assert.ok([...count.values()].every((n) => n === 2));
     });
 
+    test('ROCKETMQ binary headers: sync, async, oneway and batch sends are stored like JSON ones', async () => {
+      const bt = `ProdBin_${tag}`;
+      await cluster().createTopic(bt, { queues: 2, perm: 6 });
+      const traffic: Buffer[] = [];
+      const p = new Producer({
+        namesrvAddr: cluster().namesrv, producerGroup: `pg_bin_${tag}`, clientVersion: cluster().versionOrdinal, serializeType: 'ROCKETMQ',
+        onTraffic: (t) => { if (t.direction === 'out') traffic.push(t.bytes); },
+      });
+      await p.start();
+      try {
+        const r1 = await p.send(new Message({ topic: bt, body: 'bin-sync', tags: 'B', userProperties: { k: 'v' } }));
+        const r2 = await p.sendAsync(new Message({ topic: bt, body: 'bin-async' }));
+        const r3 = await p.sendOneway(new Message({ topic: bt, body: 'bin-oneway' }));
+        const [r4] = await p.sendBatch([new Message({ topic: bt, body: 'bin-b0' }), new Message({ topic: bt, body: 'bin-b1' })]);
+        assert.ok(traffic.length >= 5 && traffic.every((b) => b[4] === 1), 'every request went out with the ROCKETMQ type byte');
+        const ids = [r1.msgId, r2.msgId, r3.msgId, ...r4.msgId.split(',')];
+        const all = await eventually('all binary-header messages', async () => {
+          const got = await browseTopic(reader, bt);
+          return ids.every((id) => got.some((m) => m.msgId === id)) ? got : undefined;
+        });
+        assert.deepEqual(ids.map((id) => text(all.find((m) => m.msgId === id)!.body)), ['bin-sync', 'bin-async', 'bin-oneway', 'bin-b0', 'bin-b1']);
+        assert.equal(all.find((m) => m.msgId === r1.msgId)!.properties.get('k'), 'v');
+      } finally { await p.shutdown(); }
+    });
+
+    test('NameServer failover: a dead first address does not stop sends', async () => {
+      const p = new Producer({ namesrvAddr: `127.0.0.1:1;${cluster().namesrv}`, producerGroup: `pg_fo_${tag}`, clientVersion: cluster().versionOrdinal });
+      await p.start();
+      try {
+        for (let i = 0; i < 3; i++) {
+          p.invalidateRoute(topic);
+          assert.equal((await p.send(new Message({ topic, body: `failover-${i}` }))).sendStatus, 'SEND_OK');
+        }
+      } finally { await p.shutdown(); }
+    });
+
     test('unknown topic is auto-created through TBW102 and the message is readable', async () => {
       const nt = `ProdAuto_${tag}`;
       const r = await producer.send(new Message({ topic: nt, body: 'auto' }));
