@@ -34,16 +34,21 @@ export const myTraffic = new LiveCapture();
 export function recordTraffic(r: TrafficRecord): void { myTraffic.add(r); }
 
 class CaptureDocument implements vscode.CustomDocument {
-  constructor(readonly uri: vscode.Uri, readonly source: CaptureSource) {}
+  constructor(readonly uri: vscode.Uri, readonly source: CaptureSource, readonly openedAt: number) {}
   dispose(): void { this.source.cancel(); }
 }
 
-function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null): OpenSession {
+function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null, openedAt = Date.now()): OpenSession {
   panel.webview.options = webviewOptions(extensionUri);
+  let firstRowsLogged = false;
   const taps = new Set<(m: ToWebview) => void>();
   const entry = {} as OpenSession;
   const session = new InspectorSession(source, {
     post: (m) => {
+      if (!firstRowsLogged && m.type === 'rows' && m.rows.length > 0) {
+        firstRowsLogged = true;
+        log?.info(`inspector: ${path.basename(target)}: first rows posted ${Date.now() - openedAt} ms after open`);
+      }
       for (const t of taps) t(m);
       void panel.webview.postMessage(m);
     },
@@ -59,7 +64,10 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
   });
   Object.assign(entry, { target, session, live, panel, taps });
   sessions.push(entry);
-  panel.webview.onDidReceiveMessage((raw: unknown) => { void session.handle(raw); });
+  panel.webview.onDidReceiveMessage((raw: unknown) => {
+    if (!firstRowsLogged && (raw as { type?: unknown } | null)?.type === 'ready') log?.info(`inspector: ${path.basename(target)}: webview ready ${Date.now() - openedAt} ms after open`);
+    void session.handle(raw);
+  });
   panel.onDidDispose(() => {
     session.dispose();
     const k = sessions.indexOf(entry);
@@ -102,11 +110,11 @@ class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<Captu
     log?.info(`inspector: indexing ${uri.fsPath}`);
     indexWithProgress(name, source);
     source.done.then((d) => log?.info(`inspector: ${name}: ${source.index.length} frames in ${source.index.passMs} ms${d.cancelled ? ' (cancelled)' : ''}`));
-    return new CaptureDocument(uri, source);
+    return new CaptureDocument(uri, source, Date.now());
   }
 
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
-    attach(panel, this.extensionUri, document.source, document.uri.fsPath, null);
+    attach(panel, this.extensionUri, document.source, document.uri.fsPath, null, document.openedAt);
   }
 }
 

@@ -85,6 +85,16 @@ async function waitMatch(f: Frame, re: RegExp): Promise<void> {
   await poll(`match count ${re}`, 10_000, async () => re.test(await matchCount(f)));
 }
 
+/** Texts of one column over the rendered rows, once exactly `n` real rows are on screen. */
+async function columnTexts(f: Frame, col: string, n: number): Promise<string[]> {
+  return poll(`${n} rows rendered`, 10_000, async () => {
+    const rows = f.locator('.list-layer .row:visible');
+    const loading = await f.locator('.list-layer .row.loading:visible').count();
+    if (loading > 0 || (await rows.count()) !== n) return undefined;
+    return f.locator(`.list-layer .row:visible .col-${col}`).allTextContents();
+  });
+}
+
 async function rowByOpaque(f: Frame, opaque: number, response: boolean) {
   return poll(`row with opaque ${opaque}`, 10_000, async () => {
     const rows = f.locator('.list-layer .row:not(.loading)');
@@ -168,13 +178,13 @@ async function main(): Promise<number> {
       await f.locator('#f-code input').fill('SEND_MESSAGE_V2');
       await f.locator('#f-code input').press('Enter');
       await waitMatch(f, /^4 of 9 frames match/);
-      const codes = await f.locator('.list-layer .row:not(.loading):visible .col-code').allTextContents();
+      const codes = await columnTexts(f, 'code', 4);
       check(codes.length === 4 && codes.every((c) => c.includes('SEND_MESSAGE_V2')), `codes ${codes.join('|')}`);
       await f.locator('#clear-filter').click();
       await waitMatch(f, /^9 frames/);
       await f.locator('#f-errors').click();
       await waitMatch(f, /^2 of 9 frames match/);
-      const status = await f.locator('.list-layer .row:not(.loading):visible .col-status').allTextContents();
+      const status = await columnTexts(f, 'status', 2);
       check(status.every((s) => s === 'TOPIC_NOT_EXIST'), `status ${status.join('|')}`);
       await f.locator('#f-errors').click();
       await f.locator('#f-text input').fill('heart');
@@ -204,7 +214,7 @@ async function main(): Promise<number> {
       check(await f.locator('table.latency tr', { hasText: 'SEND_MESSAGE_V2' }).count() === 1, 'latency table');
       await item.click();
       await waitMatch(f, /^1 of 9 frames match \(warning: unanswered\)/);
-      const code = await f.locator('.list-layer .row:not(.loading):visible .col-code').allTextContents();
+      const code = await columnTexts(f, 'code', 1);
       check(code.length === 1 && code[0] === 'GET_CONSUMER_LIST_BY_GROUP', `unanswered ${code.join('|')}`);
       await page.screenshot({ path: join(shots, 'inspector-summary.png') });
       await f.locator('#clear-filter').click();

@@ -24,24 +24,24 @@ export interface Workbench {
  * Builds the extension into a private folder (package.json, media, and a fresh webpack build of the
  * working tree) so that a concurrent rebuild of the shared dist/ cannot change what is under test.
  */
-export function buildPrivateExtension(tmp: string): string {
+export function buildPrivateExtension(tmp: string, mode: 'development' | 'production' = 'development'): string {
   const ext = join(tmp, 'ext');
   mkdirSync(ext, { recursive: true });
   cpSync(join(repoRoot, 'package.json'), join(ext, 'package.json'));
   cpSync(join(repoRoot, 'media'), join(ext, 'media'), { recursive: true });
-  const wp = spawnSync(process.execPath, [join(repoRoot, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'development', '--output-path', join(ext, 'dist')], { cwd: repoRoot, encoding: 'utf8' });
+  const wp = spawnSync(process.execPath, [join(repoRoot, 'node_modules/webpack-cli/bin/cli.js'), '--mode', mode, '--output-path', join(ext, 'dist')], { cwd: repoRoot, encoding: 'utf8' });
   if (wp.status !== 0) throw new Error(`webpack failed:\n${wp.stdout}\n${wp.stderr}`);
   log(`extension built into ${ext}`);
   return ext;
 }
 
-export async function openWorkbench(opts: { folder: string; testsPath?: string; settings?: Record<string, unknown>; echoLogs?: boolean; viewport?: { width: number; height: number } }): Promise<Workbench> {
+export async function openWorkbench(opts: { folder: string; testsPath?: string; settings?: Record<string, unknown>; echoLogs?: boolean; viewport?: { width: number; height: number }; production?: boolean }): Promise<Workbench> {
   // Chromium aborts on long socket paths: keep TMPDIR short and private to this run.
   const tmp = mkdtempSync('/tmp/rmqi-');
   process.env.TMPDIR = tmp;
   await ensureSystemPackages();
   const entry = ensureCodeServer();
-  const ext = buildPrivateExtension(tmp);
+  const ext = buildPrivateExtension(tmp, opts.production ? 'production' : 'development');
   const runDir = join(tmp, 'run');
   mkdirSync(runDir, { recursive: true });
   const server = await startCodeServer({ entry, runDir, settings: { 'workbench.editor.enablePreview': false, ...opts.settings } });

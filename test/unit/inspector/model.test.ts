@@ -102,6 +102,15 @@ describe('inspector model over a fixture capture', () => {
     assert.equal((await rows(s, host, 50, 10)).length, 0);
   });
 
+  test('ready pushes the first page of rows without a request', async () => {
+    const { host } = await open(basicCapture().bytes);
+    const first = host.posted.find((m) => m.type === 'rows');
+    assert.ok(first && first.type === 'rows');
+    assert.equal(first.reqId, 0);
+    assert.equal(first.start, 0);
+    assert.ok(first.rows.length <= 100);
+  });
+
   test('filters in the host: code, kind, errors, topic, opaque, connection, latency, time, text', async () => {
     const f = basicCapture();
     const { s, host } = await open(f.bytes);

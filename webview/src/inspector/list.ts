@@ -216,7 +216,7 @@ export class FrameList {
     let missingFrom = -1, missingTo = -1;
     for (let k = 0; k < this.rowEls.length; k++) {
       const r = this.rowEls[k];
-      if (k >= n) { r.style.display = 'none'; continue; }
+      if (k >= n) { r.style.display = 'none'; r.classList.remove('loading'); continue; }
       const pos = first + k;
       r.style.display = '';
       r.style.transform = `translateY(${k * ROW_HEIGHT - offset}px)`;
@@ -233,6 +233,8 @@ export class FrameList {
         continue;
       }
       r.classList.remove('loading');
+      // for the benchmark: ms from this webview's start to its first real row
+      if (!document.body.dataset.firstRowsMs) document.body.dataset.firstRowsMs = String(Math.round(performance.now()));
       r.dataset.frame = String(row.frame);
       r.classList.toggle('response', row.response);
       for (let c = 0; c < COLUMNS.length; c++) {
@@ -282,6 +284,13 @@ export class FrameList {
       this.notifyOnLoad = false;
       this.cb.select(this.selected, this.cache.get(this.selected) ?? null);
     }
+  }
+
+  /** Rows pushed by the host without a request (the first page, with init). */
+  accept(start: number, total: number, rows: FrameRow[]): void {
+    if (total !== this.total) { this.total = total; this.layout(); }
+    rows.forEach((r, k) => this.cache.set(start + k, r));
+    this.render();
   }
 
   get sortState(): { column: SortColumn; descending: boolean } { return { column: this.sortCol, descending: this.sortDesc }; }

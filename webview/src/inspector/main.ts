@@ -322,6 +322,10 @@ listen((m: ToWebview) => {
       writeFilter(m.filter);
       void applyFilter(m.filter);
       break;
+    case 'rows':
+      // unsolicited first page (reqId 0); only meaningful for the default view
+      if (m.reqId === 0 && !Object.keys(filter).length && sort.column === 'index' && !sort.descending) list.accept(m.start, m.total, m.rows);
+      break;
     case 'notice':
       noticeEl.textContent = m.message;
       break;

@@ -13,6 +13,9 @@ import { buildDetails, frameAsHex, frameAsJson } from './details';
 import { LiveCapture } from './live-capture';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
 
+/** Rows pushed with `init` (about two screens). */
+export const FIRST_PAGE_ROWS = 100;
+
 export interface CaptureSource {
   readonly title: string;
   readonly live: boolean;
@@ -138,6 +141,9 @@ export class InspectorSession {
         this.ready = true;
         this.host.post({ type: 'init', title: this.source.title, live: this.source.live, canSave: true });
         this.postProgress();
+        // Push the first page right away (saves the webview a round trip to the host while it indexes).
+        this.model.grow();
+        this.host.post({ type: 'rows', reqId: 0, start: 0, total: this.model.length, rows: this.model.rows(0, FIRST_PAGE_ROWS) });
         return;
       case 'getRows': {
         this.model.grow();
