@@ -362,6 +362,8 @@ class ClusterImpl implements RunningCluster {
 
   static attach(env: JavaEnv, d: ClusterDescription): ClusterImpl {
     const c = new ClusterImpl(env, d, false);
+    // An earlier test process may have restarted a broker: its pid file is the truth, not the env.
+    for (const b of c.brokers) if (b.dir) b.pid = pidAlive(c.pidFromFile(b.dir)) ? c.pidFromFile(b.dir) : 0;
     installExitHooks();
     liveClusters.add(c);
     return c;
@@ -499,7 +501,7 @@ class ClusterImpl implements RunningCluster {
 
   async stopBroker(name: string, opts: StopBrokerOptions = {}): Promise<void> {
     const b = this.broker(name);
-    const pid = b.pid || this.pidFromFile(b.dir);
+    const pid = this.currentPid(b);
     if (!pidAlive(pid)) {
       b.pid = 0;
       return;
@@ -531,7 +533,7 @@ class ClusterImpl implements RunningCluster {
 
   async startBroker(name: string): Promise<void> {
     const b = this.broker(name);
-    if (pidAlive(b.pid || this.pidFromFile(b.dir))) throw new Error(`${name} is still running`);
+    if (pidAlive(this.currentPid(b))) throw new Error(`${name} is still running (pid ${this.currentPid(b)})`);
     const propsFile = join(b.dir, 'broker.properties');
     if (!existsSync(propsFile)) throw new Error(`no ${propsFile}: cannot restart ${name}`);
     // A new log section: readiness looks for the READY mark written after this offset.
@@ -543,6 +545,13 @@ class ClusterImpl implements RunningCluster {
     await this.waitReady(name, logFile, () => b.pid, deadline);
     await this.waitRegistered([name], deadline);
     this.stoppedHere.delete(name);
+  }
+
+  /** The broker's JVM pid: its pid file (rewritten at every start, by whichever process) wins. */
+  private currentPid(b: BrokerInfo): number {
+    const f = b.dir ? this.pidFromFile(b.dir) : 0;
+    if (f && pidAlive(f)) return (b.pid = f);
+    return b.pid;
   }
 
   private pidFromFile(dir: string): number {

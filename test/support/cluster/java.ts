@@ -231,6 +231,10 @@ export function javaArgs(env: JavaEnv, mainClass: string, args: string[], opts: 
     '--add-opens=java.base/java.util=ALL-UNNAMED',
     '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
     '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
+    // 4.9's MappedFile.clean() calls jdk.internal.ref.Cleaner.clean() by reflection (unmapping files on
+    // shutdown and when the index is reloaded after an unclean stop); without this a restarted broker fails.
+    '--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED',
+    '--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED',
     ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
     '-cp',
     env.classpath,
