@@ -288,6 +288,8 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
       b.broker.version = v;
       this.changed.fire(b);
     }, (e) => {
+      // Unknown stays unknown (never a made-up value); the next expand asks again.
+      if (c.versions.get(b.broker.brokerName) === '') c.versions.delete(b.broker.brokerName);
       this.log.debug(`[${b.connectionName}] version of ${b.broker.brokerName}: ${describeFailure(e, 'broker').short}`);
     });
   }

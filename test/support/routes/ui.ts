@@ -118,7 +118,9 @@ async function main(): Promise<number> {
   const shots = join(repoRoot, 'media', 'screenshots');
   mkdirSync(shots, { recursive: true });
   if (!process.env.RMQ_CLUSTER_53_NAMESRV && process.env.RMQ_TEST_NAMESRV) process.env.RMQ_CLUSTER_53_NAMESRV = process.env.RMQ_TEST_NAMESRV;
+  console.log('[routes-ui] getting the RocketMQ 5.3 cluster');
   const cluster: RunningCluster = (await attachFromEnv('5.3')) ?? await startCluster({ version: '5.3', log: (l) => console.log(`[cluster] ${l}`) });
+  console.log(`[routes-ui] cluster at ${cluster.namesrv}; creating ${'OrderTopic'} and sending 25 messages`);
   const topic = 'OrderTopic';
   await cluster.createTopic(topic, { queues: 4 });
   // Some traffic so that the offsets in the screenshots are not all zero.
@@ -223,6 +225,29 @@ async function main(): Promise<number> {
       await send.click();
       await page.locator('.notification-toast', { hasText: 'SEND_OK' }).first().waitFor({ timeout: 30_000 });
     });
+
+    await step('a production profile asks for confirmation before sending, and the status bar warns', async () => {
+      await runCommand(page, 'RocketMQ: Edit Connection');
+      await poll('connection picker', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'local 5.3 cluster' }).count()) > 0);
+      await page.keyboard.press('Enter');
+      await poll('field picker', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Production' }).count()) > 0);
+      await quickInput(page).fill('Production');
+      await page.keyboard.press('Enter');
+      await poll('yes/no', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Yes' }).count()) > 0);
+      await quickInput(page).fill('Yes');
+      await page.keyboard.press('Enter');
+      await poll('the status bar item in warning colours', 10_000, async () => (await page.locator('.statusbar-item.warning-kind', { hasText: 'local 5.3 cluster' }).count()) > 0);
+      await page.locator('.editor-group-container').first().click();
+      const sendLens = page.locator('.codelens-decoration a', { hasText: 'Send' }).filter({ hasNotText: '×' });
+      await sendLens.first().click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 10_000 });
+      const text = (await dialog.textContent()) ?? '';
+      check(/marked as production\. Send message to OrderTopic/.test(text), `dialog: ${text}`);
+      await page.screenshot({ path: join(shots, 'send-production-confirm.png') });
+      await dialog.locator('a.monaco-button', { hasText: 'Send' }).first().click();
+      await poll('a SEND_OK after confirming', 30_000, async () => (await page.locator('.notification-toast', { hasText: 'SEND_OK' }).count()) > 0);
+    });
   } finally {
     await wb.close();
     await cluster.stop();
@@ -234,4 +259,9 @@ async function main(): Promise<number> {
   return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-if (require.main === module) main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });
+if (require.main === module) {
+  // The cluster harness's admin JVM unrefs its child between calls; without a handle of our own the
+  // process can run out of work while a createTopic is still pending and exit 0 silently.
+  const keepAlive = setInterval(() => undefined, 1000);
+  main().then((c) => { clearInterval(keepAlive); process.exit(c); }, (e) => { console.error(e); process.exit(1); });
+}
