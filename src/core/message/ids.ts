@@ -191,14 +191,21 @@ export class UniqKeyGenerator {
   next(): string {
     const current = this.now();
     if (current >= this.nextStart) this.setStart(current);
-    const buf = Buffer.alloc(this.fixed.length + 6);
-    this.fixed.copy(buf, 0);
-    buf.writeInt32BE(Number(BigInt.asIntN(32, BigInt(current - this.start))), this.fixed.length);
-    buf.writeUInt16BE(this.counter & 0xffff, this.fixed.length + 4);
+    const diff = (current - this.start) | 0; // int32, two's complement past 2^31 ms
+    const counter = this.counter & 0xffff;
     this.counter = (this.counter + 1) & 0x7fffffff;
-    return bytesToHex(buf);
+    return this.fixedHex + hex32(diff) + hex16(counter);
+  }
+
+  private fixedHexCache?: string;
+  private get fixedHex(): string {
+    return (this.fixedHexCache ??= bytesToHex(this.fixed));
   }
 }
+
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+const hex16 = (v: number): string => HEX2[(v >>> 8) & 0xff] + HEX2[v & 0xff];
+const hex32 = (v: number): string => hex16(v >>> 16) + hex16(v);
 
 let defaultGen: UniqKeyGenerator | undefined;
 export function createUniqKey(): string {

@@ -4,7 +4,7 @@
  * server→client request dispatch. Used by the producer and the read-back helpers.
  */
 import {
-  RemotingCommand, createRequest, RequestCode, ResponseCode, parseTopicRouteData, TopicRouteData,
+  RemotingCommand, allocateOpaque, RequestCode, ResponseCode, parseTopicRouteData, TopicRouteData,
   parseClusterInfo, parseTopicList, SerializeType, LanguageCode, DEFAULT_CLIENT_VERSION,
 } from '../remoting';
 import { RemotingConnection, TrafficRecord, TransportError, parseAddressList, RequestHandler } from '../transport';
@@ -59,9 +59,19 @@ export class MQClient {
 
   /** Builds a request with this client's serialize type, language and version. */
   request(code: number, ext?: Record<string, string | number | boolean | bigint | null | undefined> | null, body?: Uint8Array | null, oneway = false): RemotingCommand {
-    return createRequest(code, ext, {
-      serializeType: this.opts.serializeType, language: this.opts.language, version: this.opts.clientVersion, body: body ?? null, oneway,
-    });
+    // Built directly (same shape as the codec's createRequest): this is on every send's hot path.
+    let extFields: Record<string, string> | null = null;
+    if (ext) {
+      extFields = {};
+      for (const k in ext) {
+        const v = ext[k];
+        if (v !== undefined && v !== null) extFields[k] = typeof v === 'string' ? v : String(v);
+      }
+    }
+    return {
+      code, language: this.opts.language, version: this.opts.clientVersion, opaque: allocateOpaque(), flag: oneway ? 2 : 0,
+      remark: null, extFields, serializeType: this.opts.serializeType, body: body ?? null,
+    };
   }
 
   /** Handles requests brokers send us on any connection (e.g. CHECK_TRANSACTION_STATE). */
@@ -112,18 +122,27 @@ export class MQClient {
   }
 
   /** Sync request to an address with a timeout budget covering connect + response. */
-  async invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    const start = Date.now();
+  invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     const established = this.ready.get(addr);
-    const conn = established && !established.closed && !this.closedFlag ? established : await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
+    if (established && !established.closed && !this.closedFlag) return this.requestOn(established, cmd, timeoutMs);
+    return this.invokeConnecting(addr, cmd, timeoutMs);
+  }
+
+  private async invokeConnecting(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    const start = Date.now();
+    const conn = await this.connection(addr, Math.min(this.opts.connectTimeoutMs, timeoutMs));
     const left = timeoutMs - (Date.now() - start);
     if (left <= 0) throw new TransportError('timeout', `no time left for the request after connecting (${timeoutMs} ms budget)`, addr, cmd.code);
-    try {
-      return await conn.request(this.sign(cmd), left);
-    } catch (e) {
-      if (e instanceof TransportError && e.kind === 'timeout' && this.opts.closeSocketIfTimeout) conn.close();
+    return this.requestOn(conn, cmd, left);
+  }
+
+  private requestOn(conn: RemotingConnection, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    const p = conn.request(this.sign(cmd), timeoutMs);
+    if (!this.opts.closeSocketIfTimeout) return p;
+    return p.catch((e) => {
+      if (e instanceof TransportError && e.kind === 'timeout') conn.close();
       throw e;
-    }
+    });
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<void> {

@@ -458,7 +458,7 @@ export class Producer {
     throw new MQClientError('SEND_FAILED', `Send [${times}] times, still failed, cost [${spent}]ms, Topic: ${out.topic}, BrokersSent: ${JSON.stringify(brokersSent)}; last error: ${errorText(lastError)}`, { cause: lastError });
   }
 
-  private async callBroker(addr: string, req: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+  private callBroker(addr: string, req: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     return this.client.invoke(addr, req, timeoutMs);
   }
 
