@@ -44,7 +44,7 @@ if (!flag('--no-build')) {
   step('compiling (tsc -p .)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { tolerate: true });
   step(`bundling (webpack --mode ${flag('--dev') ? 'development' : 'production'})`, process.execPath,
     [join(root, 'node_modules/webpack-cli/bin/cli.js'), '--mode', flag('--dev') ? 'development' : 'production']);
-  step('packaging (vsce package --no-dependencies)', process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix]);
+  step('packaging (vsce package --no-dependencies)', process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix]);
 }
 if (!existsSync(vsix)) { console.error(`[start] ${vsix} is missing (run without --no-build)`); process.exit(1); }
 

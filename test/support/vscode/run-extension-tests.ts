@@ -7,8 +7,8 @@
  *    .cache/ (once; reused afterwards),
  * 2. runs test/extension/suite in code-server's Node extension host, the workbench open in headless
  *    Chromium, streaming the extension host console to stdout,
- * 3. self-test, alongside: runs a fixture suite that fails on purpose and checks that it is reported
- *    as failed (exit code, counts),
+ * 3. self-tests, alongside: a fixture suite with a failing test, and a green fixture suite against a
+ *    fixture extension that fails to load, must both be reported as failed,
  * 4. writes {"passed":n,"failed":m} to $RMQ_TEST_RESULT_FILE and exits non-zero on any failure.
  *
  * Environment: RMQ_EXTENSION_TEST_TIMEOUT (seconds for the suite, default 600), RMQ_CACHE_DIR.
@@ -21,6 +21,9 @@ import { runSuiteInWorkbench, suiteFailed, SuiteOutcome } from './workbench';
 
 const SUITE = join(repoRoot, 'out', 'test', 'extension', 'suite', 'index.js');
 const FAILING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'failing-suite', 'index.js');
+const PASSING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'passing-suite', 'index.js');
+/** Plain JS in the source tree (not compiled): an extension that throws when loaded. */
+const BROKEN_EXTENSION = join(repoRoot, 'test', 'support', 'vscode', 'fixtures', 'broken-extension');
 
 function describe(o: SuiteOutcome): string {
   const counts = o.counts ? `${o.counts.passed} passed, ${o.counts.failed} failed` : 'no counts';
@@ -34,7 +37,7 @@ async function main(): Promise<number> {
   write();
   const timeoutMs = Number(process.env.RMQ_EXTENSION_TEST_TIMEOUT ?? 600) * 1000;
 
-  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE]) {
+  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE, PASSING_FIXTURE, join(BROKEN_EXTENSION, 'package.json')]) {
     if (!existsSync(f)) {
       log(`missing ${f}: build first (npm run compile, or node scripts/test.mjs extension)`);
       result.failed = 1; write();
@@ -51,15 +54,23 @@ async function main(): Promise<number> {
   try {
     // The real suite and the self-test (a suite with a failing test must be reported as failed) run
     // side by side, each with its own code-server, sharing the browser.
-    const [main, fixture] = await Promise.all([
+    const selfTests = async () => {
+      const failingTest = await runSuiteInWorkbench({
+        browser, entry, runDir: join(runRoot, 'self-test-failing'), label: 'self-test 1',
+        extensionDevelopmentPath: repoRoot, extensionTestsPath: FAILING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
+      });
+      const loadError = await runSuiteInWorkbench({
+        browser, entry, runDir: join(runRoot, 'self-test-load-error'), label: 'self-test 2',
+        extensionDevelopmentPath: BROKEN_EXTENSION, extensionTestsPath: PASSING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
+      });
+      return { failingTest, loadError };
+    };
+    const [main, self] = await Promise.all([
       runSuiteInWorkbench({
         browser, entry, runDir: join(runRoot, 'suite'), label: 'ext-host',
         extensionDevelopmentPath: repoRoot, extensionTestsPath: SUITE, timeoutMs,
       }),
-      runSuiteInWorkbench({
-        browser, entry, runDir: join(runRoot, 'self-test'), label: 'self-test',
-        extensionDevelopmentPath: repoRoot, extensionTestsPath: FAILING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
-      }),
+      selfTests(),
     ]);
     log(`extension suite: ${describe(main)}`);
     for (const e of main.errors) log(`  problem: ${e}`);
@@ -67,9 +78,15 @@ async function main(): Promise<number> {
     result.failed += main.counts?.failed ?? 0;
     if (suiteFailed(main) && (main.counts?.failed ?? 0) === 0) result.failed += 1; // crashed outside a test
 
-    const caught = suiteFailed(fixture) && fixture.exitCode !== undefined && fixture.exitCode !== 0 && fixture.counts?.failed === 1 && fixture.counts.passed === 1;
-    log(`launcher self-test (failing fixture suite): ${describe(fixture)} → ${caught ? 'correctly reported as failed: PASS' : 'NOT reported as expected: FAIL'}`);
-    if (caught) result.passed += 1; else result.failed += 1;
+    // Self-test 1: a failing test → non-zero exit with the right counts.
+    const f1 = self.failingTest;
+    const caught1 = suiteFailed(f1) && f1.exitCode !== undefined && f1.exitCode !== 0 && f1.counts?.failed === 1 && f1.counts.passed === 1;
+    log(`launcher self-test 1 (a failing test): ${describe(f1)} → ${caught1 ? 'reported as failed: PASS' : 'NOT reported as failed: FAIL'}`);
+    // Self-test 2: all tests pass but the extension failed to load → still a failure.
+    const f2 = self.loadError;
+    const caught2 = suiteFailed(f2) && f2.counts?.passed === 1 && f2.counts.failed === 0 && f2.errors.some((e) => e.startsWith('extension load error'));
+    log(`launcher self-test 2 (extension load error, tests green): ${describe(f2)} → ${caught2 ? 'reported as failed: PASS' : 'NOT reported as failed: FAIL'}`);
+    for (const ok of [caught1, caught2]) if (ok) result.passed += 1; else result.failed += 1;
     write();
   } finally {
     await browser.close().catch(() => undefined);

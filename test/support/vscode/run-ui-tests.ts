@@ -44,12 +44,16 @@ function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
 }
 
-/** `vsce package` of the current build into `dir`; returns the .vsix path. */
+/**
+ * `vsce package` of the current build into `dir`; returns the .vsix path. README images are relative
+ * and package.json names no GitHub/GitLab repository, so vsce cannot rewrite them to absolute URLs:
+ * --no-rewrite-relative-links keeps them as they are.
+ */
 function packageVsix(dir: string): string {
   const out = join(dir, 'rocketmq-debugger.vsix');
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   log('packaging the extension (vsce package --no-dependencies)');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out], { cwd: repoRoot, encoding: 'utf8', input: '' });
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: repoRoot, encoding: 'utf8', input: '' });
   if (r.status !== 0 || !existsSync(out)) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return out;
 }

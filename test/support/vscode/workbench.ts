@@ -4,7 +4,7 @@
  * and reports the suite's end through `window.codeAutomationExit`.
  */
 import type { Browser, Page } from 'playwright-core';
-import { cpSync, existsSync, mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { CodeServer, log, remoteAuthority, repoRoot, startCodeServer, workbenchUrl } from './code-server';
@@ -37,6 +37,11 @@ export function makeWorkspace(runDir: string): string {
 }
 
 /** The workbench hands over console arguments as an array, format string first. */
+function extensionId(dir: string): string {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${pkg.publisher}.${pkg.name}`.toLowerCase();
+}
+
 function formatArgs(args: unknown): string {
   const list = Array.isArray(args) ? args : [args];
   return format(...list);
@@ -75,6 +80,16 @@ export async function runSuiteInWorkbench(opts: RunSuiteOptions): Promise<SuiteO
   const workbenchLog = join(opts.runDir, 'workbench.log');
   const echo = opts.echo ?? true;
   const workspace = makeWorkspace(opts.runDir);
+  // The workbench logs "Activating extension '<id>' failed: …" to the browser console when the
+  // extension under test does not load (missing bundle, throw at load or in activate()).
+  const extId = extensionId(opts.extensionDevelopmentPath);
+  const noteActivationFailure = (text: string) => {
+    const m = /Activating extension '([^']+)' failed: ([^\n]*)/.exec(text);
+    if (m && m[1].toLowerCase() === extId && !outcome.errors.some((e) => e.includes(m[0]))) {
+      outcome.errors.push(`extension load error: ${m[0]}`);
+      if (echo) process.stdout.write(`[${opts.label}] ${m[0]}\n`);
+    }
+  };
   let server: CodeServer | undefined;
   let page: Page | undefined;
   const context = await opts.browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -97,13 +112,14 @@ export async function runSuiteInWorkbench(opts: RunSuiteOptions): Promise<SuiteO
       if (echo && !isNoise(text)) {
         for (const line of text.split('\n')) process.stdout.write(`[${opts.label}] ${line}\n`);
       }
-      if (level === 'error' && /Activating extension .* failed|Cannot find module|failed to load|extensionTestsPath/i.test(text)) {
-        outcome.errors.push(text.split('\n')[0]);
-      }
+      noteActivationFailure(text);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => { exitResolve(code); });
     page.on('pageerror', (err) => appendFileSync(workbenchLog, `[pageerror] ${err.stack ?? err}\n`));
-    page.on('console', (msg) => appendFileSync(workbenchLog, `[console.${msg.type()}] ${msg.text()}\n`));
+    page.on('console', (msg) => {
+      appendFileSync(workbenchLog, `[console.${msg.type()}] ${msg.text()}\n`);
+      if (msg.type() === 'error') noteActivationFailure(msg.text());
+    });
     const url = workbenchUrl(server.url, authority, workspace, {
       extensionDevelopmentPath: opts.extensionDevelopmentPath,
       extensionTestsPath: opts.extensionTestsPath,
