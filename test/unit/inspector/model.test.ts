@@ -207,9 +207,14 @@ describe('inspector model over a fixture capture', () => {
     // route response
     const route = all.find((x) => x.codeName === 'GET_ROUTEINFO_BY_TOPIC' && x.response)!;
     const dr = await details(s, host, route.frame);
-    const sec = dr.sections.find((x) => x.title === 'Topic route')!;
-    assert.ok(sec.rows.some((x) => x.value === '127.0.0.1:10911'));
-    assert.ok(sec.rows.some((x) => x.note === 'perm RW-' || /RW/.test(x.note ?? '')));
+    const brokers = dr.sections.find((x) => x.title === 'Topic route › Brokers')!;
+    assert.ok(brokers.rows.some((x) => x.key === 'DefaultCluster' && x.value.includes('address: 127.0.0.1:10911')), JSON.stringify(brokers));
+    const queues = dr.sections.find((x) => x.title === 'Topic route › Queues')!;
+    assert.ok(queues.rows.some((x) => /perm: 6 RW/.test(x.value)), JSON.stringify(queues));
+    // heartbeat body: the capture decoder's view, flattened
+    const hb = all.find((x) => x.codeName === 'HEART_BEAT' && !x.response)!;
+    const dh = await details(s, host, hb.frame);
+    assert.ok(dh.sections.some((x) => x.title.startsWith('Heartbeat')), dh.sections.map((x) => x.title).join('|'));
   });
 
   test('expert summary: unanswered, error responses by code, latency percentiles', async () => {

@@ -12,6 +12,8 @@ import { listen, request, send, vscode } from './rpc';
 
 interface SavedState { filter: FilterSpec; sort: SortSpec; selectedFrame: number | null; relativeTime: boolean }
 
+// for the benchmark: when this script started, relative to the webview document's start
+document.body.dataset.scriptStartMs = String(Math.round(performance.now()));
 registerControls();
 
 const saved = (vscode.getState() as SavedState | undefined) ?? null;

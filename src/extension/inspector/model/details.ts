@@ -11,6 +11,7 @@ import { CaptureIndex } from '../../../core/capture/capture-index';
 import { FrameWarn } from '../../../core/capture/types';
 import { decodeFrame, RemotingCommand, describeCommand, isResponse, isOneway, languageName, requestCodeName, responseCodeName, versionName, parseLenientJson, JsonValue, RequestCode, permToString, parseTopicRouteData } from '../../../core/remoting';
 import { decodeBatchBody, decodeOffsetMessageId, decodeProperties, decodeStoredMessages, decodeUniqKey, describeSysFlag, compressionType, decompressBody, decodeStoredMessage } from '../../../core/message';
+import { buildFrameView, ViewSection } from '../../../core/capture/views';
 import {
   BodyView, ByteRange, DecodedSection, FrameDetails, FrameRow, KeyValue, MAX_HEX_BYTES, MAX_TEXT_CHARS,
 } from '../../../shared/inspector-protocol';
@@ -121,11 +122,46 @@ export function buildDetails(inp: DetailsInput): FrameDetails {
 
   // Body
   const body = cmd.body;
-  if (body && body.length > 0) {
-    details.body = bodyView(body);
-    decodeBody(details, cmd, body, reqCode, sysFlag, ext);
-  }
+  if (body && body.length > 0) details.body = bodyView(body);
+  // Decoded views: the capture decoder's (route, cluster, topic lists, heartbeat, batches, pulled and
+  // half messages, transactions…), flattened for the table UI; ours as a fallback.
+  let coreSections: DecodedSection[] = [];
+  try {
+    const view = buildFrameView(cmd, { requestCode: reqCode });
+    coreSections = flattenSections(view.sections.filter((x) => !SHOWN_ELSEWHERE.test(x.title)));
+    for (const n of view.notes) coreSections.push({ title: 'Note', rows: [{ key: 'note', name: 'note', value: n }] });
+    if (view.body?.label === 'compressed' && view.body.text) coreSections.push({ title: 'Body (decompressed)', rows: [{ key: 'body', name: 'text', value: capText(view.body.text) }] });
+  } catch { /* the core view never throws by contract; keep ours */ }
+  if (coreSections.length) details.sections.push(...coreSections);
+  else if (body && body.length > 0) decodeBody(details, cmd, body, reqCode, sysFlag, ext);
   return details;
+}
+
+/** Sections the details pane already shows in its own tables. */
+const SHOWN_ELSEWHERE = /^(Properties|sysFlag)\b/;
+const MAX_SECTION_ROWS = 2000;
+
+function capText(t: string): string { return t.length > MAX_TEXT_CHARS ? `${t.slice(0, MAX_TEXT_CHARS)}…` : t; }
+
+/** The core's nested view sections → flat titled tables ("Topic route › Brokers"), bounded in size. */
+export function flattenSections(secs: ViewSection[], prefix = '', out: DecodedSection[] = []): DecodedSection[] {
+  for (const sec of secs) {
+    if (out.length >= 200) break;
+    const title = prefix ? `${prefix} › ${sec.title}` : sec.title;
+    const rows: KeyValue[] = [];
+    for (const r of sec.rows ?? []) rows.push({ key: r.key, name: r.name ?? r.key, value: r.value, note: r.note });
+    if (sec.table) {
+      const cols = sec.table.columns;
+      for (const tr of sec.table.rows.slice(0, MAX_SECTION_ROWS)) {
+        rows.push({ key: tr[0] ?? '', name: tr[0] ?? '', value: tr.slice(1).map((v, k) => (cols.length > 2 ? `${cols[k + 1]}: ${v}` : v)).join('   ') });
+      }
+      if (sec.table.rows.length > MAX_SECTION_ROWS) rows.push({ key: '…', name: '…', value: `${sec.table.rows.length - MAX_SECTION_ROWS} more rows` });
+    }
+    if (sec.text !== undefined) rows.push({ key: 'text', name: 'text', value: capText(sec.text) });
+    if (rows.length) out.push({ title, rows });
+    if (sec.children) flattenSections(sec.children, title, out);
+  }
+  return out;
 }
 
 function propertyRows(s: string): KeyValue[] {
