@@ -144,6 +144,16 @@ describe('Topic Route tree (real 5.3 cluster)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('"Copy as mqadmin Command" and "Copy Address" give the lines for the node they are run on', async () => {
+    const node = { kind: 'topic', id: `c:${CONN}/topics/${topic}`, parent: undefined, connectionName: CONN, topic, system: false };
+    const cmd = await vscode.commands.executeCommand<string>('rocketmq.copyAsMqadmin', node);
+    assert.equal(cmd, `sh mqadmin topicRoute -n ${cluster.namesrv} -t ${topic}`);
+    const b = cluster.brokers[0];
+    const addrNode = { kind: 'address', id: 'x', parent: undefined, connectionName: CONN, brokerName: b.name, address: { brokerId: 0, address: b.addr, role: 'master' } };
+    assert.equal(await vscode.commands.executeCommand<string>('rocketmq.copyAddress', addrNode), b.addr);
+    assert.equal(await vscode.commands.executeCommand<string>('rocketmq.copyAsMqadmin', addrNode), `sh mqadmin brokerStatus -n ${cluster.namesrv} -b ${b.addr}`);
+  });
+
   it('"Check connectivity" reaches each broker and explains the loopback address and the VIP port', async () => {
     for (const b of cluster.brokers) {
       const reports = await vscode.commands.executeCommand<ConnectivityReport[]>('rocketmq.checkConnectivity', { address: b.addr, brokerName: b.name, role: 'master' });

@@ -31,6 +31,18 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
 
   const updateMessage = () => { view.message = t.topicFilter ? `Topics filtered by "${t.topicFilter}"` : undefined; };
 
+  /** Clipboard access can be refused (a browser without permission): say so and show the text instead. */
+  const copy = async (text: string): Promise<boolean> => {
+    try {
+      await vscode.env.clipboard.writeText(text);
+      return true;
+    } catch (e) {
+      log.warn(`clipboard refused (${e instanceof Error ? e.message : String(e)}): ${text}`);
+      void vscode.window.showInformationMessage(`Could not write to the clipboard. Text: ${text}`);
+      return false;
+    }
+  };
+
   const nodeArg = (a: unknown): Node | undefined => (typeof a === 'object' && a !== null && 'kind' in a && 'id' in a ? a as Node : undefined);
 
   context.subscriptions.push(
@@ -57,7 +69,8 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
       const text = n.kind === 'connection' ? n.connectionName : n.kind === 'cluster' ? n.cluster.name : n.kind === 'broker' ? n.broker.brokerName
         : n.kind === 'address' ? n.brokerName : n.kind === 'topic' ? n.topic : n.kind === 'routeBroker' ? n.broker.brokerName
         : n.kind === 'queue' ? `${n.topic}@${n.brokerName}@${n.queue.queueId}` : n.kind === 'error' || n.kind === 'info' ? n.label : '';
-      await vscode.env.clipboard.writeText(text);
+      await copy(text);
+      return text;
     }),
     vscode.commands.registerCommand('rocketmq.copyAddress', async (a?: unknown) => {
       const n = nodeArg(a);
@@ -68,7 +81,8 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
       else if (n.kind === 'broker') text = n.broker.addresses.map((x) => x.address).join(';');
       else if (n.kind === 'routeBroker') text = n.broker.masterAddress ?? n.broker.addresses.map((x) => x.address).join(';');
       else if (n.kind === 'queue') text = n.brokerAddr ?? '';
-      await vscode.env.clipboard.writeText(text);
+      await copy(text);
+      return text;
     }),
 
     vscode.commands.registerCommand('rocketmq.showRawRoute', async (a?: unknown): Promise<string | undefined> => {
@@ -115,8 +129,7 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
         default: target = { kind: 'clusterList' };
       }
       const cmd = mqadminCommand(namesrv, target);
-      await vscode.env.clipboard.writeText(cmd);
-      void vscode.window.setStatusBarMessage(`Copied: ${cmd}`, 4000);
+      if (await copy(cmd)) void vscode.window.setStatusBarMessage(`Copied: ${cmd}`, 4000);
       return cmd;
     }),
 
