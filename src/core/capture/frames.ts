@@ -53,6 +53,9 @@ export interface FrameStreamOptions {
 }
 
 const M_HUNT = 0, M_HEAD = 1, M_BODY = 2, M_DEAD = 3;
+
+/** Stream bytes with where they came from (record offsets: rec = last, recMin = earliest). */
+interface Chunk { buf: Uint8Array; off: number; len: number; seq: number; ts: number; rec: number; recMin: number }
 const HUNT_MAX = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
 const SCRATCH_MAX = 4 * 1024 * 1024;
@@ -92,9 +95,12 @@ export class FrameStream implements StreamSink {
   private hmSeq: number[] = [];
   private hmTs: number[] = [];
   private hmRec: number[] = [];
-  private pending: { buf: Uint8Array; off: number; len: number; seq: number; ts: number; rec: number }[] = [];
+  private hmRecMin: number[] = [];
+  private pending: Chunk[] = [];
   private readonly maxLen: number;
   private requeued = -1;
+  /** Earliest record offset of the chunk being consumed (IP fragments). */
+  private recMin = 0;
   private chunkBuf: Uint8Array | null = null;
   private chunkFrameStart = 0;
   private chunkEnd = 0;
@@ -121,12 +127,14 @@ export class FrameStream implements StreamSink {
     else this.mode = M_HUNT;
   }
 
-  data(buf: Uint8Array, off: number, len: number, seq: number, ts: number, rec: number): void {
+  data(buf: Uint8Array, off: number, len: number, seq: number, ts: number, rec: number, recMin = rec): void {
     if (this.mode === M_DEAD) return;
+    this.recMin = recMin;
     this.consume(buf, off, len, seq, ts, rec);
     // replayed chunks from the hunt buffer
     while (this.pending.length) {
       const c = this.pending.shift()!;
+      this.recMin = c.recMin;
       this.consume(c.buf, c.off, c.len, c.seq, c.ts, c.rec);
     }
   }
@@ -134,7 +142,7 @@ export class FrameStream implements StreamSink {
   private track(ts: number, rec: number): void {
     this.tsLast = ts;
     if (rec >= 0) {
-      if (rec < this.posMin) this.posMin = rec;
+      if (this.recMin < this.posMin) this.posMin = this.recMin;
       if (rec > this.posMax) this.posMax = rec;
     }
   }
@@ -144,7 +152,7 @@ export class FrameStream implements StreamSink {
       const mode = this.mode;
       if (mode === M_HEAD) {
         if (this.headLen === 0) {
-          this.tsFirst = ts; this.tsLast = ts; this.posMin = rec; this.posMax = rec; this.startSeq = seq;
+          this.tsFirst = ts; this.tsLast = ts; this.posMin = Math.min(rec, this.recMin); this.posMax = rec; this.startSeq = seq;
           this.warn = 0; this.missing = 0; this.oversize = false; this.headerBroken = false;
           this.chunkBuf = buf; this.chunkFrameStart = off; this.chunkEnd = off + len;
         } else { this.track(ts, rec); this.chunkBuf = null; }
@@ -156,7 +164,7 @@ export class FrameStream implements StreamSink {
         this.headStep(seq, ts, rec);
         if (this.requeued >= 0) {
           // badStart queued the collected bytes again: they come before the rest of this chunk
-          if (len > 0) this.pending.splice(this.requeued, 0, { buf, off, len, seq, ts, rec });
+          if (len > 0) this.pending.splice(this.requeued, 0, { buf, off, len, seq, ts, rec, recMin: this.recMin });
           this.requeued = -1;
           return;
         }
@@ -177,13 +185,13 @@ export class FrameStream implements StreamSink {
           this.hunt = nb;
         }
         this.hunt.set(buf.subarray(off, off + take), this.huntLen);
-        this.hmPos.push(this.huntLen); this.hmSeq.push(seq); this.hmTs.push(ts); this.hmRec.push(rec);
+        this.hmPos.push(this.huntLen); this.hmSeq.push(seq); this.hmTs.push(ts); this.hmRec.push(rec); this.hmRecMin.push(Math.min(rec, this.recMin));
         this.huntLen += take; off += take; len -= take; seq = (seq + take) >>> 0;
         const found = this.scanHunt();
         if (found >= 0) {
           // replay the hunt buffer from the frame start, then the rest of this chunk
           const replay = this.takeHunt(found);
-          if (len > 0) replay.push({ buf, off, len, seq, ts, rec });
+          if (len > 0) replay.push({ buf, off, len, seq, ts, rec, recMin: this.recMin });
           this.pending.unshift(...replay);
           return;
         }
@@ -264,12 +272,12 @@ export class FrameStream implements StreamSink {
     const n = this.headLen;
     const seq0 = this.startSeq;
     const copy = Uint8Array.prototype.slice.call(this.head, 1, n) as Uint8Array;
-    const ts = this.tsFirst, rec = this.posMin;
+    const ts = this.tsFirst, recMin = this.posMin, rec = this.posMax;
     this.resetFrame();
     this.mode = M_HUNT;
     this.skipped += 1;
-    if (this.skipOffset < 0) this.skipOffset = rec;
-    if (copy.length) this.pending.unshift({ buf: copy, off: 0, len: copy.length, seq: (seq0 + 1) >>> 0, ts, rec });
+    if (this.skipOffset < 0) this.skipOffset = recMin;
+    if (copy.length) this.pending.unshift({ buf: copy, off: 0, len: copy.length, seq: (seq0 + 1) >>> 0, ts, rec, recMin });
     this.requeued = copy.length ? 1 : 0;
   }
 
@@ -311,15 +319,15 @@ export class FrameStream implements StreamSink {
     if (k <= 0) return;
     this.skipped += k;
     this.huntedTotal += k;
-    if (this.skipOffset < 0 && this.hmRec.length) this.skipOffset = this.hmRec[0];
+    if (this.skipOffset < 0 && this.hmRecMin.length) this.skipOffset = this.hmRecMin[0];
     const n = this.huntLen;
     this.hunt.copy(this.hunt, 0, k, n);
     this.huntLen = n - k;
     // metas
     let i = 0;
     while (i + 1 < this.hmPos.length && this.hmPos[i + 1] <= k) i++;
-    this.hmPos.splice(0, i); this.hmSeq.splice(0, i); this.hmTs.splice(0, i); this.hmRec.splice(0, i);
-    if (this.huntLen === 0) { this.hmPos.length = 0; this.hmSeq.length = 0; this.hmTs.length = 0; this.hmRec.length = 0; return; }
+    this.hmPos.splice(0, i); this.hmSeq.splice(0, i); this.hmTs.splice(0, i); this.hmRec.splice(0, i); this.hmRecMin.splice(0, i);
+    if (this.huntLen === 0) { this.hmPos.length = 0; this.hmSeq.length = 0; this.hmTs.length = 0; this.hmRec.length = 0; this.hmRecMin.length = 0; return; }
     if (this.hmPos.length) {
       const d = k - this.hmPos[0];
       this.hmSeq[0] = (this.hmSeq[0] + d) >>> 0;
@@ -329,18 +337,18 @@ export class FrameStream implements StreamSink {
   }
 
   /** Hands out hunt-buffer bytes from `from` as chunks (copies) and empties the hunt buffer. */
-  private takeHunt(from: number): { buf: Uint8Array; off: number; len: number; seq: number; ts: number; rec: number }[] {
+  private takeHunt(from: number): Chunk[] {
     this.dropHunt(from);
-    const out: { buf: Uint8Array; off: number; len: number; seq: number; ts: number; rec: number }[] = [];
+    const out: Chunk[] = [];
     const copy = Uint8Array.prototype.slice.call(this.hunt, 0, this.huntLen) as Uint8Array;
     for (let i = 0; i < this.hmPos.length; i++) {
       const s = this.hmPos[i];
       const e = i + 1 < this.hmPos.length ? this.hmPos[i + 1] : this.huntLen;
-      if (e > s) out.push({ buf: copy, off: s, len: e - s, seq: this.hmSeq[i], ts: this.hmTs[i], rec: this.hmRec[i] });
+      if (e > s) out.push({ buf: copy, off: s, len: e - s, seq: this.hmSeq[i], ts: this.hmTs[i], rec: this.hmRec[i], recMin: this.hmRecMin[i] });
     }
     this.huntLen = 0;
     this.hunt = EMPTY;
-    this.hmPos.length = 0; this.hmSeq.length = 0; this.hmTs.length = 0; this.hmRec.length = 0;
+    this.hmPos.length = 0; this.hmSeq.length = 0; this.hmTs.length = 0; this.hmRec.length = 0; this.hmRecMin.length = 0;
     this.mode = M_HEAD;
     this.resetFrame();
     this.verifyNext = false; // the hunt already verified this start

@@ -32,6 +32,8 @@ export interface NetPacket {
   l4len: number;
   /** IP payload length as declared by the IP header (≥ l4len when the snaplen cut the packet). */
   l4declared: number;
+  /** Reassembled from fragments: record offset of the earliest fragment (else -1). */
+  firstRecord: number;
 }
 
 const ETH_IPV4 = 0x0800;
@@ -40,7 +42,7 @@ const ETH_IPV6 = 0x86dd;
 export type L3Result = 'ok' | 'skip' | 'fragment-pending';
 
 export class NetDecoder {
-  readonly out: NetPacket = { ipVersion: 4, src: new Uint8Array(4), dst: new Uint8Array(4), protocol: 0, buf: new Uint8Array(0), l4off: 0, l4len: 0, l4declared: 0 };
+  readonly out: NetPacket = { ipVersion: 4, src: new Uint8Array(4), dst: new Uint8Array(4), protocol: 0, buf: new Uint8Array(0), l4off: 0, l4len: 0, l4declared: 0, firstRecord: -1 };
   private frags = new Map<string, FragEntry>();
   private fragBytes = 0;
   readonly unsupportedLinkTypes = new Set<number>();
@@ -108,6 +110,7 @@ export class NetDecoder {
         }
         return this.skip('unsupported-link');
     }
+    this.out.firstRecord = -1;
     if (ethType === ETH_IPV4) return this.ipv4(d, off, tsUs, fileOffset);
     if (ethType === ETH_IPV6) return this.ipv6(d, off, tsUs, fileOffset);
     return this.skip('non-ip');
@@ -231,6 +234,7 @@ export class NetDecoder {
     o.l4off = 0;
     o.l4len = whole.length;
     o.l4declared = whole.length;
+    o.firstRecord = e.fileOffset;
     return 'ok';
   }
 

@@ -19,7 +19,8 @@ export type EndReason = 'fin' | 'rst' | 'eof' | 'reused';
 export interface StreamSink {
   /** `fromSyn`: the stream starts at a connection start (a frame boundary); else mid-connection. */
   begin(fromSyn: boolean): void;
-  data(buf: Uint8Array, off: number, len: number, seq: number, tsUs: number, recordOffset: number): void;
+  /** `recordOffset`: the packet carrying the bytes; `recordMin`: its earliest record (IP fragments), else the same. */
+  data(buf: Uint8Array, off: number, len: number, seq: number, tsUs: number, recordOffset: number, recordMin?: number): void;
   /** `n` bytes at `seq` were never captured (n = -1: unknown amount). */
   gap(n: number, seq: number, reason: GapReason, tsUs: number, recordOffset: number): void;
   end(reason: EndReason): void;
@@ -46,7 +47,7 @@ export interface ConnInfo {
   closed: EndReason | null;
 }
 
-interface OooSeg { seq: number; data: Uint8Array; declen: number; tsUs: number; rec: number }
+interface OooSeg { seq: number; data: Uint8Array; declen: number; tsUs: number; rec: number; recMin: number }
 
 class Half {
   synced = false;
@@ -94,6 +95,8 @@ export class TcpTracker {
   private table = new Map<number, Conn>();
   private nextId = 0;
   private oooTotal = 0;
+  /** Earliest record offset of the packet being processed (IP fragments). */
+  private recMin = 0;
   activeCount = 0;
   /** Number of TCP packets processed / skipped (bad header). */
   tcpPackets = 0;
@@ -209,6 +212,7 @@ export class TcpTracker {
     }
     if (declen > 0) {
       info.bytes[dir] += declen;
+      this.recMin = p.firstRecord >= 0 ? p.firstRecord : recordOffset;
       this.segment(c, dir, half, dataSeq, b, o + hl, caplen, declen, tsUs, recordOffset);
     }
     if (flags & TCP_RST) {
@@ -250,12 +254,12 @@ export class TcpTracker {
       rel = 0;
     }
     if (rel === 0) {
-      this.deliver(c, half, b, off, caplen, declen, tsUs, rec);
+      this.deliver(c, half, b, off, caplen, declen, tsUs, rec, this.recMin);
       if (half.ooo.length) this.drain(c, half);
       return;
     }
     // out of order: keep a copy
-    const seg: OooSeg = { seq, data: Uint8Array.prototype.slice.call(b, off, off + caplen) as Uint8Array, declen, tsUs, rec };
+    const seg: OooSeg = { seq, data: Uint8Array.prototype.slice.call(b, off, off + caplen) as Uint8Array, declen, tsUs, rec, recMin: this.recMin };
     const q = half.ooo;
     let i = q.length;
     while (i > 0 && ((q[i - 1].seq - seq) | 0) > 0) i--;
@@ -267,9 +271,9 @@ export class TcpTracker {
     }
   }
 
-  private deliver(c: Conn, half: Half, b: Uint8Array, off: number, caplen: number, declen: number, tsUs: number, rec: number): void {
+  private deliver(c: Conn, half: Half, b: Uint8Array, off: number, caplen: number, declen: number, tsUs: number, rec: number, recMin: number): void {
     const seq = half.nextSeq;
-    if (caplen > 0) half.sink.data(b, off, caplen, seq, tsUs, rec);
+    if (caplen > 0) half.sink.data(b, off, caplen, seq, tsUs, rec, recMin);
     if (declen > caplen) {
       c.info.gapBytes += declen - caplen;
       half.sink.gap(declen - caplen, (seq + caplen) >>> 0, 'snaplen', tsUs, rec);
@@ -289,7 +293,7 @@ export class TcpTracker {
       if (rel + s.declen <= 0) { c.info.dupBytes += s.declen; continue; }
       const cut = -rel;
       c.info.dupBytes += cut;
-      this.deliver(c, half, s.data, cut, Math.max(0, s.data.length - cut), s.declen - cut, s.tsUs, s.rec);
+      this.deliver(c, half, s.data, cut, Math.max(0, s.data.length - cut), s.declen - cut, s.tsUs, s.rec, s.recMin);
     }
   }
 
