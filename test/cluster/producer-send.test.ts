@@ -263,6 +263,25 @@ for (const version of ['4.9', '5.3'] as const) {
       } finally { await p.shutdown(); }
     });
 
+    test('explicit queue: lands exactly there; delay level 1: visible only after the delay', async () => {
+      const dt = `ProdDelay_${tag}`;
+      await cluster().createTopic(dt, { queues: 2, perm: 6 });
+      const q = { topic: dt, brokerName: 'broker-b', queueId: 1 };
+      const r = await producer.send(new Message({ topic: dt, body: 'to b:1' }), { queue: q });
+      assert.deepEqual(r.messageQueue, q);
+      const t0 = Date.now();
+      const d = await producer.send(new Message({ topic: dt, body: 'delayed', delayTimeLevel: 1 }));
+      assert.equal(d.sendStatus, 'SEND_OK');
+      const inTopic = async () => (await browseTopic(reader, dt)).find((m) => m.msgId === d.msgId);
+      // stored first in SCHEDULE_TOPIC_XXXX; appears in the topic once the 1 s level has passed
+      const early = await inTopic();
+      if (early) assert.ok(Date.now() - t0 >= 900, 'a delayed message must not be visible before its delay');
+      const m = await eventually('the delayed message', inTopic, 20000);
+      assert.ok(Date.now() - t0 >= 900, `visible after ${Date.now() - t0} ms`);
+      assert.equal(m.properties.get('DELAY'), '1');
+      assert.equal(m.properties.get('REAL_TOPIC'), dt);
+    });
+
     test('unknown topic is auto-created through TBW102 and the message is readable', async () => {
       const nt = `ProdAuto_${tag}`;
       const r = await producer.send(new Message({ topic: nt, body: 'auto' }));
