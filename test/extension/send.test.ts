@@ -88,6 +88,17 @@ describe('Sending messages (real 5.3 cluster)', function () {
     assert.equal(total(await maxOffsets(cluster, topic, QUEUES)), total(before));
   });
 
+  it('a send that cannot start (no such queue) comes back as a failure with the reason, and nothing is stored', async () => {
+    const before = await maxOffsets(cluster, topic, QUEUES);
+    const out = await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendMessage', { connection: CONN, topic, body: 'x', queue: { kind: 'explicit', brokerName: 'broker-a', queueId: 7 } });
+    assert.equal(out!.sent.length, 0);
+    assert.equal(out!.failed.length, 1);
+    assert.match(String(out!.failed[0].error), /QUEUE_INVALID.*no writable queue 7 on broker-a \(writable: 0, 1\)/);
+    const log = (await vscode.commands.executeCommand<string[]>('rocketmq.internal.recentLog'))!;
+    assert.ok(log.some((l) => l.startsWith('error') && l.includes('no writable queue 7 on broker-a')), 'the reason is in the log');
+    assert.equal(total(await maxOffsets(cluster, topic, QUEUES)), total(before));
+  });
+
   it('a request file gets CodeLenses per block, and the "Send" lens sends the block', async () => {
     const text = [
       '// request file written by the extension test',

@@ -130,7 +130,7 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     if (!block.spec) {
       const msg = block.diagnostics.filter((d) => d.severity === 'error').map((d) => `line ${d.line + 1}: ${d.message}`).join('; ');
       void vscode.window.showErrorMessage(`This block cannot be sent: ${msg}`);
-      throw new Error(`block ${block.index} has errors: ${msg}`);
+      return undefined;
     }
     let spec = block.spec;
     if (typeof repeatArg === 'number' && repeatArg >= 1) spec = { ...spec, repeat: Math.trunc(repeatArg) };

@@ -120,6 +120,8 @@ export async function sendWithUi(context: vscode.ExtensionContext, connections: 
   const total = spec.repeat;
   log.info(`[${connection}] sending ${summary} (from ${source})`);
   let outcome: SendOutcome;
+  const mark = session.frameMark;
+  const started = Date.now();
   try {
     outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
@@ -130,10 +132,12 @@ export async function sendWithUi(context: vscode.ExtensionContext, connections: 
       onProgress: (done, n) => { if (n > 1) progress.report({ increment: 100 / n, message: `${done} of ${n}` }); },
     }));
   } catch (e) {
-    const d = describeFailure(e, 'broker');
-    log.error(`[${connection}] send failed: ${d.short}${d.hint ? ` — ${d.hint}` : ''}`);
-    void vscode.window.showErrorMessage(`Send to ${spec.topic} failed: ${d.short}`, 'Show log').then((c) => { if (c) log.show(true); });
-    throw e;
+    // Failed before any message went out (route, queue choice, producer start): reported like a
+    // failed send, returned rather than thrown so that a CodeLens click shows one notification.
+    outcome = {
+      spec, connection, sent: [], failed: [{ repeat: 0, error: e }], cancelled: false,
+      frames: { after: mark, upTo: session.frameMark }, elapsedMs: Date.now() - started,
+    };
   }
   lastOutcome = outcome;
   await remember(context, spec);
@@ -160,6 +164,11 @@ function report(log: Log, o: SendOutcome): void {
     const s = o.sent[0];
     const where = `${s.brokerName} queue ${s.queueId}${s.queueOffset !== undefined ? ` offset ${s.queueOffset}` : ''}`;
     void vscode.window.showInformationMessage(`${s.status}: ${s.topic} → ${where} · msgId ${s.msgId}`, ...actions).then(onPick);
+    return;
+  }
+  if (o.sent.length === 0 && o.failed.length === 1) {
+    const d = describeFailure(o.failed[0].error, 'broker');
+    void vscode.window.showErrorMessage(`Send to ${o.spec.topic} failed: ${d.short}`, ...actions).then(onPick);
     return;
   }
   const statuses = [...new Set(o.sent.map((s) => s.status))].join(', ');
