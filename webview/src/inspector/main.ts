@@ -10,11 +10,13 @@ import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
 import { listen, request, send, vscode } from './rpc';
 
+let markFirstRows: () => void = () => undefined;
+const firstRowsShown = new Promise<void>((r) => { markFirstRows = r; });
+
 interface SavedState { filter: FilterSpec; sort: SortSpec; selectedFrame: number | null; relativeTime: boolean }
 
 // for the benchmark: when this script started, relative to the webview document's start
 document.body.dataset.scriptStartMs = String(Math.round(performance.now()));
-registerControls();
 
 const saved = (vscode.getState() as SavedState | undefined) ?? null;
 let filter: FilterSpec = saved?.filter ?? {};
@@ -92,7 +94,6 @@ document.body.appendChild(app);
 list.ctx.relativeTime = saved?.relativeTime ?? true;
 timeBtn.textContent = list.ctx.relativeTime ? 'Absolute time' : 'Relative time';
 list.setSortIndicator(sort.column, sort.descending);
-writeFilter(filter);
 
 // drag the splitter between list and details
 splitter.addEventListener('pointerdown', (e) => {
@@ -327,6 +328,7 @@ listen((m: ToWebview) => {
     case 'rows':
       // unsolicited first page (reqId 0); only meaningful for the default view
       if (m.reqId === 0 && !Object.keys(filter).length && sort.column === 'index' && !sort.descending) list.accept(m.start, m.total, m.rows);
+      markFirstRows();
       break;
     case 'notice':
       noticeEl.textContent = m.message;
@@ -337,4 +339,18 @@ listen((m: ToWebview) => {
 });
 
 send({ type: 'ready' });
+
+// The toolkit's custom elements are defined after the first rows are on screen (or after 400 ms):
+// registering them costs a few hundred ms on a slow machine, and the list does not need them.
+let controlsReady = false;
+function defineControls(): void {
+  if (controlsReady) return;
+  controlsReady = true;
+  const t = performance.now();
+  registerControls();
+  writeFilter(filter); // values set before the upgrade would shadow the elements' own properties
+  document.body.dataset.controlsMs = String(Math.round(performance.now() - t));
+}
+firstRowsShown.then(() => setTimeout(defineControls, 0));
+setTimeout(defineControls, 400);
 list.focus();
