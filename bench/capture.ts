@@ -7,7 +7,8 @@
  *   - index:  our streaming index pass (header-only),
  *   - decode: our full decode (every frame's bytes reassembled and decoded with the codec),
  *   - tshark: `tshark -r FILE -q -z conv,tcp` (its TCP conversation pass),
- * and prints MB/s, frames/s, peak RSS and the ratios. Options: --size MB (default 220), --small MB
+ * and prints MB/s, frames/s, peak RSS and the ratios. Options: --profile lo|eth (segment sizes, see
+ * main()), --size MB (default 220), --small MB
  * (second, smaller file to show memory does not follow file size; default 50), --repeat N (best of N,
  * default 2), --no-tshark. Wall and CPU time are both reported: on a shared machine CPU time is the
  * fairer comparison.
@@ -32,7 +33,7 @@ function arg(name: string, def: string): string {
 }
 
 /** Writes a capture of about `mb` megabytes; returns frames written. */
-export function generate(file: string, mb: number, seed = 42): number {
+export function generate(file: string, mb: number, seed = 42, ethernetMss = false): number {
   const r = mulberry32(seed);
   const out = fileSink(file);
   const w = new PcapWriter(out.sink, { format: 'pcap', linkType: 1, snaplen: 262144 });
@@ -46,7 +47,7 @@ export function generate(file: string, mb: number, seed = 42): number {
   for (let k = 0; k < 24; k++) {
     const kind = k < 14 ? 'producer' : k < 22 ? 'consumer' : 'namesrv';
     const s = new TcpSession({ client: '127.0.0.1', clientPort: 30000 + k, server: '127.0.0.1', serverPort: kind === 'namesrv' ? 9876 : 10911, isn: [(r() * 2 ** 32) >>> 0, (r() * 2 ** 32) >>> 0] });
-    sessions.push({ s, kind, mss: kind === 'consumer' ? 1448 : 65483 });
+    sessions.push({ s, kind, mss: ethernetMss || kind === 'consumer' ? 1448 : 65483 });
     w.packet(s.syn(), t++); w.packet(s.synAck(), t++); w.packet(s.ack(0), t++);
   }
   const bodyPool = Buffer.alloc(1 << 20);
@@ -145,14 +146,18 @@ async function main(): Promise<void> {
     return;
   }
   const size = Number(arg('size', '220'));
+  // lo: producers use loopback-sized segments (64 KiB, what tcpdump -i lo shows), consumers 1448;
+  // eth: every connection uses 1448-byte segments, like a capture taken on an Ethernet NIC
+  const profile = arg('profile', 'lo');
+  if (profile !== 'lo' && profile !== 'eth') throw new Error('--profile lo|eth');
   const small = Number(arg('small', '50'));
   fs.mkdirSync(cacheDir, { recursive: true });
   const files: string[] = [];
   for (const mb of [small, size]) {
-    const f = path.join(cacheDir, `rocketmq-${mb}MB.pcap`);
+    const f = path.join(cacheDir, `rocketmq-${profile === 'lo' ? '' : 'eth-'}${mb}MB.pcap`);
     if (!fs.existsSync(f) || fs.statSync(f).size < mb * 1024 * 1024) {
       const t0 = Date.now();
-      const n = generate(f, mb);
+      const n = generate(f, mb, 42, profile === 'eth');
       console.log(`generated ${f}: ${(fs.statSync(f).size / 1048576).toFixed(0)} MB, ${n} frames in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     } else console.log(`reusing ${f} (${(fs.statSync(f).size / 1048576).toFixed(0)} MB)`);
     files.push(f);
