@@ -134,6 +134,7 @@ export class AdminJvm {
   async close(): Promise<void> {
     if (this.exited) return;
     const gone = new Promise<void>((res) => this.child.once('exit', () => res()));
+    this.setRef(true); // keep the event loop alive until the JVM is really gone
     this.child.stdin.end();
     const t = setTimeout(() => this.child.kill('SIGKILL'), 3000);
     await gone;
