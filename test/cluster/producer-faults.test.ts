@@ -207,5 +207,38 @@ for (const version of ['4.9', '5.3'] as const) {
       const raisedButStored = failed.filter((f) => stored.some((m) => Buffer.from(m.body!).toString() === f.body)).length;
       console.log(`[faults ${version}] ${i} sends: ${ok.length} SEND_OK (all stored; ${ok.filter((r) => r.attempts > 1).length} needed a retry on the other broker), ${failed.length} raised (${raisedButStored} of those stored anyway)`);
     });
+
+    test('latency fault tolerance on: after one failure the stopped broker is avoided (no more retries); off: every other send retries', { timeout: 300_000 }, async () => {
+      const topic = `ProdFT_${tag}`;
+      await cluster().createTopic(topic, { queues: 2, perm: 6 });
+      const ft = new Producer({ namesrvAddr: cluster().namesrv, producerGroup: `pg_ft_${tag}`, clientVersion: cluster().versionOrdinal, sendLatencyFaultEnable: true });
+      const plain = new Producer({ namesrvAddr: cluster().namesrv, producerGroup: `pg_plain_${tag}`, clientVersion: cluster().versionOrdinal });
+      await ft.start();
+      await plain.start();
+      try {
+        // both learn the route (with broker-a) while it is up
+        await ft.send(new Message({ topic, body: 'warm' }));
+        await plain.send(new Message({ topic, body: 'warm' }));
+        await cluster().stopBroker('broker-a');
+        const ftResults: SendResult[] = [];
+        const plainResults: SendResult[] = [];
+        for (let k = 0; k < 12; k++) {
+          ftResults.push(await ft.send(new Message({ topic, body: `ft-${k}` })));
+          plainResults.push(await plain.send(new Message({ topic, body: `plain-${k}` })));
+        }
+        assert.ok(ftResults.every((r) => r.messageQueue.brokerName === 'broker-b'));
+        assert.ok(plainResults.every((r) => r.messageQueue.brokerName === 'broker-b'));
+        const ftRetries = ftResults.filter((r) => r.attempts > 1).length;
+        const plainRetries = plainResults.filter((r) => r.attempts > 1).length;
+        assert.ok(ftRetries <= 1, `with fault tolerance at most the first send retries (got ${ftRetries})`);
+        assert.ok(plainRetries >= 3, `without it, round-robin keeps hitting broker-a (got ${plainRetries} retries)`);
+        assert.deepEqual(ft.fault.avoided().map((a) => a.brokerName), ['broker-a']);
+        console.log(`[faults ${version}] fault tolerance: ${ftRetries} retries with, ${plainRetries} without`);
+      } finally {
+        await cluster().startBroker('broker-a');
+        await ft.shutdown();
+        await plain.shutdown();
+      }
+    });
   });
 }
