@@ -41,10 +41,12 @@ class CaptureDocument implements vscode.CustomDocument {
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null, openedAt = Date.now()): OpenSession {
   panel.webview.options = webviewOptions(extensionUri);
   let firstRowsLogged = false;
+  let disposed = false;
   const taps = new Set<(m: ToWebview) => void>();
   const entry = {} as OpenSession;
   const session = new InspectorSession(source, {
     post: (m) => {
+      if (disposed) return;
       if (!firstRowsLogged && m.type === 'rows' && m.rows.length > 0) {
         firstRowsLogged = true;
         log?.info(`inspector: ${path.basename(target)}: first rows posted ${Date.now() - openedAt} ms after open`);
@@ -69,6 +71,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     void session.handle(raw);
   });
   panel.onDidDispose(() => {
+    disposed = true;
     session.dispose();
     const k = sessions.indexOf(entry);
     if (k >= 0) sessions.splice(k, 1);

@@ -336,6 +336,20 @@ describe('live traffic', () => {
     assert.equal(host.last('details').details!.header!.opaque, 901);
   });
 
+  test('a disposed session stops listening to the live source', async () => {
+    const live = liveWithTraffic();
+    const host = new FakeHost();
+    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
+    await s.handle({ type: 'ready' });
+    s.dispose();
+    const n = host.posted.length;
+    const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
+    live.add({ connectionId: 5, direction: 'out', local: { address: '127.0.0.1', port: 1 }, remote: { address: '127.0.0.1', port: 2 }, timestamp: Date.now(), bytes: encodeFrame(req) });
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(host.posted.length, n);
+    assert.equal(live.index.length, 7);
+  });
+
   test('saved as pcapng, readable back by our decoder and by tshark', () => {
     const live = liveWithTraffic();
     const mem = memorySink();

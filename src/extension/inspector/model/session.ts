@@ -27,8 +27,8 @@ export interface CaptureSource {
   /** Resolves when indexing is over (immediately for live sources). */
   readonly done: Promise<{ cancelled: boolean }>;
   cancel(): void;
-  /** Called with new frames (batched). */
-  onGrowth(l: () => void): void;
+  /** Called with new frames (batched). Returns an unsubscribe function. */
+  onGrowth(l: () => void): () => void;
 }
 
 export function fileSource(path: string, title: string): CaptureSource {
@@ -40,7 +40,10 @@ export function fileSource(path: string, title: string): CaptureSource {
     bytesRead: s.bytesRead,
     readFrame: (i) => readFrameBytes(s.index, s.conns.get(s.index.cols.conn[i]) ?? s.index.conns[s.index.cols.conn[i]], i),
     cancel: () => ac.abort(),
-    onGrowth: (l) => { listeners.push(l); },
+    onGrowth: (l) => {
+      listeners.push(l);
+      return () => { const k = listeners.indexOf(l); if (k >= 0) listeners.splice(k, 1); };
+    },
   };
 }
 
@@ -53,7 +56,7 @@ export function liveSource(live: LiveCapture, title: string): CaptureSource {
       return b ? { bytes: b, missing: 0 } : { bytes: new Uint8Array(0), missing: live.index.cols.size[i] };
     },
     cancel: () => { /* nothing to cancel */ },
-    onGrowth: (l) => { live.onChange(l); },
+    onGrowth: (l) => { const d = live.onChange(l); return () => d.dispose(); },
   };
 }
 
@@ -72,10 +75,12 @@ export class InspectorSession {
   /** Messages from the webview that failed validation (for tests and logs). */
   rejected = 0;
   private growthTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+  private disposed = false;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index, source.conns);
-    source.onGrowth(() => this.growth());
+    this.unsubscribe = source.onGrowth(() => this.growth());
     source.done.then((d) => {
       this.doneState = d;
       this.model.finish();
@@ -109,12 +114,14 @@ export class InspectorSession {
   }
 
   private postProgress(): void {
-    if (this.ready) this.host.post({ type: 'progress', progress: this.progress() });
+    if (this.ready && !this.disposed) this.host.post({ type: 'progress', progress: this.progress() });
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
     if (this.growthTimer) clearTimeout(this.growthTimer);
-    if (!this.doneState) this.source.cancel();
+    // A file capture's indexing belongs to its document (other editors may show it); live sources go on.
   }
 
   /** Entry point for raw messages from the webview. */
