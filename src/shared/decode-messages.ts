@@ -18,8 +18,10 @@ export interface FrameView {
   opaque: number;
   flag: number;
   remark: string | null;
-  /** Header fields (extFields), sorted by name. */
-  extFields: Array<{ name: string; value: string }>;
+  /** Header fields (extFields), sorted by name; `meaning` names SEND_MESSAGE_V2's one-letter keys. */
+  extFields: Array<{ name: string; value: string; meaning?: string }>;
+  /** The message properties carried in a send's header (`properties`, or `i` in V2), parsed. */
+  properties: Array<{ name: string; value: string }> | null;
   /** Whole frame, length word included. */
   frameLength: number;
   headerLength: number;

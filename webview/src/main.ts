@@ -24,9 +24,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { text?: string
   return e;
 }
 
-/** Control characters (e.g. the \u0001/\u0002 separators of message properties) as visible symbols. */
+/** Control characters (e.g. the U+0001/U+0002 separators of message properties) as visible escapes. */
 function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function table(id: string, caption: string, rows: Array<[string, string]>, headers?: [string, string]): HTMLTableElement {
@@ -57,13 +57,16 @@ function renderFrame(f: FrameView): void {
     ...(f.trailingBytes > 0 ? [['Ignored after frame', `${f.trailingBytes} bytes`] as [string, string]] : []),
   ]);
   const fields = f.extFields.length > 0
-    ? table('ext-fields', `Header fields (${f.extFields.length})`, f.extFields.map((x) => [x.name, x.value]), ['Name', 'Value'])
+    ? table('ext-fields', `Header fields (${f.extFields.length})`, f.extFields.map((x) => [x.meaning ? `${x.name} (${x.meaning})` : x.name, x.value]), ['Name', 'Value'])
     : el('p', { cls: 'empty', attrs: { id: 'ext-fields' }, text: 'No header fields.' });
+  const props = f.properties && f.properties.length > 0
+    ? [table('properties', `Message properties (${f.properties.length})`, f.properties.map((x) => [x.name, x.value]), ['Name', 'Value'])]
+    : [];
   const body = el('section', { attrs: { id: 'body' } }, el('h2', { text: 'Body' }));
   if (f.bodyLength === 0) body.append(el('p', { cls: 'empty', text: 'No body.' }));
   if (f.bodyText !== null) body.append(el('h3', { text: 'Text (UTF-8)' }), el('pre', { cls: 'body-text', text: f.bodyText }));
   if (f.bodyLength > 0) body.append(el('h3', { text: `Hex${f.bodyHexTruncated ? ' (first 4096 bytes)' : ''}` }), el('pre', { cls: 'body-hex', text: f.bodyHex }));
-  app.replaceChildren(el('h1', { text: `${f.codeName} (${f.code})` }), badges, summary, fields, body);
+  app.replaceChildren(el('h1', { text: `${f.codeName} (${f.code})` }), badges, summary, fields, ...props, body);
 }
 
 function render(msg: ExtensionToWebview): void {

@@ -2,7 +2,8 @@
  * Turns hex text into a decoded frame for display. No `vscode` import: the decoding is the core
  * codec's; this module only parses the user's hex and flattens the command into a FrameView.
  */
-import { decodeFrame, frameLengthAt, isOneway, isResponse, languageName, requestCodeName, responseCodeName, CodecError } from '../../core/remoting';
+import { decodeFrame, frameLengthAt, isOneway, isResponse, languageName, parseProperties, requestCodeName, responseCodeName, CodecError } from '../../core/remoting';
+import { V2_NAMES } from '../../core/capture/views';
 import type { FrameView } from '../../shared/decode-messages';
 
 const MAX_BODY_TEXT = 64 * 1024;
@@ -53,6 +54,11 @@ function asText(bytes: Uint8Array): string | null {
   }
 }
 
+/** Requests whose header uses SEND_MESSAGE_V2's one-letter keys: SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, SEND_REPLY_MESSAGE_V2. */
+const V2_CODES = new Set([310, 320, 325]);
+/** Requests that carry message properties in their header. */
+const SEND_CODES = new Set([10, 310, 320, 324, 325]);
+
 export type DecodeOutcome =
   | { ok: true; frame: FrameView }
   | { ok: false; error: string; kind: string; offset?: number };
@@ -70,6 +76,9 @@ export function decodeHexFrame(hex: string): DecodeOutcome {
     const headerLength = ((bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
     const body = cmd.body ?? new Uint8Array(0);
     const response = isResponse(cmd);
+    const fields = cmd.extFields ?? {};
+    const v2 = !response && V2_CODES.has(cmd.code);
+    const propertiesText = !response && SEND_CODES.has(cmd.code) ? fields[v2 ? 'i' : 'properties'] : undefined;
     const frame: FrameView = {
       direction: response ? 'response' : 'request',
       oneway: isOneway(cmd),
@@ -81,7 +90,11 @@ export function decodeHexFrame(hex: string): DecodeOutcome {
       opaque: cmd.opaque,
       flag: cmd.flag,
       remark: cmd.remark,
-      extFields: Object.keys(cmd.extFields ?? {}).sort().map((name) => ({ name, value: cmd.extFields![name] })),
+      extFields: Object.keys(fields).sort().map((name) => {
+        const meaning = v2 ? V2_NAMES[name] : undefined;
+        return meaning ? { name, value: fields[name], meaning } : { name, value: fields[name] };
+      }),
+      properties: propertiesText === undefined ? null : [...parseProperties(propertiesText)].map(([name, value]) => ({ name, value })),
       frameLength: total,
       headerLength,
       bodyLength: body.length,

@@ -29,7 +29,8 @@ describe('Decode Frame from Hex', () => {
     assert.equal(result.frame.opaque, 4242);
     assert.equal(result.frame.serializeType, 'JSON');
     assert.equal(result.frame.bodyText, '{"orderId":42,"amount":"19.90"}');
-    assert.deepEqual(result.frame.extFields.find((f) => f.name === 'b'), { name: 'b', value: 'OrderCreated' });
+    assert.deepEqual(result.frame.extFields.find((f) => f.name === 'b'), { name: 'b', value: 'OrderCreated', meaning: 'topic' });
+    assert.deepEqual(result.frame.properties, [{ name: 'KEYS', value: 'order-42' }, { name: 'UNIQ_KEY', value: 'AC1100010F2A18B4AAC2' }]);
     // The webview answered with what it drew: heading and one table row per header field.
     assert.equal(result.rendered.heading, 'SEND_MESSAGE_V2 (310)');
     assert.equal(result.rendered.fieldCount, result.frame.extFields.length);
@@ -48,6 +49,8 @@ describe('Decode Frame from Hex', () => {
     assert.equal(result.frame.remark, 'topic not exist');
     assert.equal(result.rendered.heading, 'TOPIC_NOT_EXIST (17)');
     assert.equal(result.rendered.fieldCount, 1);
+    assert.deepEqual(result.frame.extFields, [{ name: 'msgId', value: '<b>not bold</b>' }]); // responses: no V2 names
+    assert.equal(result.frame.properties, null);
     assert.equal(webviewTabs().length, 1, 'a second panel was opened instead of reusing the first');
   });
 

@@ -230,7 +230,23 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** Process groups of running servers: killed if this process ends without stopping them. */
+const liveGroups = new Set<number>();
+let exitHooksInstalled = false;
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.on('exit', () => {
+    for (const pgid of liveGroups) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // Only when nobody else handles the signal (npm start does, and stops things in order).
+    if (process.listenerCount(sig) === 0) process.once(sig, () => { log(`${sig}: stopping code-server`); process.exit(130); });
+  }
+}
+
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  installExitHooks();
   const userData = join(opts.runDir, 'user-data');
   const extensions = join(opts.runDir, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
@@ -255,6 +271,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const child = spawn(process.execPath, [opts.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...common, '--disable-workspace-trust', '--disable-getting-started-override'], {
     env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   const onData = (chunk: Buffer) => {
     const s = chunk.toString('utf8');
     out += s;
@@ -266,6 +283,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   child.stderr!.on('data', onData);
   let exited = false;
   const exitPromise = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
+  void exitPromise.then(() => { if (child.pid !== undefined) liveGroups.delete(child.pid); });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited || child.pid === undefined) return;
@@ -274,6 +292,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     await exitPromise;
     clearTimeout(t);
     try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is gone */ }
+    liveGroups.delete(child.pid);
   };
   try {
     await pollUntil(`code-server at ${url}/healthz`, 60_000, async () => {
