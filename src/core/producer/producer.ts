@@ -10,7 +10,7 @@
  */
 import {
   Message, MessageConst, UniqKeyGenerator, createUniqKey, encodeProperties, javaHashMapOrder, compressZlib,
-  MessageSysFlag, compressionTypeBits, encodeBatchBody, trailingSeparatorForVersion, decodeOffsetMessageId,
+  MessageSysFlag, compressionTypeBits, encodeBatchBody, compressZlibAsync, trailingSeparatorForVersion, decodeOffsetMessageId,
   decodeStoredMessages, MessageExt, bytesToIp, localIpBytes,
 } from '../message';
 import { RemotingCommand, RequestCode, ResponseCode, allocateOpaque } from '../remoting';
@@ -287,7 +287,17 @@ export class Producer {
 
   // ------------------------------------------------------------------ message preparation
 
-  private prepare(msg: Message): Outgoing {
+  /** Like prepare(), but a body to compress is deflated off the event loop (async sends). */
+  private async prepareAsync(msg: Message): Promise<Outgoing> {
+    if (msg.body && msg.body.length >= this.o.compressMsgBodyOverHowmuch && msg.body.length <= this.o.maxMessageSize) {
+      checkMessage(msg, this.o.maxMessageSize);
+      const compressed = await compressZlibAsync(msg.body, this.o.compressLevel);
+      return this.prepare(msg, compressed);
+    }
+    return this.prepare(msg);
+  }
+
+  private prepare(msg: Message, precompressed?: Uint8Array): Outgoing {
     checkMessage(msg, this.o.maxMessageSize);
     let uniqKey = msg.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
     if (!uniqKey) {
@@ -297,7 +307,7 @@ export class Producer {
     let sysFlag = 0;
     let body = msg.body;
     if (body.length >= this.o.compressMsgBodyOverHowmuch) {
-      body = compressZlib(body, this.o.compressLevel);
+      body = precompressed ?? compressZlib(body, this.o.compressLevel);
       sysFlag |= MessageSysFlag.COMPRESSED_FLAG;
       if (this.client.opts.clientVersion >= 401) sysFlag |= compressionTypeBits('ZLIB');
     }
@@ -468,7 +478,7 @@ export class Producer {
    */
   async sendAsync(msg: Message, opts: Pick<SendOptions, 'timeoutMs'> = {}): Promise<SendResult> {
     this.ensureRunning();
-    const out = this.prepare(msg);
+    const out = await this.prepareAsync(msg);
     return this.sendOutgoingAsync(out, opts.timeoutMs ?? this.o.sendMsgTimeoutMs);
   }
 

@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as zlib from 'node:zlib';
 import { FakeServer, ok, err, routeJson } from './fake-server';
 import { Producer, MQBrokerError, MQClientError } from '../../../src/core/producer';
 import { Message, decodeProperties, decodeUniqKey, createOffsetMessageId, decodeBatchBody } from '../../../src/core/message';
@@ -107,6 +108,21 @@ describe('producer send against fake servers', () => {
       const req2 = [...w.sends(w.a), ...w.sends(w.b)].sort((x, y) => x.opaque - y.opaque).pop()!;
       assert.equal(req2.extFields!.f, '0');
     } finally { await p5.shutdown(); }
+  });
+
+  test('async send compresses off the event loop to the same bytes as a sync send', async () => {
+    const p = producer(w);
+    await p.start();
+    try {
+      const body = Buffer.from('abcdefgh'.repeat(1000));
+      await p.sendAsync(new Message({ topic: 'T', body }));
+      const a = [...w.sends(w.a), ...w.sends(w.b)].sort((x, y) => x.opaque - y.opaque).pop()!;
+      await p.send(new Message({ topic: 'T', body }));
+      const s = [...w.sends(w.a), ...w.sends(w.b)].sort((x, y) => x.opaque - y.opaque).pop()!;
+      assert.equal(a.extFields!.f, String(0x301));
+      assert.deepEqual(Buffer.from(a.body!), Buffer.from(s.body!));
+      assert.deepEqual(zlib.inflateSync(a.body!), body);
+    } finally { await p.shutdown(); }
   });
 
   test('round-robin over queues sorted by broker name', async () => {
