@@ -16,6 +16,7 @@ import {
 import { RemotingCommand, RequestCode, ResponseCode, allocateOpaque } from '../remoting';
 import { TransportError, RemotingConnection } from '../transport';
 import { MQClient, ClientOptions } from './client';
+import { signRequest } from './acl';
 import { MQBrokerError, MQClientError, MQNameServerError, errorText } from './errors';
 import { LatencyFaultTolerance, LatencyTable, LATENCY_TABLE_4X, LATENCY_TABLE_5X } from './fault';
 import { TopicPublishInfo, MessageQueue, adaptDefaultRoute, describeUnwritable } from './route';
@@ -632,7 +633,7 @@ export class Producer {
     };
     const cmd = this.client.request(RequestCode.END_TRANSACTION, ext, null, true);
     if (err) cmd.remark = `checkLocalTransactionState Exception: ${errorText(err)}`;
-    const signed = this.client.opts.acl ? (await import('./acl')).signRequest(cmd, this.client.opts.acl) : cmd;
+    const signed = this.client.opts.acl ? signRequest(cmd, this.client.opts.acl) : cmd;
     this.checkBacks.push({ at: Date.now(), msgId: ext.msgId, state, brokerAddr: conn.address });
     await conn.oneway(signed);
   }
