@@ -7,8 +7,9 @@
  *    .cache/ (once; reused afterwards),
  * 2. runs test/extension/suite in code-server's Node extension host, the workbench open in headless
  *    Chromium, streaming the extension host console to stdout,
- * 3. self-tests, alongside: a fixture suite with a failing test, and a green fixture suite against a
- *    fixture extension that fails to load, must both be reported as failed,
+ * 3. self-tests, alongside: a fixture suite with a failing test, a green fixture suite against a
+ *    fixture extension that fails to load, and a suite that never finishes must all be reported as
+ *    failed,
  * 4. writes {"passed":n,"failed":m} to $RMQ_TEST_RESULT_FILE and exits non-zero on any failure.
  *
  * Environment: RMQ_EXTENSION_TEST_TIMEOUT (seconds for the suite, default 600), RMQ_CACHE_DIR.
@@ -22,6 +23,9 @@ import { runSuiteInWorkbench, suiteFailed, SuiteOutcome } from './workbench';
 const SUITE = join(repoRoot, 'out', 'test', 'extension', 'suite', 'index.js');
 const FAILING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'failing-suite', 'index.js');
 const PASSING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'passing-suite', 'index.js');
+const HANGING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'hanging-suite', 'index.js');
+/** Time limit for the hanging fixture: long enough for the workbench to load it, short enough to wait for. */
+const HANGING_TIMEOUT_MS = 40_000;
 /** Plain JS in the source tree (not compiled): an extension that throws when loaded. */
 const BROKEN_EXTENSION = join(repoRoot, 'test', 'support', 'vscode', 'fixtures', 'broken-extension');
 
@@ -37,7 +41,7 @@ async function main(): Promise<number> {
   write();
   const timeoutMs = Number(process.env.RMQ_EXTENSION_TEST_TIMEOUT ?? 600) * 1000;
 
-  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE, PASSING_FIXTURE, join(BROKEN_EXTENSION, 'package.json')]) {
+  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE, PASSING_FIXTURE, HANGING_FIXTURE, join(BROKEN_EXTENSION, 'package.json')]) {
     if (!existsSync(f)) {
       log(`missing ${f}: build first (npm run compile, or node scripts/test.mjs extension)`);
       result.failed = 1; write();
@@ -63,7 +67,11 @@ async function main(): Promise<number> {
         browser, entry, runDir: join(runRoot, 'self-test-load-error'), label: 'self-test 2',
         extensionDevelopmentPath: BROKEN_EXTENSION, extensionTestsPath: PASSING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
       });
-      return { failingTest, loadError };
+      const hanging = await runSuiteInWorkbench({
+        browser, entry, runDir: join(runRoot, 'self-test-timeout'), label: 'self-test 3',
+        extensionDevelopmentPath: repoRoot, extensionTestsPath: HANGING_FIXTURE, timeoutMs: HANGING_TIMEOUT_MS,
+      });
+      return { failingTest, loadError, hanging };
     };
     const [main, self] = await Promise.all([
       runSuiteInWorkbench({
@@ -86,7 +94,11 @@ async function main(): Promise<number> {
     const f2 = self.loadError;
     const caught2 = suiteFailed(f2) && f2.counts?.passed === 1 && f2.counts.failed === 0 && f2.errors.some((e) => e.startsWith('extension load error'));
     log(`launcher self-test 2 (extension load error, tests green): ${describe(f2)} → ${caught2 ? 'reported as failed: PASS' : 'NOT reported as failed: FAIL'}`);
-    for (const ok of [caught1, caught2]) if (ok) result.passed += 1; else result.failed += 1;
+    // Self-test 3: a suite that never settles → a timeout, reported as a failure.
+    const f3 = self.hanging;
+    const caught3 = suiteFailed(f3) && f3.timedOut && f3.exitCode === undefined;
+    log(`launcher self-test 3 (suite never finishes, ${HANGING_TIMEOUT_MS / 1000} s limit): ${describe(f3)} → ${caught3 ? 'reported as failed: PASS' : 'NOT reported as failed: FAIL'}`);
+    for (const ok of [caught1, caught2, caught3]) if (ok) result.passed += 1; else result.failed += 1;
     write();
   } finally {
     await browser.close().catch(() => undefined);
