@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../vscode/code-server';
-import { basicCapture, xssCapture } from './fixtures';
+import { basicCapture, writeLargeCapture, xssCapture } from './fixtures';
+import { fileSink } from '../../../src/core/capture/pcap-writer';
 import { openWorkbench } from './workbench';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
@@ -116,6 +117,10 @@ async function main(): Promise<number> {
   const xss = xssCapture();
   writeFileSync(join(folder, 'basic.pcapng'), basic.bytes);
   writeFileSync(join(folder, 'xss.pcapng'), xss.bytes);
+  // Tall enough (≈ 380,000 rows × 22 px > 8 M px) that the list must scale scroll positions.
+  const big = fileSink(join(folder, 'tall.pcapng'));
+  const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
+  big.close();
   const shots = join(repoRoot, 'media', 'screenshots');
   mkdirSync(shots, { recursive: true });
   const wb = await openWorkbench({ folder, echoLogs: false });
@@ -230,6 +235,38 @@ async function main(): Promise<number> {
       await waitMatch(f, /^2 of 9 frames match/);
       await f.locator('#clear-filter').click();
       await waitMatch(f, /^9 frames/);
+    });
+
+    await step('a list taller than the browser allows: End reaches the last frame, Home the first, the middle is the middle', async () => {
+      await quickOpen(page, 'tall.pcapng');
+      const t = await inspectorFrame(page, 'tall.pcapng');
+      await poll('tall capture indexed', 120_000, async () => (await t.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.indexed)) === 'done');
+      const total = tall.frames;
+      await waitMatch(t, new RegExp(`^${total.toLocaleString('en-US')} frames`));
+      const viewport = t.locator('.list-viewport');
+      await viewport.focus();
+      await page.keyboard.press('End');
+      await poll('last row selected and visible', 15_000, async () => {
+        const sel = t.locator('.list-layer .row.selected:not(.loading)');
+        if ((await sel.count()) !== 1) return false;
+        const no = await sel.locator('.col-index').textContent();
+        const vb = await viewport.boundingBox();
+        const rb = await sel.boundingBox();
+        return no === String(total - 1) && !!vb && !!rb && rb.y >= vb.y - 1 && rb.y + rb.height <= vb.y + vb.height + 1;
+      });
+      await page.keyboard.press('Home');
+      await poll('first row selected', 15_000, async () => (await t.locator('.list-layer .row.selected:not(.loading) .col-index').textContent()) === '0');
+      const mid = await t.evaluate(() => {
+        const d = (globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number } } }).document;
+        const vp = d.querySelector('.list-viewport');
+        vp.scrollTop = (vp.scrollHeight - vp.clientHeight) / 2;
+        return vp.scrollHeight;
+      });
+      check(mid <= 8_000_000 + 2000, `spacer capped (scrollHeight ${mid})`);
+      await poll('middle rows loaded', 15_000, async () => {
+        const first = await t.locator('.list-layer .row:visible:not(.loading) .col-index').first().textContent();
+        return first !== null && Math.abs(Number(first) - total / 2) < 100;
+      });
     });
 
     await step('script and HTML payloads in a capture never run and show literally', async () => {
