@@ -131,6 +131,7 @@ async function main(): Promise<number> {
 
   const folder = mkdtempSync('/tmp/rmqr-ui-');
   writeFileSync(join(folder, 'orders.rocketmq'), readFileSync(join(repoRoot, 'media', 'samples', 'orders.rocketmq'), 'utf8'));
+  writeFileSync(join(folder, 'bulk.rocketmq'), `### many\ntopic: ${topic}\ntag: bulk\nrepeat: 20000\n\nbulk message\n`);
   const wb = await openWorkbench(folder);
   const page = wb.page;
   try {
@@ -226,6 +227,25 @@ async function main(): Promise<number> {
       await page.locator('.notification-toast', { hasText: 'SEND_OK' }).first().waitFor({ timeout: 30_000 });
     });
 
+    await step('a long repeated send shows cancellable progress; Cancel stops it and the result says so', async () => {
+      await quickOpen(page, 'bulk.rocketmq');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Send ×20000' }).first();
+      await lens.waitFor({ timeout: 20_000 });
+      await lens.click();
+      const progress = page.locator('.notification-toast', { hasText: 'sending to OrderTopic' });
+      await poll('progress with a count', 20_000, async () => Number(/(\d+) of 20000/.exec((await progress.first().textContent()) ?? '')?.[1] ?? 0) >= 20);
+      await poll('the progress notification to finish sliding in', 5000, async () => (await progress.first().evaluate((el) => Number((globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))) === 1);
+      await page.screenshot({ path: join(shots, 'send-progress.png') });
+      await progress.first().hover();
+      await progress.first().locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+      const result = page.locator('.notification-toast', { hasText: 'cancelled' });
+      await result.first().waitFor({ timeout: 30_000 });
+      const t = (await result.first().textContent()) ?? '';
+      const m = /(\d+) sent \(SEND_OK\), 0 failed — cancelled/.exec(t);
+      check(m && Number(m[1]) > 0 && Number(m[1]) < 20000, `result: ${t}`);
+      await page.keyboard.press('Escape');
+    });
+
     await step('a production profile asks for confirmation before sending, and the status bar warns', async () => {
       await runCommand(page, 'RocketMQ: Edit Connection');
       await poll('connection picker', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'local 5.3 cluster' }).count()) > 0);
@@ -237,7 +257,7 @@ async function main(): Promise<number> {
       await quickInput(page).fill('Yes');
       await page.keyboard.press('Enter');
       await poll('the status bar item in warning colours', 10_000, async () => (await page.locator('.statusbar-item.warning-kind', { hasText: 'local 5.3 cluster' }).count()) > 0);
-      await page.locator('.editor-group-container').first().click();
+      await quickOpen(page, 'orders.rocketmq');
       const sendLens = page.locator('.codelens-decoration a', { hasText: 'Send' }).filter({ hasNotText: '×' });
       await sendLens.first().click();
       const dialog = page.locator('.monaco-dialog-box');
