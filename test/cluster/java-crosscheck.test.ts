@@ -133,7 +133,7 @@ for (const version of VERSION_KEYS) {
         const r = await runJava(env, 'rmqtest.CodecRef', ['encode']);
         assert.equal(r.code, 0, `CodecRef encode exited ${r.code}: ${r.stderr.slice(-2000)}`);
         cases = jsonLines<JavaCase>(r.stdout);
-        assert.ok(cases.length >= 38, `expected >= 38 Java cases, got ${cases.length}`);
+        assert.ok(cases.length >= 40, `expected >= 40 Java cases, got ${cases.length}`);
         const toSend: { name: string; frame: Buffer }[] = [];
         for (const c of cases) {
           try {

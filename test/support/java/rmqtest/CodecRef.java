@@ -87,6 +87,9 @@ public final class CodecRef {
             c = add("control-chars", t, 310, 9, 0);
             c.remark = "a\u0001b\u0002c\td\ne\u0007f\u001fg\u007fh\rk\bl\fm\u0000n";
             c.ext = map("properties", "KEYS\u0001k1\u0002TAGS\u0001tagA\u0002\t\n\u0007\u001f\u007f");
+            c = add("c1-controls", t, 310, 19, 0);
+            c.remark = "x\u0080\u0085\u009f\u00a0\u00a1\u00ff\u2028\u2029\ufeff\uffffy";
+            c.ext = map("k", "\u00a0\u0085\u2028");
             c = add("quotes-backslashes", t, 1, 10, 1);
             c.remark = "say \"hi\" \\ back\\\\slash / <tag> & '";
             c.ext = map("q\"k\\", "\"\\\"\\\\/");
