@@ -41,6 +41,7 @@ export const FRAME_WARN_LABELS: ReadonlyArray<[number, string]> = [
   [FrameWarn.Snaplen, 'snaplen-truncated'],
   [FrameWarn.Unanswered, 'unanswered'],
   [FrameWarn.OrphanResponse, 'orphan-response'],
+  [FrameWarn.RetransmitMismatch, 'retransmit-mismatch'], // reserved: never set yet
   [FrameWarn.BufferLimit, 'buffer-limit'],
   [FrameWarn.ResponseToOneway, 'response-to-oneway'],
 ];
