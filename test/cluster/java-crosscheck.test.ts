@@ -103,6 +103,12 @@ function toCommand(f: Fields, extOrder: string[] = []): RemotingCommand {
 /** Cases where Java itself cannot represent the input; our encoder may refuse them with a CodecError. */
 const UNREPRESENTABLE = new Set(['large-code-rocketmq']);
 
+/**
+ * Known divergence, pinned by its own test below instead of the generic comparisons: a lone UTF-16
+ * surrogate (invalid text) becomes '?' in Java's String.getBytes(UTF_8) but U+FFFD (EF BF BD) in Node's.
+ */
+const LONE_SURROGATE = new Set(['lone-surrogate-json', 'lone-surrogate-rocketmq']);
+
 function jsonLines<T>(text: string): T[] {
   return text
     .split('\n')
@@ -133,7 +139,7 @@ for (const version of VERSION_KEYS) {
         const r = await runJava(env, 'rmqtest.CodecRef', ['encode']);
         assert.equal(r.code, 0, `CodecRef encode exited ${r.code}: ${r.stderr.slice(-2000)}`);
         cases = jsonLines<JavaCase>(r.stdout);
-        assert.ok(cases.length >= 40, `expected >= 40 Java cases, got ${cases.length}`);
+        assert.ok(cases.length >= 44, `expected >= 44 Java cases, got ${cases.length}`);
         const toSend: { name: string; frame: Buffer }[] = [];
         for (const c of cases) {
           try {
@@ -175,6 +181,7 @@ for (const version of VERSION_KEYS) {
     test('our encodeFrame: Java decodes every field as it decodes its own frame', () => {
       assert.ok(cases.length > 0);
       for (const c of cases) {
+        if (LONE_SURROGATE.has(c.name)) continue;
         const f = ourFrames.get(c.name);
         if (f instanceof CodecError) {
           assert.ok(UNREPRESENTABLE.has(c.name), `${c.name}: encodeFrame refused a representable command: ${f.message}`);
@@ -190,7 +197,7 @@ for (const version of VERSION_KEYS) {
       let compared = 0;
       for (const c of cases) {
         const n = c.input.extFields ? Object.keys(c.input.extFields).length : 0;
-        if (n > 1) continue;
+        if (n > 1 || LONE_SURROGATE.has(c.name)) continue;
         const f = ourFrames.get(c.name);
         if (f instanceof CodecError) {
           assert.ok(UNREPRESENTABLE.has(c.name), `${c.name}: ${f.message}`);
@@ -216,6 +223,20 @@ for (const version of VERSION_KEYS) {
         assert.ok(f instanceof Buffer, `${c.name}: ${f}`);
         assert.equal(describeHeader(f), describeHeader(Buffer.from(c.frameHex, 'hex')), `${c.name}: header differs`);
         assert.equal(f.toString('hex'), c.frameHex, `${c.name}: frame differs`);
+      }
+    });
+
+    test('known divergence: a lone surrogate is "?" in Java\'s bytes, U+FFFD in ours (both sides still read each other)', () => {
+      for (const name of LONE_SURROGATE) {
+        const c = cases.find((x) => x.name === name)!;
+        assert.equal(c.input.remark, 'a\uD800b\uDC00c');
+        assert.equal(c.decoded.remark, 'a?b?c', `${name}: Java writes '?'`);
+        assert.equal(ours(decodeFrame(Buffer.from(c.frameHex, 'hex'))).remark, 'a?b?c', `${name}: we read Java's bytes`);
+        const f = ourFrames.get(name) as Buffer;
+        assert.ok(f.includes(Buffer.from('61efbfbd62efbfbd63', 'hex')), `${name}: we write U+FFFD`);
+        const j = javaReadsOurs.get(name)!;
+        assert.ok(j.ok);
+        assert.equal(j.remark, 'a\uFFFDb\uFFFDc', `${name}: Java reads our bytes as U+FFFD`);
       }
     });
 

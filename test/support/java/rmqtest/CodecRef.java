@@ -119,6 +119,15 @@ public final class CodecRef {
                 "queueId", "0", "sysFlag", "0", "bornTimestamp", "1700000000000", "flag", "0", "reconsumeTimes", "0",
                 "unitMode", "false", "batch", "false");
             c.body = "payload".getBytes(StandardCharsets.UTF_8);
+            c = add("many-ext", t, 320, 106, 0);
+            String[] kv = new String[2 * 20];
+            for (int i = 0; i < 20; i++) {
+                kv[2 * i] = "key" + (i * 7 % 20) + (i % 3 == 0 ? "Aa" : "BB"); // "Aa"/"BB" share a hashCode
+                kv[2 * i + 1] = "v" + i;
+            }
+            c.ext = map(kv);
+            c = add("lone-surrogate", t, 10, 107, 0);
+            c.remark = "a\uD800b\uDC00c";
             c = add("binary-body", t, 11, 103, 1);
             c.body = all;
             c = add("large-code", t, 200050, 104, 0);
