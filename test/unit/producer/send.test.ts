@@ -110,7 +110,7 @@ describe('producer send against fake servers', () => {
     } finally { await p5.shutdown(); }
   });
 
-  test('async send compresses off the event loop to the same bytes as a sync send', async () => {
+  test('async send compresses to the same bytes and flag as a sync send', async () => {
     const p = producer(w);
     await p.start();
     try {
