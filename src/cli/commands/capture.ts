@@ -81,11 +81,14 @@ export const captureCommand: CliCommand = {
       return EXIT_OK;
     }
     const views = options.has('views');
+    // backpressure: when stdout is a slow pipe, pause reading the capture until it drains
+    const out = process.stdout;
+    const pace = () => (out.writableNeedDrain ? new Promise<void>((r) => out.once('drain', () => r())) : undefined);
     await decodeAllFrames(file, (d) => {
       if (d.index >= ix.length) return;
       if (pred && !pred(d.index)) return;
       io.out(JSON.stringify(frameJson(ix, d.index, d.command, d.error, views)));
-    });
+    }, { pace });
     return EXIT_OK;
   },
 };

@@ -310,6 +310,8 @@ export class IndexBuilder {
 
 export interface IndexOptions extends Partial<PipelineOptions> {
   signal?: AbortSignal;
+  /** Called between read chunks; a returned promise pauses reading until it settles (backpressure). */
+  pace?: () => Promise<void> | void;
 }
 
 function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number): CaptureIndex {
@@ -348,7 +350,7 @@ export async function indexCaptureFile(path: string, opts: IndexOptions = {}, on
     iface: p.iface.bind(p),
   };
   // streamCapture creates the parser; capture it via a wrapper to read its context afterwards
-  const info = await streamCapture(path, cb, { signal: opts.signal, onParser: (x) => { parserRef = x; } });
+  const info = await streamCapture(path, cb, { signal: opts.signal, pace: opts.pace, onParser: (x) => { parserRef = x; } });
   const ix = finishIndex(b, p, parserRef!, t0);
   ix.source.path = path;
   ix.source.gzip = info.gzip;

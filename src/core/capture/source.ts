@@ -32,7 +32,7 @@ export function isGzipFile(path: string): boolean {
  * Reads the whole capture through `cb`. Resolves when done; problems are reported through
  * cb.warning, never thrown (except an unreadable path, which rejects).
  */
-export async function streamCapture(path: string, cb: ParserCallbacks, opts: { signal?: AbortSignal; onParser?: (p: CaptureParser) => void } = {}): Promise<SourceInfo> {
+export async function streamCapture(path: string, cb: ParserCallbacks, opts: { signal?: AbortSignal; onParser?: (p: CaptureParser) => void; pace?: () => Promise<void> | void } = {}): Promise<SourceInfo> {
   const st = fs.statSync(path);
   const gzip = st.size >= 2 && isGzipFile(path);
   const parser = new CaptureParser(cb);
@@ -49,6 +49,8 @@ export async function streamCapture(path: string, cb: ParserCallbacks, opts: { s
         pos += bytesRead;
         parser.commit(bytesRead);
         if (parser.isStopped) break;
+        const w8 = opts.pace?.();
+        if (w8) await w8; // consumer backpressure (e.g. a slow stdout)
       }
     } finally {
       await fh.close();
@@ -71,7 +73,9 @@ export async function streamCapture(path: string, cb: ParserCallbacks, opts: { s
     gz.on('data', (chunk: Buffer) => {
       if (opts.signal?.aborted) return finish();
       parser.push(chunk);
-      if (parser.isStopped) finish();
+      if (parser.isStopped) return finish();
+      const w8 = opts.pace?.();
+      if (w8) { gz.pause(); w8.then(() => gz.resume(), () => gz.resume()); }
     });
     gz.on('end', () => finish());
     gz.on('error', (e) => finish(e));
