@@ -124,10 +124,51 @@ export function ensureCodeServer(): string {
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const marker = join(dir, '.installed');
   const stamp = `code-server@${CODE_SERVER_VERSION} node-${process.versions.modules}`;
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === stamp && existsSync(entry)) return entry;
+  const ready = () => existsSync(marker) && readFileSync(marker, 'utf8').trim() === stamp && existsSync(entry);
+  if (ready()) return entry;
+  // Two launchers started together on a fresh machine must not install into the same folder at once.
+  const release = lockDir(`${dir}.lock`, 15 * 60_000);
+  try {
+    if (ready()) return entry; // the other one finished it
+    install(dir, marker, stamp);
+    return entry;
+  } finally {
+    release();
+  }
+}
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** A lock folder holding the owner's pid; a lock left by a dead process is taken over. */
+function lockDir(lock: string, timeoutMs: number): () => void {
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch {
+      let pid = NaN;
+      try { pid = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being written */ }
+      if (Number.isInteger(pid) && !processAlive(pid)) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`${lock} is still held by process ${pid} after ${timeoutMs / 1000} s`);
+      if (!announced) { log(`waiting for process ${pid} to finish installing code-server (${lock})`); announced = true; }
+      sleepSync(1000);
+    }
+  }
+}
+
+function install(dir: string, marker: string, stamp: string): void {
   const started = Date.now();
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${dir} (one time; about a minute)`);
+  log(`installing code-server@${CODE_SERVER_VERSION} into ${dir} (one time; a few minutes: native modules are compiled)`);
   if (process.versions.node.split('.')[0] !== '20') {
     throw new Error(`code-server@${CODE_SERVER_VERSION} needs Node 20 (its postinstall refuses others); this is Node ${process.versions.node}`);
   }
@@ -176,7 +217,6 @@ export function ensureCodeServer(): string {
   if (missing.length > 0) throw new Error(`code-server install incomplete (install scripts did not run?), missing:\n  ${missing.join('\n  ')}\nsee ${logFile}`);
   writeFileSync(marker, `${stamp}\n`);
   log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return entry;
 }
 
 export async function freePort(): Promise<number> {
