@@ -29,13 +29,10 @@ const MAX_REREAD = 32 * 1024 * 1024;
 class Assembler {
   readonly buf: Buffer;
   private ranges: [number, number][] = [];
-  private readonly v6: boolean;
   private readonly dec = new NetDecoder(() => {});
   done = false;
   constructor(private readonly ix: CaptureIndex, private readonly i: number, readonly want: number) {
     this.buf = Buffer.alloc(want);
-    const conn = ix.conns[ix.cols.conn[i]];
-    this.v6 = conn?.ipVersion === 6;
   }
   packet(p: PacketInfo): void {
     const ix = this.ix, i = this.i, c = ix.cols;
@@ -62,7 +59,6 @@ class Assembler {
     if (e <= s) return;
     this.buf.set(b.subarray(t + hl + (s - rel), t + hl + (e - rel)), s);
     this.ranges.push([s, e]);
-    void this.v6;
   }
   result(size: number): FrameBytes {
     const r = this.ranges.sort((a, b) => a[0] - b[0]);

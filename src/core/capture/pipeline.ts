@@ -38,7 +38,6 @@ export class Pipeline implements ParserCallbacks {
     summary: newSummary(), headerBuf: new Uint8Array(0), warn: 0, missing: 0, skippedBefore: 0, bytes: null, bytesAvailable: 0,
   };
   private streams = new Map<number, [FrameStream, FrameStream]>();
-  private curWarnFrame = -1;
 
   constructor(private readonly ev: PipelineEvents, readonly opts: PipelineOptions) {
     this.warnings = new WarningLog(opts.maxWarnings ?? 10_000);
@@ -66,7 +65,6 @@ export class Pipeline implements ParserCallbacks {
       warn,
       opts.tcpLimits ?? DEFAULT_TCP_LIMITS,
     );
-    void this.curWarnFrame;
   }
 
   iface(i: InterfaceInfo): void { this.interfaces.push(i); }

@@ -55,9 +55,7 @@ test('100 000 tiny connections: all found, state released per connection, bounde
   }
   const bytes = m.bytes();
   const heap0 = process.memoryUsage().heapUsed;
-  let maxActive = 0;
   const ix = indexCaptureBytes(bytes, {}, () => {});
-  void maxActive;
   assert.equal(ix.length, 2 * N);
   assert.equal(ix.conns.length, N);
   assert.ok(ix.conns.every((k) => k.rocketmq && k.closed === 'fin'));
