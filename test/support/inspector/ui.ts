@@ -233,8 +233,7 @@ async function main(): Promise<number> {
       await poll('route details', 10_000, async () => /GET_ROUTEINFO_BY_TOPIC/.test((await text(f, '.details-title')) ?? ''));
       await f.locator('#filter-conn').click();
       await waitMatch(f, /^2 of 9 frames match/);
-      await f.locator('#clear-filter').click();
-      await waitMatch(f, /^9 frames/);
+      // left filtered: the next steps switch tabs, and the state must survive (checked below)
     });
 
     await step('a list taller than the browser allows: End reaches the last frame, Home the first, the middle is the middle', async () => {
@@ -267,6 +266,18 @@ async function main(): Promise<number> {
         const first = await t.locator('.list-layer .row:visible:not(.loading) .col-index').first().textContent();
         return first !== null && Math.abs(Number(first) - total / 2) < 100;
       });
+    });
+
+    await step('hidden and shown again, the inspector restores filter and selection (getState, no retainContextWhenHidden)', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'basic.pcapng' }).click();
+      const g = await inspectorFrame(page, 'basic.pcapng');
+      check(f.isDetached() && g !== f, 'the hidden webview was not re-created, so this step would prove nothing');
+      await waitMatch(g, /^2 of 9 frames match/);
+      const conn = await g.locator('#f-conn input').inputValue();
+      check(/^\d+$/.test(conn), `connection field restored: ${conn}`);
+      await poll('selection restored', 10_000, async () => /GET_ROUTEINFO_BY_TOPIC/.test((await text(g, '.details-title')) ?? ''));
+      await g.locator('#clear-filter').click();
+      await waitMatch(g, /^9 frames/);
     });
 
     await step('script and HTML payloads in a capture never run and show literally', async () => {
