@@ -30,7 +30,6 @@ class Assembler {
   readonly buf: Buffer;
   private ranges: [number, number][] = [];
   private readonly dec = new NetDecoder(() => {});
-  done = false;
   constructor(private readonly ix: CaptureIndex, private readonly i: number, readonly want: number) {
     this.buf = Buffer.alloc(want);
   }
