@@ -194,6 +194,11 @@ function sweepStaleWorkDirs(): void {
   for (const n of names) {
     const dir = join(tmpdir(), n);
     try {
+      // an orphaned run's JVMs delete their own folders and may leave the empty root behind
+      if (readdirSync(dir).length === 0 && Date.now() - statSync(dir).mtimeMs > 5_000) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
       const owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
       if (pidAlive(owner)) continue;
       const pids = readdirSync(dir)
