@@ -136,6 +136,23 @@ describe('capture inspector (extension host)', function () {
     assert.equal(d.body!.text, x.payloads.body);
   });
 
+  it('opens the send flow\'s recorded frames (peer address only) with showFrames', async () => {
+    const req = createRequest(RequestCode.SEND_MESSAGE_V2, { a: 'pg', b: 'SentTopic' }, { opaque: 4242 });
+    const t = Date.now();
+    const frames = [
+      { seq: 1, address: '127.0.0.1:10911', direction: 'out', timestamp: t, bytes: encodeFrame(req) },
+      { seq: 2, address: '127.0.0.1:10911', direction: 'in', timestamp: t + 3, bytes: encodeFrame(createResponse(req, 0)) },
+      { seq: 3, address: 'nonsense', direction: 'in', timestamp: t + 4, bytes: Buffer.alloc(4) },
+    ];
+    const title = 'Frames of the send to SentTopic';
+    await vscode.commands.executeCommand('rocketmq.inspector.showFrames', frames, title);
+    await pollUntil('recorded frames session', 10_000, async () => (await sessions()).find((s) => s.target === title && s.frames === 2));
+    const rows = await allRows(title);
+    assert.equal(rows[0].topic, 'SentTopic');
+    assert.equal(rows[1].pair, 0);
+    assert.equal(rows[1].status, 'SUCCESS');
+  });
+
   it('shows live traffic records and saves them as pcapng readable by our decoder and tshark', async () => {
     const local = { address: '127.0.0.1', port: 45001 };
     const remote = { address: '127.0.0.1', port: 10911 };

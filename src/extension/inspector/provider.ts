@@ -10,7 +10,7 @@ import type { TrafficRecord } from '../../core/transport/remoting-connection';
 import { fileSink } from '../../core/capture/pcap-writer';
 import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
 import { inspectorHtml, webviewOptions } from './html';
-import { LiveCapture } from './model/live-capture';
+import { LiveCapture, toTrafficRecord } from './model/live-capture';
 import { CaptureSource, fileSource, InspectorSession, liveSource } from './model/session';
 
 export const CAPTURE_VIEW_TYPE = 'rocketmq.captureInspector';
@@ -154,9 +154,14 @@ export function registerInspector(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('rocketmq.showMyTraffic', () => { openLivePanel(ext, myTraffic, 'My RocketMQ traffic'); }),
     /** For the send flow's "Show frames": a fixed list of records in its own live panel. */
-    vscode.commands.registerCommand('rocketmq.inspector.showFrames', (records: TrafficRecord[], title?: string) => {
+    vscode.commands.registerCommand('rocketmq.inspector.showFrames', (records: unknown, title?: string) => {
       const live = new LiveCapture();
-      for (const r of Array.isArray(records) ? records : []) live.add(r);
+      let refused = 0;
+      for (const raw of Array.isArray(records) ? records : []) {
+        const r = toTrafficRecord(raw);
+        if (r) live.add(r); else refused++;
+      }
+      if (refused) log?.warn(`inspector: showFrames ignored ${refused} record(s) that are not traffic records`);
       openLivePanel(ext, live, typeof title === 'string' ? title : 'Frames of this send');
     }),
     // Test hooks (not contributed): drive an open inspector through its real message handler.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { basicCapture, xssCapture } from '../../support/inspector/fixtures';
 import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/extension/inspector/model/session';
-import { LiveCapture } from '../../../src/extension/inspector/model/live-capture';
+import { LiveCapture, toTrafficRecord } from '../../../src/extension/inspector/model/live-capture';
 import { frameAsJson } from '../../../src/extension/inspector/model/details';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
 import { memorySink } from '../../../src/core/capture/pcap-writer';
@@ -334,6 +334,22 @@ describe('live traffic', () => {
     assert.ok(Math.abs(r[1].latencyUs! - 1500) < 1, String(r[1].latencyUs));
     await s.handle({ type: 'getDetails', reqId: 2, frame: 2 });
     assert.equal(host.last('details').details!.header!.opaque, 901);
+  });
+
+  test('showFrames input: traffic records or recorded frames with only a peer address; nothing else', () => {
+    const bytes = encodeFrame(createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 3 }));
+    const r = toTrafficRecord({ seq: 4, address: '127.0.0.1:10911', direction: 'out', timestamp: 5, bytes });
+    assert.ok(r);
+    assert.deepEqual(r.remote, { address: '127.0.0.1', port: 10911 });
+    assert.equal(toTrafficRecord({ address: '[::1]:9876', direction: 'in', timestamp: 1, bytes })!.remote.address, '::1');
+    for (const bad of [null, 1, {}, { address: 'x', direction: 'out', timestamp: 1, bytes }, { address: '1.2.3.4:5', direction: 'up', timestamp: 1, bytes },
+      { address: '1.2.3.4:5', direction: 'out', timestamp: 'now', bytes }, { address: '1.2.3.4:5', direction: 'out', timestamp: 1, bytes: 'abc' }]) {
+      assert.equal(toTrafficRecord(bad), null, JSON.stringify(bad));
+    }
+    const live = new LiveCapture();
+    live.add(r);
+    assert.equal(live.index.length, 1);
+    assert.equal(live.index.topicOf(0), 'T');
   });
 
   test('a disposed session stops listening to the live source', async () => {

@@ -146,3 +146,37 @@ function normIp(a: string): string {
 function safeIp(a: string): Uint8Array {
   try { return ipToBytes(normIp(a)); } catch { return new Uint8Array([0, 0, 0, 0]); }
 }
+
+/**
+ * Accepts what callers of "Show frames" have: the transport's `TrafficRecord`, or a recorded frame
+ * with only `address` ("host:port" of the peer), `direction`, `timestamp` and `bytes`. Anything else
+ * is refused (null) rather than guessed.
+ */
+export function toTrafficRecord(x: unknown): TrafficRecord | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const o = x as Record<string, unknown>;
+  const bytes = o.bytes;
+  if (!(bytes instanceof Uint8Array)) return null;
+  if (o.direction !== 'in' && o.direction !== 'out') return null;
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp)) return null;
+  const ep = (v: unknown): { address: string; port: number } | null => {
+    if (typeof v !== 'object' || v === null) return null;
+    const e = v as Record<string, unknown>;
+    return typeof e.address === 'string' && typeof e.port === 'number' ? { address: e.address, port: e.port } : null;
+  };
+  let remote = ep(o.remote);
+  if (!remote && typeof o.address === 'string') {
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(o.address);
+    if (m) remote = { address: m[1], port: Number(m[2]) };
+  }
+  if (!remote) return null;
+  const local = ep(o.local) ?? { address: '127.0.0.1', port: 0 };
+  let id = typeof o.connectionId === 'number' ? o.connectionId : NaN;
+  if (!Number.isFinite(id)) {
+    id = 0;
+    const key = `${remote.address}:${remote.port}`;
+    for (let k = 0; k < key.length; k++) id = (Math.imul(id, 31) + key.charCodeAt(k)) | 0;
+  }
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { connectionId: id, direction: o.direction, local, remote, timestamp: o.timestamp, bytes: buf };
+}
