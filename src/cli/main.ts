@@ -44,5 +44,10 @@ export const processIo: CliIo = {
 };
 
 if (require.main === module) {
+  // `… | head` closes the pipe early: that is the reader being done, not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2), processIo).then((code) => { process.exitCode = code; });
 }
