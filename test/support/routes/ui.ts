@@ -21,6 +21,7 @@ import { Producer } from '../../../src/core/producer';
 import { Message } from '../../../src/core/message';
 
 const results: { name: string; ok: boolean }[] = [];
+let currentPage: Page | undefined;
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
   const t0 = Date.now();
   try {
@@ -29,6 +30,11 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
     console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     results.push({ name, ok: false });
+    const dir = join(repoRoot, 'test-results', 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const shot = join(dir, `routes-failed-${results.length}.png`);
+    await currentPage?.screenshot({ path: shot }).catch(() => undefined);
+    console.log(`    (screenshot of the failure: ${shot})`);
     console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.stack ?? e.message : e).split('\n').join('\n    ')}`);
   }
 }
@@ -134,6 +140,7 @@ async function main(): Promise<number> {
   writeFileSync(join(folder, 'bulk.rocketmq'), `### many\ntopic: ${topic}\ntag: bulk\nrepeat: 20000\n\nbulk message\n`);
   const wb = await openWorkbench(folder);
   const page = wb.page;
+  currentPage = page;
   try {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
@@ -200,6 +207,47 @@ async function main(): Promise<number> {
       await page.screenshot({ path: join(shots, 'send-result.png') });
     });
 
+    await step('Send Message remembers the last values per topic and "More options…" sets properties, delay, sharding key and repeat', async () => {
+      await runCommand(page, 'RocketMQ: Send Message');
+      await poll('topic picker', 20_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'last used' }).count()) > 0);
+      await quickInput(page).fill(topic);
+      await page.keyboard.press('Enter');
+      await poll('tag step with the remembered tag', 10_000, async () => /tag/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '') && (await quickInput(page).inputValue()) === 'created');
+      await page.keyboard.press('Enter');
+      await poll('keys step with the remembered keys', 10_000, async () => /keys/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '') && (await quickInput(page).inputValue()) === 'order-2001');
+      await page.keyboard.press('Enter');
+      await poll('body step', 10_000, async () => /body/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? ''));
+      const typeRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Type the body' });
+      if (await typeRow.count()) await typeRow.first().click();
+      await poll('the remembered body', 10_000, async () => (await quickInput(page).inputValue()) === '{"orderId": 2001, "amount": 9.99}');
+      await page.keyboard.press('Enter');
+      const more = page.locator('.quick-input-list .monaco-list-row', { hasText: 'More options' });
+      await more.first().waitFor({ timeout: 10_000 });
+      await more.first().click();
+      await typeIntoQuickInput(page, 'region=eu;source=ui', /properties/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'Level 2', /delay/);
+      await poll('Level 2 on top', 10_000, async () => /Level 2/.test((await page.locator('.quick-input-list .monaco-list-row.focused').first().textContent()) ?? ''));
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'sharding', /queue/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'order-7', /sharding key/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, 'sync', /mode/);
+      await page.keyboard.press('Enter');
+      await typeIntoQuickInput(page, '3', /repeat/);
+      await page.keyboard.press('Enter');
+      const sendRow = page.locator('.quick-input-list .monaco-list-row', { hasText: '3 × message to OrderTopic' });
+      await sendRow.first().waitFor({ timeout: 10_000 });
+      const summary = (await sendRow.first().textContent()) ?? '';
+      check(/tag created, keys order-2001, delay level 2, sharding key order-7, sync/.test(summary), `summary: ${summary}`);
+      await page.screenshot({ path: join(shots, 'send-more-options.png') });
+      await sendRow.first().click();
+      const toast = page.locator('.notification-toast', { hasText: '3 sent (SEND_OK), 0 failed to OrderTopic across 1 queue' });
+      await toast.first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Escape');
+    });
+
     await step('a request file shows highlighting, a Send / Send ×10 CodeLens per block, and diagnostics', async () => {
       await page.keyboard.press('Escape');
       await quickOpen(page, 'orders.rocketmq');
@@ -257,7 +305,10 @@ async function main(): Promise<number> {
       await quickInput(page).fill('Yes');
       await page.keyboard.press('Enter');
       await poll('the status bar item in warning colours', 10_000, async () => (await page.locator('.statusbar-item.warning-kind', { hasText: 'local 5.3 cluster' }).count()) > 0);
-      await quickOpen(page, 'orders.rocketmq');
+      await poll('orders.rocketmq as the active editor', 10_000, async () => {
+        await page.locator('.tabs-container .tab', { hasText: 'orders.rocketmq' }).first().click();
+        return (await page.locator('.tabs-container .tab.active', { hasText: 'orders.rocketmq' }).count()) > 0;
+      });
       const sendLens = page.locator('.codelens-decoration a', { hasText: 'Send' }).filter({ hasNotText: '×' });
       await sendLens.first().click();
       const dialog = page.locator('.monaco-dialog-box');
