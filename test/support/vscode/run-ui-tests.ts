@@ -173,6 +173,18 @@ async function uiTests(page: Page, server: CodeServer, workspace: string): Promi
     check(dom.injected === 0, `${dom.injected} elements were created from frame text`);
     await page.screenshot({ path: join(SHOTS, 'decode-frame-html-as-text.png') });
   });
+
+  await step('a hidden decode panel comes back with its frame (webview state, no retainContextWhenHidden)', async () => {
+    const before = await decodeFrame(page, 'TOPIC_NOT_EXIST (17)');
+    await runFromPalette(page, 'File: New Untitled Text File');
+    // Hidden, the webview's document is destroyed…
+    await pollUntil('the hidden webview to be destroyed', 15_000, () => (before.isDetached() ? true : undefined), 200);
+    await page.locator('.tabs-container .tab', { hasText: 'Frame: TOPIC_NOT_EXIST' }).click();
+    // …and re-created on show, rendering from its saved state / the ready handshake.
+    const after = await decodeFrame(page, 'TOPIC_NOT_EXIST (17)');
+    check(after !== before, 'the same document came back: the webview was not re-created');
+    check(await after.locator('#ext-fields tbody tr').count() === 1, 'header field row missing after re-show');
+  });
 }
 
 /** The capture inspector's own browser tests, as a child run; their counts join ours. */
