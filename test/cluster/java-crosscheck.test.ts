@@ -124,6 +124,87 @@ async function javaDecode(env: JavaEnv, frames: Buffer[]): Promise<(Fields & { o
   return out;
 }
 
+/**
+ * Hand-made JSON headers (not what Java writes, but what a peer or a capture may contain): our lenient
+ * parser must accept and reject the same headers as fastjson and read the same fields. Each header
+ * names its opaque, because Java's field initialiser otherwise takes one from a process-wide counter.
+ */
+const HAND_MADE_JSON: string[] = [
+  '{"code":105,"flag":0,"language":"JAVA","opaque":1,"version":401}',
+  '{code:105,opaque:2}',
+  "{'code':105,'opaque':3,'remark':'single'}",
+  '{"code":"105","opaque":"7"}',
+  '{"code":105,"opaque":4,"language":9}',
+  '{"code":105,"opaque":5,"extFields":{"a":1,"b":true,"d":1.5,"e":-1,"f":100000000000000000000}}',
+  '{"code":105,"opaque":6,"unknownKey":[1,2,{"x":1}],"other":{"y":[]}}',
+  '{"code":105,"opaque":7,"remark":"\\u00e9\\ud83d\\ude00\\/\\b\\f"}',
+  ' \n{"code":105,"opaque":8}\t ',
+  '{"code":105,"opaque":9,}',
+  '{"code":105.0,"opaque":10}',
+  '{"code":1e2,"opaque":11}',
+  '{"code":105,"opaque":12,"extFields":{"a":"x","a":"y"}}',
+  '{"code":105,"opaque":13,"remark":null,"extFields":null}',
+  '{"code":105,"opaque":14,"extFields":{"k":{"n":1},"l":[1,2]}}',
+  '{"code":105,"opaque":15,"remark":123}',
+  '{"code":105,"opaque":16,"serializeTypeCurrentRPC":"ROCKETMQ"}',
+  '{"code":105,"opaque":17,"language":""}',
+  '{"code":105,"opaque":18,"remark":"a\\x41"}',
+  '{"code":105,"opaque":19,"remark":"raw\ttab"}',
+  '{"code":105,"opaque":20,"version":"V4_9_4"}',
+  '[]',
+  '{"code":105',
+  '',
+  'null',
+  '{"code":105,"opaque":21}{"code":106}',
+  '{"code":105,"opaque":22} x',
+];
+
+/**
+ * Known differences of our lenient parser from fastjson, pinned (header -> what each side does), so
+ * that a change on either side is noticed. Java's field values per version where they differ.
+ */
+const JSON_DIVERGENCES: { header: string; java: (v: string) => Partial<Fields> | 'error'; ours: Partial<Fields> | 'error' }[] = [
+  // fastjson matches enum names case-insensitively; we only take exact names
+  { header: '{"code":105,"opaque":30,"language":"java"}', java: () => ({ language: 0 }), ours: { language: null } },
+  // fastjson skips /* */ comments
+  { header: '{/*c*/"code":105,"opaque":31}', java: () => ({ code: 105 }), ours: 'error' },
+  // fastjson reads true as 1 for an int field
+  { header: '{"code":105,"opaque":32,"flag":true}', java: () => ({ flag: 1 }), ours: 'error' },
+  // fastjson rejects an int overflow; we wrap it
+  { header: '{"code":105,"opaque":2147483648}', java: () => 'error', ours: { opaque: -2147483648 } },
+  // a null extFields value stays a null entry in Java's map; we drop the entry
+  { header: '{"code":105,"opaque":33,"extFields":{"a":"1","c":null}}', java: () => ({ extFields: { a: '1', c: null } }), ours: { extFields: { a: '1' } } },
+  // numbers as extFields values: fastjson keeps the literal's text (BigDecimal form for exponents); we
+  // go through a JS number
+  {
+    header: '{"code":105,"opaque":35,"extFields":{"a":-0,"b":1.50,"c":1e2}}',
+    java: () => ({ extFields: { a: '-0', b: '1.50', c: '1E+2' } }),
+    ours: { extFields: { a: '0', b: '1.5', c: '100' } },
+  },
+  // fastjson accepts leading zeros in numbers; we reject the header
+  { header: '{"code":105,"opaque":36,"extFields":{"i":007}}', java: () => ({ extFields: { i: '007' } }), ours: 'error' },
+  // NODE_JS exists from 5.3.2 on: a 4.9 peer reads null; we always know it
+  { header: '{"code":105,"opaque":34,"language":"NODE_JS"}', java: (v) => ({ language: v === '4.9' ? null : 13 }), ours: { language: 13 } },
+];
+
+function jsonFrame(header: string): Buffer {
+  const h = Buffer.from(header, 'utf8');
+  const f = Buffer.alloc(8 + h.length);
+  f.writeInt32BE(4 + h.length, 0);
+  f.writeInt32BE(h.length, 4);
+  h.copy(f, 8);
+  return f;
+}
+
+function ourDecodeOrError(frame: Buffer): Fields | 'error' {
+  try {
+    return ours(decodeFrame(frame));
+  } catch (e) {
+    if (e instanceof CodecError) return 'error';
+    throw e;
+  }
+}
+
 for (const version of VERSION_KEYS) {
   describe(`codec vs RocketMQ ${version} Java RemotingCommand`, () => {
     let env: JavaEnv;
@@ -238,6 +319,41 @@ for (const version of VERSION_KEYS) {
         assert.ok(j.ok);
         assert.equal(j.remark, 'a\uFFFDb\uFFFDc', `${name}: Java reads our bytes as U+FFFD`);
       }
+    });
+
+    test('hand-made JSON headers: our lenient parser accepts/rejects what fastjson does and reads the same fields', async () => {
+      const frames = HAND_MADE_JSON.map(jsonFrame);
+      const java = await javaDecode(env, frames);
+      HAND_MADE_JSON.forEach((h, i) => {
+        const j = java[i];
+        const o = ourDecodeOrError(frames[i]);
+        if (!j.ok) {
+          assert.equal(o, 'error', `${JSON.stringify(h)}: Java rejects it (${j.error}), we read ${JSON.stringify(o)}`);
+          return;
+        }
+        assert.notEqual(o, 'error', `${JSON.stringify(h)}: Java reads it, we reject it`);
+        assert.deepEqual(o, strip(j), `${JSON.stringify(h)}`);
+      });
+    });
+
+    test('known JSON-parsing divergences from fastjson are still exactly these', async () => {
+      const frames = JSON_DIVERGENCES.map((d) => jsonFrame(d.header));
+      const java = await javaDecode(env, frames);
+      JSON_DIVERGENCES.forEach((d, i) => {
+        const want = d.java(version);
+        const j = java[i];
+        if (want === 'error') assert.equal(j.ok, false, `${d.header}: Java ${JSON.stringify(j)}`);
+        else {
+          assert.ok(j.ok, `${d.header}: Java failed ${j.error}`);
+          for (const [k, v] of Object.entries(want)) assert.deepEqual((j as unknown as Record<string, unknown>)[k], v, `${d.header}: Java ${k}`);
+        }
+        const o = ourDecodeOrError(frames[i]);
+        if (d.ours === 'error') assert.equal(o, 'error', `${d.header}: ours ${JSON.stringify(o)}`);
+        else {
+          assert.notEqual(o, 'error', `${d.header}: we reject it`);
+          for (const [k, v] of Object.entries(d.ours)) assert.deepEqual((o as unknown as Record<string, unknown>)[k], v, `${d.header}: ours ${k}`);
+        }
+      });
     });
 
     test('ROCKETMQ header quirks Java has: "" reads back as null, code > 32767 is cut to int16', () => {
