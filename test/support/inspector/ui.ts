@@ -63,7 +63,7 @@ export async function inspectorFrame(page: Page, title: string, timeoutMs = 30_0
 /** Opens a file of the workspace with Quick Open (Ctrl+P), i.e. with its default editor. */
 export async function quickOpen(page: Page, name: string): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await poll('Quick Open to show the file', 20_000, async () => {
+  await poll('Quick Open to show the file', 60_000, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
   try {
     await step('opening a .pcapng shows the inspector with every frame', async () => {
       await quickOpen(page, 'basic.pcapng');
-      f = await inspectorFrame(page, 'basic.pcapng');
+      f = await inspectorFrame(page, 'basic.pcapng', 90_000); // first open activates the extension: slow on a loaded machine
       await poll('indexing done', 20_000, async () => (await f.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.indexed)) === 'done');
       await waitMatch(f, /^9 frames/);
       await f.locator('.list-layer .row[data-frame="0"]').waitFor();
