@@ -187,6 +187,69 @@ const JSON_DIVERGENCES: { header: string; java: (v: string) => Partial<Fields> |
   { header: '{"code":105,"opaque":34,"language":"NODE_JS"}', java: (v) => ({ language: v === '4.9' ? null : 13 }), ours: { language: 13 } },
 ];
 
+/** A ROCKETMQ binary header built field by field, with optional wrong length words (malformed on purpose). */
+function binHeader(o: {
+  code?: number; lang?: number; remark?: string; map?: [string, string][];
+  remarkLen?: number; mapLen?: number; trailing?: number[];
+}): Buffer {
+  const remark = o.remark === undefined ? Buffer.alloc(0) : Buffer.from(o.remark, 'utf8');
+  const fixed = Buffer.alloc(17);
+  fixed.writeInt16BE(o.code ?? 10, 0);
+  fixed.writeUInt8(o.lang ?? 0, 2);
+  fixed.writeInt16BE(479, 3);
+  fixed.writeInt32BE(77, 5);
+  fixed.writeInt32BE(0, 9);
+  fixed.writeInt32BE(o.remarkLen ?? remark.length, 13);
+  const entries = (o.map ?? []).map(([k, v]) => {
+    const kb = Buffer.from(k, 'utf8');
+    const vb = Buffer.from(v, 'utf8');
+    const e = Buffer.alloc(6 + kb.length + vb.length);
+    e.writeInt16BE(kb.length, 0);
+    kb.copy(e, 2);
+    e.writeInt32BE(vb.length, 2 + kb.length);
+    vb.copy(e, 6 + kb.length);
+    return e;
+  });
+  const map = Buffer.concat(entries);
+  const mapLen = Buffer.alloc(4);
+  mapLen.writeInt32BE(o.mapLen ?? map.length, 0);
+  return Buffer.concat([fixed, remark, mapLen, map, Buffer.from(o.trailing ?? [])]);
+}
+
+function binFrame(header: Buffer, opts: { body?: string; type?: number; headerLen?: number } = {}): Buffer {
+  const body = Buffer.from(opts.body ?? '', 'utf8');
+  const f = Buffer.alloc(8);
+  f.writeInt32BE(4 + header.length + body.length, 0);
+  f.writeUInt32BE((((opts.type ?? 1) << 24) | (opts.headerLen ?? header.length)) >>> 0, 4);
+  return Buffer.concat([f, header, body]);
+}
+
+/** Malformed or unusual ROCKETMQ frames on which our decoder and Java's agree (accept/reject and fields). */
+const HAND_MADE_BINARY: [string, Buffer][] = [
+  ['plain', binFrame(binHeader({ remark: 'r', map: [['a', 'b']] }), { body: 'B' })],
+  ['remark length past the header', binFrame(binHeader({ remark: 'r', remarkLen: 1000 }))],
+  ['negative remark length', binFrame(binHeader({ remark: 'r', remarkLen: -1 }))],
+  ['map length past the header', binFrame(binHeader({ map: [['a', 'b']], mapLen: 100 }))],
+  ['map length 0 with entries after it', binFrame(binHeader({ map: [['a', 'b']], mapLen: 0 }))],
+  ['bytes after the map inside the header', binFrame(binHeader({ map: [['a', 'b']], trailing: [1, 2, 3] }))],
+  ['header length cuts the map', binFrame(binHeader({ map: [['a', 'b']] }), { body: 'BODY', headerLen: 20 })],
+  ['serialize type byte 2', binFrame(binHeader({}), { type: 2 })],
+  ['header shorter than the fixed part', binFrame(Buffer.alloc(10))],
+  ['negative value length', (() => { const h = binHeader({ map: [['a', 'b']] }); h.writeInt32BE(-5, 24); return binFrame(h); })()],
+  ['negative code', binFrame(binHeader({ code: -2 }))],
+  ['invalid UTF-8 in the remark', binFrame((() => { const h = binHeader({ remark: 'xx' }); h.fill(0xff, 17, 19); return h; })())],
+];
+
+/** ...and the ones where we differ from Java, pinned. */
+const BINARY_DIVERGENCES: { name: string; frame: Buffer; java: Partial<Fields> | 'error'; ours: Partial<Fields> | 'error' }[] = [
+  // Java reads whole entries while fewer than mapLen bytes were read, so it reads past a too-short mapLen
+  { name: 'map length shorter than its entry', frame: binFrame(binHeader({ map: [['a', 'b'], ['c', 'd']], mapLen: 7 })), java: { extFields: { a: 'b' } }, ours: 'error' },
+  // a zero-length key is null for Java and its HashMap insert fails; we drop the entry
+  { name: 'zero-length key', frame: binFrame(binHeader({ map: [['', 'v']] })), java: 'error', ours: { extFields: {} } },
+  // an unknown language byte is null for Java; we keep the byte
+  { name: 'unknown language byte', frame: binFrame(binHeader({ lang: 99 })), java: { language: null }, ours: { language: 99 } },
+];
+
 function jsonFrame(header: string): Buffer {
   const h = Buffer.from(header, 'utf8');
   const f = Buffer.alloc(8 + h.length);
@@ -352,6 +415,36 @@ for (const version of VERSION_KEYS) {
         else {
           assert.notEqual(o, 'error', `${d.header}: we reject it`);
           for (const [k, v] of Object.entries(d.ours)) assert.deepEqual((o as unknown as Record<string, unknown>)[k], v, `${d.header}: ours ${k}`);
+        }
+      });
+    });
+
+    test('hand-made ROCKETMQ frames (malformed lengths etc.): we accept/reject what Java does and read the same fields', async () => {
+      const java = await javaDecode(env, HAND_MADE_BINARY.map(([, f]) => f));
+      HAND_MADE_BINARY.forEach(([name, frame], i) => {
+        const j = java[i];
+        const o = ourDecodeOrError(frame);
+        if (!j.ok) return assert.equal(o, 'error', `${name}: Java rejects it (${j.error}), we read ${JSON.stringify(o)}`);
+        assert.notEqual(o, 'error', `${name}: Java reads it, we reject it`);
+        assert.deepEqual(o, strip(j), name);
+      });
+      assert.ok(java.some((j) => !j.ok) && java.some((j) => j.ok), 'the set has accepted and rejected frames');
+    });
+
+    test('known ROCKETMQ-decoding divergences from Java are still exactly these', async () => {
+      const java = await javaDecode(env, BINARY_DIVERGENCES.map((d) => d.frame));
+      BINARY_DIVERGENCES.forEach((d, i) => {
+        const j = java[i];
+        if (d.java === 'error') assert.equal(j.ok, false, `${d.name}: Java ${JSON.stringify(j)}`);
+        else {
+          assert.ok(j.ok, `${d.name}: Java failed ${j.error}`);
+          for (const [k, v] of Object.entries(d.java)) assert.deepEqual((j as unknown as Record<string, unknown>)[k], v, `${d.name}: Java ${k}`);
+        }
+        const o = ourDecodeOrError(d.frame);
+        if (d.ours === 'error') assert.equal(o, 'error', `${d.name}: ours ${JSON.stringify(o)}`);
+        else {
+          assert.notEqual(o, 'error', `${d.name}: we reject it`);
+          for (const [k, v] of Object.entries(d.ours)) assert.deepEqual((o as unknown as Record<string, unknown>)[k], v, `${d.name}: ours ${k}`);
         }
       });
     });
