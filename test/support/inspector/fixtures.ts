@@ -44,7 +44,7 @@ export function writeCapture(conns: { client: string; clientPort: number; server
 const CLIENT = '127.0.0.1';
 
 /** A small realistic capture: sends (V2, JSON and ROCKETMQ headers), an error, a heartbeat, a route lookup, an unanswered request. */
-export function basicCapture(): { bytes: Buffer; expect: FixtureExpect; uniqKey: string; offsetMsgId: string } {
+export function basicCapture(format: 'pcap' | 'pcapng' = 'pcapng'): { bytes: Buffer; expect: FixtureExpect; uniqKey: string; offsetMsgId: string } {
   const uniqKey = '7F0000010B3F18B4AAC2571E6F8A0000';
   const offsetMsgId = createOffsetMessageId('127.0.0.1', 10911, 123456n);
   const props = encodeProperties({ UNIQ_KEY: uniqKey, TAGS: 'TagA', KEYS: 'order-1', WAIT: 'true' });
@@ -72,7 +72,7 @@ export function basicCapture(): { bytes: Buffer; expect: FixtureExpect; uniqKey:
     { client: CLIENT, clientPort: 50002, server: CLIENT, serverPort: 9876, exchanges: [
       { dir: 0, cmd: route }, { dir: 1, cmd: router, dtUs: 800 },
     ] },
-  ]);
+  ], undefined, format);
   return {
     bytes, uniqKey, offsetMsgId,
     expect: { frames: 9, requests: 5, responses: 4, pairs: 4, unanswered: 1, topics: ['OrderTopic', 'MissingTopic'], connections: 2 },

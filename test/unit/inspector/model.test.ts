@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { basicCapture, xssCapture } from '../../support/inspector/fixtures';
+import { basicCapture, writeLargeCapture, xssCapture } from '../../support/inspector/fixtures';
 import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/extension/inspector/model/session';
 import { LiveCapture, toTrafficRecord } from '../../../src/extension/inspector/model/live-capture';
 import { frameAsJson } from '../../../src/extension/inspector/model/details';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
-import { memorySink } from '../../../src/core/capture/pcap-writer';
+import { fileSink, memorySink } from '../../../src/core/capture/pcap-writer';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
 import { FrameDetails, FrameRow, ToWebview, parseFromWebview, parseFilter } from '../../../src/shared/inspector-protocol';
 
@@ -258,6 +258,33 @@ describe('inspector model over a fixture capture', () => {
     assert.equal(d.properties.find((p) => p.key === 'TAGS')!.value, x.payloads.property);
   });
 
+  test('rows are served while indexing runs; cancelling stops the pass and says so', async () => {
+    const p = join(dir, 'big.pcapng');
+    const out = fileSink(p);
+    const { frames } = writeLargeCapture(out.sink, 60_000, 16, 4);
+    out.close();
+    const host = new FakeHost();
+    const s = new InspectorSession(fileSource(p, 'big.pcapng'), host);
+    await s.handle({ type: 'ready' });
+    // wait (with a deadline) for the first batch, then read rows before the pass is over
+    const deadline = Date.now() + 10_000;
+    while (s.source.index.length < 100) {
+      assert.ok(Date.now() < deadline, 'no frames within 10 s');
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(s.indexingDone, false);
+    await s.handle({ type: 'getRows', reqId: 5, start: 0, count: 50 });
+    assert.equal(host.last('rows').rows.length, 50);
+    await s.handle({ type: 'cancelIndexing' });
+    const d = await s.source.done;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(d.cancelled, true);
+    const prog = host.last('progress').progress;
+    assert.equal(prog.done, true);
+    assert.equal(prog.cancelled, true);
+    assert.ok(prog.frames < frames, `${prog.frames} of ${frames} frames indexed before the cancel`);
+  });
+
   test('reads frames back from .pcap.gz and classic pcap', async () => {
     const f = basicCapture();
     const { s, host } = await open(gzipSync(f.bytes), 'c.pcap.gz');
@@ -265,6 +292,11 @@ describe('inspector model over a fixture capture', () => {
     const d = await details(s, host, 0);
     assert.equal(d.decodeError, null);
     assert.equal(d.header!.opaque, 101);
+    const classic = await open(basicCapture('pcap').bytes, 'c.pcap');
+    assert.equal(classic.host.last('progress').progress.frames, 9);
+    const d2 = await details(classic.s, classic.host, 4);
+    assert.equal(d2.header!.serializeType, 'ROCKETMQ');
+    assert.equal(d2.extFields.find((k) => k.key === 'b')!.value, 'MissingTopic');
   });
 });
 
