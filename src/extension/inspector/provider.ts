@@ -90,7 +90,14 @@ export function saveLive(live: LiveCapture, file: string): { packets: number; fr
   try { return live.writePcapng(out.sink); } finally { out.close(); }
 }
 
+/** A cancellable progress notification, shown only when indexing takes more than a moment. */
 function indexWithProgress(name: string, source: CaptureSource): void {
+  let finished = false;
+  void source.done.finally(() => { finished = true; });
+  setTimeout(() => { if (!finished) showIndexProgress(name, source); }, 500);
+}
+
+function showIndexProgress(name: string, source: CaptureSource): void {
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Indexing ${name}`, cancellable: true }, (progress, token) => {
     token.onCancellationRequested(() => source.cancel());
     let reported = 0;
