@@ -79,6 +79,9 @@ export class JavaSide {
   send(topic: string, n: number, body: string, tags: string): Promise<Array<{ msgId: string; offsetMsgId: string; status: string; brokerName: string; queueId: number; queueOffset: number }>> {
     return this.call('send', topic, n, body, tags) as never;
   }
+  sendBatch(topic: string, n: number, body: string): Promise<{ msgId: string; offsetMsgId: string; status: string }> {
+    return this.call('sendBatch', topic, n, body) as never;
+  }
   bench(topic: string, mode: 'sync' | 'async', size: number, count: number, warmup: number, inflight: number): Promise<BenchStats> {
     return this.call('bench', topic, mode, size, count, warmup, inflight) as Promise<BenchStats>;
   }

@@ -36,6 +36,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   pull   topic                      every retained message of the topic, read with DefaultMQPullConsumer
  *   view   topic offsetMsgId          DefaultMQAdminExt.viewMessage (what mqadmin queryMsgById uses)
  *   send   topic n body tags          DefaultMQProducer sync sends; answers the SendResults
+ *   sendBatch topic n body            one DefaultMQProducer batch send of n messages; answers the SendResult
  *   bench  topic sync|async size count warmup inflight   throughput and latency of DefaultMQProducer
  *   quit
  */
@@ -95,6 +96,7 @@ public final class JavaSide {
             case "pull": return pull(f[1]);
             case "view": return msgJson(admin.viewMessage(f[1], f[2]));
             case "send": return send(f[1], Integer.parseInt(f[2]), f[3], f[4]);
+            case "sendBatch": return sendBatch(f[1], Integer.parseInt(f[2]), f[3]);
             case "bench": return bench(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]));
             default: throw new IllegalArgumentException("unknown command " + f[0]);
         }
@@ -135,6 +137,13 @@ public final class JavaSide {
               .append(",\"queueOffset\":").append(r.getQueueOffset()).append('}');
         }
         return sb.append(']').toString();
+    }
+
+    private static String sendBatch(String topic, int n, String body) throws Exception {
+        List<Message> msgs = new ArrayList<>();
+        for (int i = 0; i < n; i++) msgs.add(new Message(topic, (body + "-" + i).getBytes(StandardCharsets.UTF_8)));
+        SendResult r = producer.send(msgs);
+        return "{\"msgId\":" + q(r.getMsgId()) + ",\"offsetMsgId\":" + q(r.getOffsetMsgId()) + ",\"status\":" + q(r.getSendStatus().name()) + "}";
     }
 
     private static String bench(String topic, String mode, int size, int count, int warmup, int inflight) throws Exception {
