@@ -37,7 +37,13 @@ export class ConnectionSession {
   /** Check-backs the broker sent for transactional messages (shown in the log). */
   onCheckBack: ((msg: MessageExt, answer: LocalTransactionState) => void) | undefined;
 
-  constructor(readonly profile: ConnectionProfile, readonly secrets: ConnectionSecrets, private readonly timeoutMs = 3000) {
+  constructor(
+    readonly profile: ConnectionProfile,
+    readonly secrets: ConnectionSecrets,
+    private readonly timeoutMs = 3000,
+    /** Also sees every frame the producer writes or reads (the inspector's "Show My Traffic"). */
+    private readonly observeTraffic?: (r: TrafficRecord) => void,
+  ) {
     const acl = this.acl();
     this.nameServer = new NameServerClient(profile.namesrv, {
       timeoutMs,
@@ -134,6 +140,7 @@ export class ConnectionSession {
 
   private record(r: TrafficRecord & { address: string }): void {
     this.frames.push({ seq: ++this.seq, address: r.address, direction: r.direction, timestamp: r.timestamp, bytes: r.bytes });
+    this.observeTraffic?.(r);
     if (this.frames.length > FRAME_RING) this.frames.splice(0, this.frames.length - FRAME_RING);
   }
 

@@ -1,7 +1,7 @@
 /**
  * "RocketMQ: Send Message": a QuickPick/InputBox flow (topic, tags, keys, body, optional "more"
  * step), or a typed argument object for code and tests. Results go to a notification and the log;
- * "Show frames" logs the producer's own request/response frames of that send.
+ * "Show frames" opens the producer's own request/response frames of that send in the inspector (and logs them).
  */
 import * as vscode from 'vscode';
 import { Log } from '../connections/log';
@@ -190,6 +190,7 @@ async function logFrames(connections: ConnectionStore, log: Log, o: SendOutcome)
     log.info(`    ${typeof d.detail === 'string' ? d.detail : JSON.stringify(d.detail)}`);
   }
   if (frames.length === 0) log.info('  (none recorded: older than the last 2000 frames, or the connection was recreated)');
+  else void vscode.commands.executeCommand('rocketmq.inspector.showFrames', frames, `Frames of the send to ${o.spec.topic}`);
   log.show(true);
   return frames.length;
 }

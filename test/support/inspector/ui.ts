@@ -14,6 +14,7 @@ import { repoRoot } from '../vscode/code-server';
 import { basicCapture, writeLargeCapture, xssCapture } from './fixtures';
 import { fileSink } from '../../../src/core/capture/pcap-writer';
 import { openWorkbench } from './workbench';
+import { screenshotDir } from '../screenshots';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
@@ -121,8 +122,7 @@ async function main(): Promise<number> {
   const big = fileSink(join(folder, 'tall.pcapng'));
   const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
   big.close();
-  const shots = join(repoRoot, 'media', 'screenshots');
-  mkdirSync(shots, { recursive: true });
+  const shots = screenshotDir();
   const wb = await openWorkbench({ folder, echoLogs: false });
   const page = wb.page;
   const dialogs: string[] = [];

@@ -19,6 +19,7 @@ import { poll, quickOpen } from '../inspector/ui';
 import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { Producer } from '../../../src/core/producer';
 import { Message } from '../../../src/core/message';
+import { screenshotDir } from '../screenshots';
 
 const results: { name: string; ok: boolean }[] = [];
 let currentPage: Page | undefined;
@@ -121,8 +122,7 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const shots = join(repoRoot, 'media', 'screenshots');
-  mkdirSync(shots, { recursive: true });
+  const shots = screenshotDir();
   if (!process.env.RMQ_CLUSTER_53_NAMESRV && process.env.RMQ_TEST_NAMESRV) process.env.RMQ_CLUSTER_53_NAMESRV = process.env.RMQ_TEST_NAMESRV;
   console.log('[routes-ui] getting the RocketMQ 5.3 cluster');
   const cluster: RunningCluster = (await attachFromEnv('5.3')) ?? await startCluster({ version: '5.3', log: (l) => console.log(`[cluster] ${l}`) });

@@ -6,8 +6,8 @@
  *
  *   node out/test/support/vscode/run-ui-tests.js
  *
- * Screenshots go to test-results/screenshots/ (gitignored); the README's is copied to
- * media/screenshots/. Then the capture inspector's browser tests (test/support/inspector/ui.ts) run
+ * Screenshots go to test-results/screenshots/ (gitignored); with RMQ_UPDATE_SCREENSHOTS=1 the README's
+ * images in media/screenshots/ are refreshed too. Then the inspector's and the routes' browser tests (test/support/<feature>/ui.ts) run
  * in their own workbench and their counts are added. Writes {"passed":n,"failed":m} to
  * $RMQ_TEST_RESULT_FILE; exits non-zero on any failure.
  */
@@ -151,8 +151,10 @@ async function uiTests(page: Page, server: CodeServer, workspace: string): Promi
     const tab = page.locator('.tabs-container .tab', { hasText: 'Frame: SEND_MESSAGE_V2' });
     check(await tab.count() === 1, 'no editor tab "Frame: SEND_MESSAGE_V2"');
     await page.screenshot({ path: join(SHOTS, 'decode-frame.png') });
-    mkdirSync(join(repoRoot, 'media', 'screenshots'), { recursive: true });
-    copyFileSync(join(SHOTS, 'decode-frame.png'), README_SHOT);
+    if (process.env.RMQ_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(join(repoRoot, 'media', 'screenshots'), { recursive: true });
+      copyFileSync(join(SHOTS, 'decode-frame.png'), README_SHOT);
+    }
   });
 
   await step('text from the frame stays text: HTML in a remark or header value is neither parsed nor run', async () => {
@@ -187,12 +189,12 @@ async function uiTests(page: Page, server: CodeServer, workspace: string): Promi
   });
 }
 
-/** The capture inspector's own browser tests, as a child run; their counts join ours. */
-async function inspectorUiTests(runRoot: string): Promise<{ passed: number; failed: number } | undefined> {
-  const script = join(repoRoot, 'out', 'test', 'support', 'inspector', 'ui.js');
+/** Browser tests owned by a feature (inspector, routes), as child runs; their counts join ours. */
+async function featureUiTests(runRoot: string, feature: string): Promise<{ passed: number; failed: number } | undefined> {
+  const script = join(repoRoot, 'out', 'test', 'support', feature, 'ui.js');
   if (!existsSync(script)) return undefined;
-  const resultFile = join(runRoot, 'inspector-ui.json');
-  log('running the capture inspector browser tests (test/support/inspector/ui.ts)');
+  const resultFile = join(runRoot, `${feature}-ui.json`);
+  log(`running the ${feature} browser tests (test/support/${feature}/ui.ts)`);
   const code = await new Promise<number>((r) => {
     const c = spawn(process.execPath, ['--enable-source-maps', script], { stdio: 'inherit', env: { ...process.env, RMQ_TEST_RESULT_FILE: resultFile } });
     c.on('exit', (code, signal) => r(code ?? (signal ? 128 : 1)));
@@ -241,8 +243,10 @@ async function main(): Promise<number> {
     await server?.stop();
     write();
   }
-  const inspector = await inspectorUiTests(runRoot);
-  if (inspector) { extra.passed += inspector.passed; extra.failed += inspector.failed; }
+  for (const feature of ['inspector', 'routes']) {
+    const r = await featureUiTests(runRoot, feature);
+    if (r) { extra.passed += r.passed; extra.failed += r.failed; write(); }
+  }
   if (!process.env.RMQ_KEEP_RUN_DIR) rmSync(runRoot, { recursive: true, force: true });
   const { passed, failed } = write();
   log(`ui phase: ${passed} passed, ${failed} failed (screenshots in ${SHOTS})`);
