@@ -123,36 +123,5 @@ export function trailingSeparatorForVersion(versionOrdinal: number): boolean {
   return true;
 }
 
-function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/**
- * Orders keys the way a fresh `java.util.HashMap<String,String>` with default capacity iterates them
- * (bucket index of the spread String.hashCode, insertion order within a bucket). Used so our frames
- * carry properties in the same order a Java producer would; receivers must never depend on it.
- */
-const orderCache = new Map<string, readonly string[]>();
-
-export function javaHashMapOrder(keys: readonly string[]): string[] {
-  const cacheKey = keys.join('\u0000');
-  const hit = orderCache.get(cacheKey);
-  if (hit) return [...hit];
-  const order = computeJavaOrder(keys);
-  if (orderCache.size >= 512) orderCache.clear();
-  orderCache.set(cacheKey, order);
-  return [...order];
-}
-
-function computeJavaOrder(keys: readonly string[]): string[] {
-  let n = 16;
-  while (keys.length > n * 0.75) n *= 2;
-  const indexed = keys.map((k, i) => {
-    const h = javaStringHash(k);
-    return { k, i, b: (h ^ (h >>> 16)) & (n - 1) };
-  });
-  indexed.sort((a, b) => a.b - b.b || a.i - b.i);
-  return indexed.map((x) => x.k);
-}
+/** Java HashMap iteration order lives with the codec, which needs it for extFields; re-exported for messages. */
+export { javaHashMapOrder } from '../remoting/java-hashmap-order';

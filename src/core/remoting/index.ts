@@ -9,7 +9,6 @@ export { encodeJsonHeader, decodeJsonHeader, quoteJava } from './json-header';
 export { encodeBinaryHeader, decodeBinaryHeader, BINARY_HEADER_FIXED_SIZE } from './binary-header';
 export { javaHashMapOrder, javaStringHash } from './java-hashmap-order';
 export * from './lenient-json';
-export * from './properties';
 export * from './bodies/route';
 export * from './bodies/cluster-info';
 export * from './bodies/topic-list';

@@ -2,7 +2,8 @@
  * Turns hex text into a decoded frame for display. No `vscode` import: the decoding is the core
  * codec's; this module only parses the user's hex and flattens the command into a FrameView.
  */
-import { decodeFrame, frameLengthAt, isOneway, isResponse, languageName, parseProperties, requestCodeName, responseCodeName, CodecError } from '../../core/remoting';
+import { decodeFrame, frameLengthAt, isOneway, isResponse, languageName, requestCodeName, responseCodeName, CodecError } from '../../core/remoting';
+import { decodeProperties } from '../../core/message';
 import { V2_NAMES } from '../../core/capture/views';
 import type { FrameView } from '../../shared/decode-messages';
 
@@ -94,7 +95,7 @@ export function decodeHexFrame(hex: string): DecodeOutcome {
         const meaning = v2 ? V2_NAMES[name] : undefined;
         return meaning ? { name, value: fields[name], meaning } : { name, value: fields[name] };
       }),
-      properties: propertiesText === undefined ? null : [...parseProperties(propertiesText)].map(([name, value]) => ({ name, value })),
+      properties: propertiesText === undefined ? null : [...decodeProperties(propertiesText)].map(([name, value]) => ({ name, value })),
       frameLength: total,
       headerLength,
       bodyLength: body.length,

@@ -1,28 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CodecError, encodeProperties, parseClusterInfo, parseLenientJson, parseProperties, parseTopicList, parseTopicRouteData,
+  CodecError, parseClusterInfo, parseLenientJson, parseTopicList, parseTopicRouteData,
   permToString, stringifyJsonValue,
 } from '../../../src/core/remoting';
-
-test('A5: properties parsing follows string2messageProperties', () => {
-  const cases: [string, Record<string, string>][] = [
-    ['k1\u0001v1', { k1: 'v1' }], ['', {}], [' ', {}], ['aaa', {}], ['k1\u0001', {}], ['\u0001v1', {}],
-    ['k1\u0001v1\u0002', { k1: 'v1' }], ['k1\u0001v1\u0002k2\u0001v2', { k1: 'v1', k2: 'v2' }],
-    ['k1\u0001v1\u0002\u0001v2', { k1: 'v1' }], ['k1\u0001v1\u0002k2\u0001', { k1: 'v1' }],
-    ['\u0001v1\u0002k2\u0001v2', { k2: 'v2' }], ['k1\u0001\u0002k2\u0001v2', { k2: 'v2' }],
-    ['1\u00011\u00022\u00012', { 1: '1', 2: '2' }], ['1\u0001\u00022\u00012', { 2: '2' }], ['\u00011\u00022\u00012', { 2: '2' }],
-    ['1\u00011\u00022\u0001', { 1: '1' }], ['1\u00011\u0002\u00012', { 1: '1' }], ['a\u0001b\u0001c\u0002', { a: 'b\u0001c' }],
-  ];
-  for (const [input, expected] of cases) assert.deepEqual(Object.fromEntries(parseProperties(input)), expected, JSON.stringify(input));
-});
-
-test('properties encode with and without the trailing separator; null values skipped', () => {
-  const m = new Map([['TAGS', 'TagA'], ['KEYS', 'K1 K2']]);
-  assert.equal(encodeProperties(m), 'TAGS\u0001TagA\u0002KEYS\u0001K1 K2\u0002');
-  assert.equal(encodeProperties(m, { trailingSeparator: false }), 'TAGS\u0001TagA\u0002KEYS\u0001K1 K2');
-  assert.equal(encodeProperties({ a: '1', b: undefined }), 'a\u00011\u0002');
-});
 
 test('route: standard JSON (5.0 capture)', () => {
   const r = parseTopicRouteData('{"brokerDatas":[{"brokerAddrs":{"0":"192.168.64.1:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}');
