@@ -9,7 +9,7 @@
  */
 import { CaptureIndex } from '../../../core/capture/capture-index';
 import { FrameWarn } from '../../../core/capture/types';
-import { decodeFrame, RemotingCommand, describeCommand, isResponse, isOneway, languageName, requestCodeName, responseCodeName, versionName, parseLenientJson, JsonValue, RequestCode, permToString, parseTopicRouteData } from '../../../core/remoting';
+import { decodeFrame, RemotingCommand, describeCommand, isResponse, parseLenientJson, JsonValue, RequestCode, permToString, parseTopicRouteData } from '../../../core/remoting';
 import { decodeBatchBody, decodeOffsetMessageId, decodeProperties, decodeStoredMessages, decodeUniqKey, describeSysFlag, compressionType, decompressBody, decodeStoredMessage } from '../../../core/message';
 import { buildFrameView, ViewSection } from '../../../core/capture/views';
 import {
@@ -77,23 +77,14 @@ export function buildDetails(inp: DetailsInput): FrameDetails {
 
   const resp = isResponse(cmd);
   const reqCode = inp.requestCode;
-  const flagBits: string[] = [];
-  if (resp) flagBits.push('RESPONSE'); else flagBits.push('REQUEST');
-  if (isOneway(cmd)) flagBits.push('ONEWAY');
+  const d = describeCommand(cmd, reqCode);
+  const flagBits: string[] = [resp ? 'RESPONSE' : 'REQUEST'];
+  if (d.flagBits.oneway) flagBits.push('ONEWAY');
   if (cmd.flag & ~3) flagBits.push(`OTHER(0x${(cmd.flag & ~3).toString(16)})`);
   details.header = {
-    type: resp ? 'response' : 'request',
-    code: cmd.code,
-    codeName: resp ? responseCodeName(cmd.code, reqCode) : requestCodeName(cmd.code),
-    language: cmd.language,
-    languageName: cmd.languageRaw ?? languageName(cmd.language),
-    version: cmd.version,
-    versionName: versionName(cmd.version),
-    opaque: cmd.opaque,
-    flag: cmd.flag,
-    flagBits,
-    remark: cmd.remark,
-    serializeType: cmd.serializeType,
+    type: d.type, code: d.code, codeName: d.codeName, language: d.language, languageName: d.languageName,
+    version: d.version, versionName: d.versionName, opaque: d.opaque, flag: d.flag, flagBits, remark: d.remark,
+    serializeType: d.serializeType,
   };
 
   const v2 = !resp && V2_CODES.has(cmd.code);
