@@ -120,17 +120,22 @@ describe('captured transaction check-back on RocketMQ 5.3', () => {
     assert.ok(states.some(([c, f, n]) => c === '8' && f === 'true' && n === 'COMMIT'), JSON.stringify(states));
   });
 
-  test('every client request on the producer connections is paired with its response despite the broker requests', () => {
+  test('every client request on the connection that carries the check-back is paired with its response', () => {
+    // The connection is found from the broker's CHECK_TRANSACTION_STATE rather than from a captured
+    // SYN: dumpcap can report "Capturing" a moment before packets flow, so the handshake may be missed.
+    const checkConns = new Set<number>();
+    for (let i = 0; i < ix.length; i++) if (ix.cols.code[i] === 39 && ix.cols.dir[i] === 1 && !(ix.cols.flag[i] & 1)) checkConns.add(ix.cols.conn[i]);
+    assert.ok(checkConns.size >= 1, 'a connection carrying CHECK_TRANSACTION_STATE');
     let requests = 0;
     for (let i = 0; i < ix.length; i++) {
-      const k = ix.conns[ix.cols.conn[i]];
-      if (!k?.sawSyn || ix.cols.dir[i] !== 0 || (ix.cols.flag[i] & 3)) continue;
+      if (!checkConns.has(ix.cols.conn[i]) || ix.cols.dir[i] !== 0 || (ix.cols.flag[i] & 3)) continue;
       requests++;
       assert.ok(ix.cols.pair[i] >= 0, `request ${i} (code ${ix.cols.code[i]}) unpaired`);
       const p = ix.cols.pair[i];
       assert.equal(ix.cols.dir[p], 1);
       assert.equal(ix.cols.opaque[p], ix.cols.opaque[i]);
     }
-    assert.ok(requests >= 3, `only ${requests} client requests (route query, send, heartbeat expected)`);
+    // The broker can only check back after the half message was sent and the group heartbeated there.
+    assert.ok(requests >= 2, `only ${requests} client requests (send and heartbeat expected)`);
   });
 });
