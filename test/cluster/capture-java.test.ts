@@ -11,16 +11,8 @@ import * as path from 'node:path';
 import { useCluster } from '../support/cluster';
 import { JavaSide } from '../support/java-producer/java-side';
 import { indexCaptureFile, frameDetails, CaptureIndex, FrameDetails } from '../../src/core/capture';
+import { eventually } from '../support/poll';
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await f(); if (v !== undefined) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 for (const version of ['5.3', '4.9'] as const) {
   describe(`capture of the Java ${version} client`, () => {

@@ -17,6 +17,7 @@ import { browseTopic } from '../../src/core/consumer';
 import { TrafficRecord } from '../../src/core/transport/remoting-connection';
 import { decodeFrame, RemotingCommand } from '../../src/core/remoting';
 import { CaptureIndex, indexCaptureFile, decodeAllFrames, frameDetails, FrameWarn, warnLabels } from '../../src/core/capture';
+import { eventually } from '../support/poll';
 
 interface Capturer { name: string; file: string; proc: ChildProcess; linkType: number; format: 'pcap' | 'pcapng' }
 
@@ -42,15 +43,6 @@ function stopCapture(c: Capturer): Promise<void> {
   });
 }
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await f(); if (v !== undefined) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const key = (port: number, dir: number, bytes: Buffer) => `${port}/${dir}/${bytes.toString('base64')}`;
 

@@ -13,16 +13,8 @@ import { useCluster } from '../support/cluster';
 import { Producer } from '../../src/core/producer';
 import { Message } from '../../src/core/message';
 import { indexCaptureFile, frameDetails, FrameWarn, CaptureIndex } from '../../src/core/capture';
+import { eventually } from '../support/poll';
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await f(); if (v !== undefined) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('captured transaction check-back on RocketMQ 5.3', () => {
   const cluster = useCluster('5.3');

@@ -9,19 +9,8 @@ import { Producer, MQClient, MQClientError, SendResult } from '../../src/core/pr
 import { Message } from '../../src/core/message';
 import { browseTopic } from '../../src/core/consumer';
 import { FrameSplitter, decodeFrame, encodeFrame, RequestCode, createResponse } from '../../src/core/remoting';
+import { eventually } from '../support/poll';
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** TCP proxy to `target`; `onClientFrame` may return 'reset' to kill the client side right after forwarding. */
 async function proxy(target: string, onClientFrame: (code: number) => 'forward' | 'reset'): Promise<{ addr: string; close: () => Promise<void> }> {

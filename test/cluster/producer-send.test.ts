@@ -8,20 +8,8 @@ import { JavaSide, JavaMessage } from '../support/java-producer/java-side';
 import { Producer, SendResult, selectByHash, MQClient } from '../../src/core/producer';
 import { Message, MessageExt, decodeOffsetMessageId, decodeUniqKey } from '../../src/core/message';
 import { browseTopic, viewMessageById, queryMessageByUniqKey } from '../../src/core/consumer';
+import { eventually } from '../support/poll';
 
-/** Polls until `f` returns a value (not undefined) or the deadline passes. */
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
 

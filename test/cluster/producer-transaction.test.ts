@@ -6,19 +6,8 @@ import { useCluster } from '../support/cluster';
 import { Producer, MQClient, LocalTransactionState } from '../../src/core/producer';
 import { Message, MessageExt } from '../../src/core/message';
 import { browseTopic } from '../../src/core/consumer';
+import { eventually } from '../support/poll';
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 for (const version of ['4.9', '5.3'] as const) {
   describe(`transactions on RocketMQ ${version}`, () => {

@@ -14,20 +14,12 @@ import { basicCapture, xssCapture } from '../support/inspector/fixtures';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../src/core/remoting';
 import { indexCaptureBytes } from '../../src/core/capture/capture-index';
 import type { FrameRow, ToWebview, FrameDetails } from '../../src/shared/inspector-protocol';
+import { pollUntil } from '../support/poll';
 
 const EXT_ID = 'rocketmq-debugger.rocketmq-debugger';
 
 interface SessionInfo { target: string; live: boolean; frames: number; done: boolean; rejected: number }
 
-async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await check(); if (v !== undefined) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let reqId = 1_000_000;
 async function ask<T extends ToWebview['type']>(target: string, msg: Record<string, unknown>, expect: T): Promise<Extract<ToWebview, { type: T }>> {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { attachFromEnv, startCluster, RunningCluster } from '../support/cluster';
 import { MQClient } from '../../src/core/producer';
 import { getMaxOffset } from '../../src/core/consumer/browse';
+export { pollUntil } from '../support/poll';
 
 let acquired: Promise<RunningCluster> | undefined;
 
@@ -42,18 +43,6 @@ export async function ensureConnection(name: string, namesrv: string, extra: Rec
   await vscode.commands.executeCommand('rocketmq.addConnection', { name, namesrv, activate: true, ...extra });
 }
 
-export async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 /** Max offset of every queue of `topic` on every broker, read independently of the extension. */
 export async function maxOffsets(cluster: RunningCluster, topic: string, queues: number): Promise<Map<string, bigint>> {

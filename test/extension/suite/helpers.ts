@@ -1,20 +1,9 @@
 /** Small helpers for the extension-host tests (no sleeps: poll with a deadline). */
 import { createRequest, createResponse, encodeFrame, RequestCode, ResponseCode } from '../../../src/core/remoting';
+export { pollUntil } from '../../support/poll';
 
 export const EXTENSION_ID = 'rocketmq-debugger.rocketmq-debugger';
 
-export async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex').replace(/(..)/g, '$1 ').trim();
 

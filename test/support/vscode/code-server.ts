@@ -7,6 +7,8 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { pollUntil } from '../poll';
+export { pollUntil } from '../poll';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 /** The VS Code release inside that code-server; package.json `engines.vscode` must not exceed it. */
@@ -58,21 +60,6 @@ export function cacheRoot(): string {
   return process.env.RMQ_CACHE_DIR ? resolve(process.env.RMQ_CACHE_DIR) : join(repoRoot, '.cache');
 }
 
-/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) { lastError = e; }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 /**
  * Debian packages (chromium, libkrb5-dev, ripgrep) come from the project's own setup script. If apt
