@@ -5,7 +5,7 @@
  * setState rather than retainContextWhenHidden.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
+import { webviewOptions, webviewShellHtml } from '../webview-html';
 import { ExtensionToWebview, FrameView, isWebviewToExtension } from '../../shared/decode-messages';
 
 export const DECODE_VIEW_TYPE = 'rocketmq.decodedFrame';
@@ -14,36 +14,6 @@ const RENDER_TIMEOUT_MS = 20_000;
 export interface RenderReport {
   heading: string;
   fieldCount: number;
-}
-
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
-}
-
-export function decodePanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Decoded Frame</title>
-</head>
-<body>
-<main id="app" data-view="decoded-frame"><p class="placeholder">Waiting for a frame…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
 }
 
 /** One panel, reused for every decode; each show waits for the webview to report it rendered. */
@@ -59,17 +29,17 @@ export class DecodePanel {
       DecodePanel.current.panel.reveal(undefined, false);
       return DecodePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(DECODE_VIEW_TYPE, 'Decoded Frame', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(DECODE_VIEW_TYPE, 'Decoded Frame', vscode.ViewColumn.Active, webviewOptions(extensionUri));
     DecodePanel.current = new DecodePanel(panel, extensionUri, log);
     return DecodePanel.current;
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'rocketmq.svg');
-    panel.webview.html = decodePanelHtml(panel.webview, extensionUri, makeNonce());
+    panel.webview.html = webviewShellHtml(panel.webview, extensionUri, {
+      script: 'webview.js', style: 'webview.css', title: 'Decoded Frame',
+      body: '<main id="app" data-view="decoded-frame"><p class="placeholder">Waiting for a frame…</p></main>',
+    });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((msg: unknown) => this.onMessage(msg)),

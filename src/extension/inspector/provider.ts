@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { TrafficRecord } from '../../core/transport/remoting-connection';
 import { fileSink } from '../../core/capture/pcap-writer';
 import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
-import { inspectorHtml, webviewOptions } from './html';
+import { webviewOptions, webviewShellHtml } from '../webview-html';
 import { LiveCapture, toTrafficRecord } from './model/live-capture';
 import { CaptureSource, fileSource, InspectorSession, liveSource } from './model/session';
 
@@ -76,7 +76,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     const k = sessions.indexOf(entry);
     if (k >= 0) sessions.splice(k, 1);
   });
-  panel.webview.html = inspectorHtml(panel.webview, extensionUri, path.basename(target));
+  panel.webview.html = webviewShellHtml(panel.webview, extensionUri, { script: 'inspector.js', style: 'inspector.css', title: path.basename(target) });
   return entry;
 }
 
