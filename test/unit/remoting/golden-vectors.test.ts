@@ -11,15 +11,21 @@ const req103 = (extra: Partial<RemotingCommand> = {}): RemotingCommand => ({
   ...createRequest(103, null, { version: 2333, opaque: 0, serializeType: 'ROCKETMQ' }), ...extra,
 });
 
-test('A1: header-length word marks JSON 261 and ROCKETMQ 16777215', () => {
-  const json = encodeFrame({ ...createRequest(1, null, { opaque: 0 }) });
-  const jsonLen = json.readUInt32BE(4) & 0xffffff;
-  assert.equal(json[4], 0);
-  // Build a header word exactly as markProtocolType does and check the layout we decode.
-  const word = (type: number, len: number) => Buffer.from([type, (len >> 16) & 0xff, (len >> 8) & 0xff, len & 0xff]);
-  assert.equal(word(0, 261).toString('hex'), '00000105');
-  assert.equal(word(1, 16777215).toString('hex'), '01ffffff');
-  assert.equal(jsonLen, json.length - 8);
+test('A1: the header-length word encodeFrame writes: JSON 261 → 00000105, ROCKETMQ 16777215 → 01FFFFFF', () => {
+  // Pad the remark until the headers have exactly the lengths of the upstream test.
+  const base = createRequest(1, null, { opaque: 0 });
+  const jsonLen = (n: number) => encodeFrame({ ...base, remark: 'x'.repeat(n) }).readUInt32BE(4);
+  let n = 0;
+  while ((jsonLen(n) & 0xffffff) < 261) n++;
+  const json = encodeFrame({ ...base, remark: 'x'.repeat(n) });
+  assert.equal(json.subarray(4, 8).toString('hex'), '00000105');
+  assert.equal(decodeFrame(json).remark!.length, n);
+  // ROCKETMQ fixed part is 21 bytes, + 4-byte extFields length already counted: remark fills the rest.
+  const bin = encodeFrame({ ...base, serializeType: 'ROCKETMQ', remark: 'y'.repeat(16777215 - 21) });
+  assert.equal(bin.subarray(4, 8).toString('hex'), '01ffffff');
+  const back = decodeFrame(bin, { maxFrameLength: 1 << 25 });
+  assert.equal(back.serializeType, 'ROCKETMQ');
+  assert.equal(back.remark!.length, 16777215 - 21);
 });
 
 test('A2: ROCKETMQ header without remark or extFields is the 21 reference bytes', () => {
