@@ -59,6 +59,7 @@ export class NameServerClient {
         conn = await this.connection();
       } catch (e) {
         lastError = e;
+        conn.close(); // may differ from this.conn when calls overlap
         this.rotate();
         continue;
       }
@@ -71,8 +72,7 @@ export class NameServerClient {
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         lastError = e;
-        conn.close();
-        this.conn = undefined;
+        conn.close(); // may differ from this.conn when calls overlap
         this.rotate();
       }
     }
