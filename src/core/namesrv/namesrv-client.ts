@@ -59,7 +59,6 @@ export class NameServerClient {
         conn = await this.connection();
       } catch (e) {
         lastError = e;
-        conn.close(); // may differ from this.conn when calls overlap
         this.rotate();
         continue;
       }
