@@ -4,7 +4,6 @@
 // compressed), and each paired response the offsetMsgId Java got back.
 import { describe, before, after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +11,7 @@ import { useCluster } from '../support/cluster';
 import { JavaSide } from '../support/java-producer/java-side';
 import { indexCaptureFile, frameDetails, CaptureIndex, FrameDetails } from '../../src/core/capture';
 import { eventually } from '../support/poll';
+import { LiveCapture, startLiveCapture } from '../support/live-capture';
 
 
 for (const version of ['5.3', '4.9'] as const) {
@@ -21,7 +21,7 @@ for (const version of ['5.3', '4.9'] as const) {
     const topic = `CapJava_${tag}`;
     let dir = '';
     let file = '';
-    let proc: ChildProcess | null = null;
+    let cap: LiveCapture | null = null;
     let java: JavaSide | null = null;
     const sent: { msgId: string; offsetMsgId: string; body: string }[] = [];
     let ix: CaptureIndex;
@@ -35,13 +35,7 @@ for (const version of ['5.3', '4.9'] as const) {
       file = path.join(dir, 'java.pcapng');
       const ports = [Number(c.namesrv.split(':')[1]), ...c.brokers.flatMap((b) => [b.port, b.vipPort])];
       const filter = `tcp and (${ports.map((p) => `port ${p}`).join(' or ')})`;
-      await new Promise<void>((resolve, reject) => {
-        proc = spawn('dumpcap', ['-i', 'lo', '-q', '-f', filter, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        const t = setTimeout(() => reject(new Error(`dumpcap did not start: ${err}`)), 15000);
-        proc.stderr!.on('data', (d: Buffer) => { err += d; if (/Capturing on|File:/.test(err)) { clearTimeout(t); resolve(); } });
-        proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`dumpcap exited ${code}: ${err}`)); });
-      });
+      cap = await startLiveCapture({ name: 'dumpcap lo', file, cmd: 'dumpcap', args: ['-i', 'lo', '-q', '-f', filter, '-w', file], linkType: 1, format: 'pcapng', probeAddress: c.namesrv });
       for (const [n, body, tags] of [[2, 'hello from java', 'J'], [1, 'j'.repeat(6000), 'Z']] as const) {
         // JavaSide sends body + "-" + index
         (await java.send(topic, n, body, tags)).forEach((r, k) => sent.push({ msgId: r.msgId, offsetMsgId: r.offsetMsgId, body: `${body}-${k}` }));
@@ -57,14 +51,14 @@ for (const version of ['5.3', '4.9'] as const) {
         }
         return sent.every((s) => got.has(s.offsetMsgId)) ? true : undefined;
       }, 20_000);
-      await new Promise<void>((resolve) => { proc!.removeAllListeners('exit'); proc!.once('exit', () => resolve()); proc!.kill('SIGINT'); });
-      proc = null;
+      await cap.stop();
+      cap = null;
       ix = await indexCaptureFile(file);
       for (let i = 0; i < ix.length; i++) details.set(i, await frameDetails(ix, i));
     }, { timeout: 240_000 });
 
     after(async () => {
-      if (proc) proc.kill('SIGINT');
+      if (cap) void cap.stop();
       await java?.stop();
       if (dir && !process.env.KEEP_CAPTURES) fs.rmSync(dir, { recursive: true, force: true });
       else if (dir) console.error(`[capture-java] kept ${dir}`);

@@ -6,7 +6,7 @@
 // RocketMQ connection; broker↔NameServer connections that started before the capture must resync.
 import { describe, before, after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,30 +18,8 @@ import { TrafficRecord } from '../../src/core/transport/remoting-connection';
 import { decodeFrame, RemotingCommand } from '../../src/core/remoting';
 import { CaptureIndex, indexCaptureFile, decodeAllFrames, frameDetails, FrameWarn, warnLabels } from '../../src/core/capture';
 import { eventually } from '../support/poll';
+import { LiveCapture, startLiveCapture } from '../support/live-capture';
 
-interface Capturer { name: string; file: string; proc: ChildProcess; linkType: number; format: 'pcap' | 'pcapng' }
-
-function startCapture(name: string, file: string, cmd: string, args: string[], ready: RegExp, linkType: number, format: 'pcap' | 'pcapng'): Promise<Capturer> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${err}`)), 15000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (ready.test(err)) { clearTimeout(timer); resolve({ name, file, proc, linkType, format }); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}): ${err}`)); });
-  });
-}
-
-function stopCapture(c: Capturer): Promise<void> {
-  return new Promise((resolve) => {
-    if (c.proc.exitCode !== null) return resolve();
-    c.proc.removeAllListeners('exit');
-    c.proc.once('exit', () => resolve());
-    c.proc.kill('SIGINT');
-  });
-}
 
 
 const key = (port: number, dir: number, bytes: Buffer) => `${port}/${dir}/${bytes.toString('base64')}`;
@@ -82,7 +60,7 @@ for (const version of ['5.3', '4.9'] as const) {
     const tag = `cap${version.replace('.', '')}_${Date.now()}`;
     const topic = `Cap_${tag}`;
     let dir = '';
-    const caps: Capturer[] = [];
+    const caps: LiveCapture[] = [];
     const traffic: TrafficRecord[] = [];
     const sent = new Map<string, string>(); // uniq key → body text
     let pulledBodies: string[] = [];
@@ -94,10 +72,12 @@ for (const version of ['5.3', '4.9'] as const) {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), `capture-real-${version}-`));
       const ports = [Number(c.namesrv.split(':')[1]), ...c.brokers.flatMap((b) => [b.port, b.vipPort])];
       const filter = `tcp and (${ports.map((p) => `port ${p}`).join(' or ')})`;
-      caps.push(await startCapture('tcpdump lo pcap', path.join(dir, 'lo.pcap'), 'tcpdump', ['-i', 'lo', '-U', '-s', '0', '-w', path.join(dir, 'lo.pcap'), filter], /listening on/, 1, 'pcap'));
-      caps.push(await startCapture('tcpdump lo pcap ns', path.join(dir, 'lo-nano.pcap'), 'tcpdump', ['-i', 'lo', '-U', '--nano', '-s', '0', '-w', path.join(dir, 'lo-nano.pcap'), filter], /listening on/, 1, 'pcap'));
-      caps.push(await startCapture('tcpdump any pcap', path.join(dir, 'any.pcap'), 'tcpdump', ['-i', 'any', '-U', '-s', '0', '-w', path.join(dir, 'any.pcap'), filter], /listening on/, 276, 'pcap')); // libpcap 1.10 writes LINUX_SLL2 for "any"
-      caps.push(await startCapture('dumpcap lo pcapng', path.join(dir, 'lo.pcapng'), 'dumpcap', ['-i', 'lo', '-q', '-f', filter, '-w', path.join(dir, 'lo.pcapng')], /Capturing on|File:/, 1, 'pcapng'));
+const live = (name: string, file: string, cmd: 'tcpdump' | 'dumpcap', args: string[], linkType: number, format: 'pcap' | 'pcapng') =>
+        startLiveCapture({ name, file: path.join(dir, file), cmd, args, linkType, format, probeAddress: c.namesrv });
+      caps.push(await live('tcpdump lo pcap', 'lo.pcap', 'tcpdump', ['-i', 'lo', '-U', '-s', '0', '-w', path.join(dir, 'lo.pcap'), filter], 1, 'pcap'));
+      caps.push(await live('tcpdump lo pcap ns', 'lo-nano.pcap', 'tcpdump', ['-i', 'lo', '-U', '--nano', '-s', '0', '-w', path.join(dir, 'lo-nano.pcap'), filter], 1, 'pcap'));
+      caps.push(await live('tcpdump any pcap', 'any.pcap', 'tcpdump', ['-i', 'any', '-U', '-s', '0', '-w', path.join(dir, 'any.pcap'), filter], 276, 'pcap')); // libpcap 1.10 writes LINUX_SLL2 for "any"
+      caps.push(await live('dumpcap lo pcapng', 'lo.pcapng', 'dumpcap', ['-i', 'lo', '-q', '-f', filter, '-w', path.join(dir, 'lo.pcapng')], 1, 'pcapng'));
 
       const onTraffic = (r: TrafficRecord) => { traffic.push({ ...r, bytes: Buffer.from(r.bytes) }); };
       const producer = new Producer({ namesrvAddr: c.namesrv, producerGroup: `pg_${tag}`, clientVersion: c.versionOrdinal, onTraffic });
@@ -137,11 +117,11 @@ for (const version of ['5.3', '4.9'] as const) {
           return true;
         }, 20000);
       }
-      await Promise.all(caps.map(stopCapture));
+      await Promise.all(caps.map((cap) => cap.stop()));
     }, { timeout: 240_000 });
 
     after(async () => {
-      await Promise.all(caps.map(stopCapture));
+      await Promise.all(caps.map((cap) => cap.stop()));
       if (dir && !process.env.KEEP_CAPTURES) fs.rmSync(dir, { recursive: true, force: true });
       else if (dir) console.error(`[capture-real] captures kept in ${dir}`);
     });

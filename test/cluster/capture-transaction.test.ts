@@ -5,7 +5,6 @@
 // every client request paired with its response.
 import { describe, before, after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { Producer } from '../../src/core/producer';
 import { Message } from '../../src/core/message';
 import { indexCaptureFile, frameDetails, FrameWarn, CaptureIndex } from '../../src/core/capture';
 import { eventually } from '../support/poll';
+import { LiveCapture, startLiveCapture } from '../support/live-capture';
 
 
 describe('captured transaction check-back on RocketMQ 5.3', () => {
@@ -21,7 +21,7 @@ describe('captured transaction check-back on RocketMQ 5.3', () => {
   const tag = `captx_${Date.now()}`;
   const topic = `CapTx_${tag}`;
   let dir = '';
-  let proc: ChildProcess | null = null;
+  let cap: LiveCapture | null = null;
   let file = '';
   let ix: CaptureIndex;
   let uniqKey = '';
@@ -33,13 +33,7 @@ describe('captured transaction check-back on RocketMQ 5.3', () => {
     file = path.join(dir, 'tx.pcapng');
     const ports = [Number(c.namesrv.split(':')[1]), ...c.brokers.flatMap((b) => [b.port, b.vipPort])];
     const filter = `tcp and (${ports.map((p) => `port ${p}`).join(' or ')})`;
-    await new Promise<void>((resolve, reject) => {
-      proc = spawn('dumpcap', ['-i', 'lo', '-q', '-f', filter, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      const t = setTimeout(() => reject(new Error(`dumpcap did not start: ${err}`)), 15000);
-      proc.stderr!.on('data', (d: Buffer) => { err += d; if (/Capturing on|File:/.test(err)) { clearTimeout(t); resolve(); } });
-      proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`dumpcap exited ${code}: ${err}`)); });
-    });
+    cap = await startLiveCapture({ name: 'dumpcap lo', file, cmd: 'dumpcap', args: ['-i', 'lo', '-q', '-f', filter, '-w', file], linkType: 1, format: 'pcapng', probeAddress: c.namesrv });
     const producer = new Producer({
       namesrvAddr: c.namesrv, producerGroup: `txg_${tag}`, clientVersion: c.versionOrdinal,
       transactionListener: { executeLocalTransaction: () => 'UNKNOW', checkLocalTransaction: () => 'COMMIT_MESSAGE' },
@@ -62,13 +56,13 @@ describe('captured transaction check-back on RocketMQ 5.3', () => {
     } finally {
       await producer.shutdown();
     }
-    await new Promise<void>((resolve) => { proc!.removeAllListeners('exit'); proc!.once('exit', () => resolve()); proc!.kill('SIGINT'); });
-    proc = null;
+    await cap.stop();
+    cap = null;
     ix = await indexCaptureFile(file);
   }, { timeout: 300_000 });
 
   after(() => {
-    if (proc) proc.kill('SIGINT');
+    if (cap) void cap.stop();
     if (dir && !process.env.KEEP_CAPTURES) fs.rmSync(dir, { recursive: true, force: true });
   });
 
