@@ -81,6 +81,8 @@ export class CaptureParser {
   private dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   private start = 0;
   private end = 0;
+  /** buf belongs to the caller (adopt): never grown or compacted in place. */
+  private external = false;
   /** Stream offset of buf[0]. */
   private base = 0;
   private format: CaptureFormat | null = null;
@@ -134,6 +136,34 @@ export class CaptureParser {
     this.parse();
   }
 
+  /**
+   * Zero-copy input: `buf[off, off + n)` holds the next `n` bytes of the stream and the `off` bytes
+   * before them are free. The parser moves its unparsed tail there and reads from `buf` until the
+   * next adopt, so the caller may refill a second buffer while this one is parsed (see
+   * streamCapture). A tail longer than `off` (a record bigger than the reserve) moves to a private
+   * buffer instead. Does not parse: call commit(0).
+   */
+  adopt(buf: Buffer, off: number, n: number): void {
+    const live = this.end - this.start;
+    if (live > off) {
+      this.ensure(n); // (moves out of an external buffer)
+      buf.copy(this.buf, this.end, off, off + n);
+      this.end += n;
+      return;
+    }
+    if (live > 0) this.buf.copy(buf, off - live, this.start, this.end);
+    this.base += this.start - (off - live);
+    this.start = off - live;
+    this.end = off + n;
+    this.setBuffer(buf, true);
+  }
+
+  private setBuffer(b: Buffer, external: boolean): void {
+    this.buf = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    this.external = external;
+  }
+
   push(chunk: Uint8Array): void {
     let off = 0;
     while (off < chunk.length) {
@@ -165,17 +195,16 @@ export class CaptureParser {
   }
 
   private ensure(min: number): void {
-    if (this.buf.length - this.end >= min) return;
+    if (!this.external && this.buf.length - this.end >= min) return;
     const live = this.end - this.start;
-    if (this.start > 0 && this.buf.length - live >= min) {
+    if (!this.external && this.start > 0 && this.buf.length - live >= min) {
       this.buf.copy(this.buf, 0, this.start, this.end);
     } else {
       let size = this.buf.length;
       while (size - live < min) size *= 2;
       const nb = Buffer.allocUnsafe(size);
       this.buf.copy(nb, 0, this.start, this.end);
-      this.buf = nb;
-      this.dv = new DataView(nb.buffer, nb.byteOffset, nb.byteLength);
+      this.setBuffer(nb, false);
     }
     this.base += this.start;
     this.end = live;

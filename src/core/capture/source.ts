@@ -16,6 +16,9 @@ export interface SourceInfo {
 }
 
 const CHUNK = 4 * 1024 * 1024;
+/** Read size of the double-buffered plain-file path, and the room kept in front for the parser's unparsed tail. */
+const READ = 8 * 1024 * 1024;
+const RESERVE = 1024 * 1024;
 
 export function isGzipFile(path: string): boolean {
   const fd = fs.openSync(path, 'r');
@@ -39,20 +42,29 @@ export async function streamCapture(path: string, cb: ParserCallbacks, opts: { s
   opts.onParser?.(parser);
   if (!gzip) {
     const fh = await fs.promises.open(path, 'r');
+    // Two buffers: the next read fills one while the parser works on the other, so disk (or page
+    // cache) copies overlap with decoding instead of alternating with it.
+    const ring = [Buffer.allocUnsafe(RESERVE + READ), Buffer.allocUnsafe(RESERVE + READ)];
+    let k = 0;
+    let pos = 0;
+    let inflight: Promise<{ bytesRead: number }> | null = fh.read(ring[0], RESERVE, READ, 0);
     try {
-      let pos = 0;
       for (;;) {
         if (opts.signal?.aborted) break;
-        const w = parser.writable(CHUNK);
-        const { bytesRead } = await fh.read(w.buf, w.off, Math.min(w.len, CHUNK * 4), pos);
+        const { bytesRead } = await inflight!;
+        inflight = null;
         if (bytesRead === 0) break;
         pos += bytesRead;
-        parser.commit(bytesRead);
+        parser.adopt(ring[k], RESERVE, bytesRead);
+        k ^= 1;
+        inflight = fh.read(ring[k], RESERVE, READ, pos);
+        parser.commit(0);
         if (parser.isStopped) break;
         const w8 = opts.pace?.();
         if (w8) await w8; // consumer backpressure (e.g. a slow stdout)
       }
     } finally {
+      if (inflight) await inflight.catch(() => undefined);
       await fh.close();
     }
     parser.finish();

@@ -7,7 +7,8 @@ import * as zlib from 'node:zlib';
 import { CompressionType } from './sysflag';
 
 export function compressZlib(body: Uint8Array, level = 5): Uint8Array {
-  return new Uint8Array(zlib.deflateSync(body, { level }));
+  const b = zlib.deflateSync(body, { level });
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Same bytes as `compressZlib`, computed on libuv's thread pool (keeps the event loop free). */

@@ -1,6 +1,7 @@
 import { RemotingCommand } from './command';
 import { CodecError } from './errors';
 import { javaHashMapOrder } from './java-hashmap-order';
+import { utf8Range } from './utf8';
 
 /**
  * The ROCKETMQ binary header (protocol.md §1.4):
@@ -53,45 +54,53 @@ export function encodeBinaryHeader(cmd: RemotingCommand): Buffer {
 }
 
 export function decodeBinaryHeader(bytes: Uint8Array, baseOffset = 0): Omit<RemotingCommand, 'serializeType' | 'body'> {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { serializeType: _s, body: _b, ...header } = decodeBinaryCommand(bytes, baseOffset, null);
+  return header;
+}
+
+const i16 = (b: Uint8Array, p: number): number => ((b[p] << 24) | (b[p + 1] << 16)) >> 16;
+const i32 = (b: Uint8Array, p: number): number => (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+
+function overflow(what: string, p: number, n: number, end: number, baseOffset: number): CodecError {
+  return n < 0
+    ? new CodecError('binary-field-overflow', `${what} has negative length ${n}`, baseOffset + p)
+    : new CodecError('binary-field-overflow', `${what} needs ${n} bytes but the header has ${Math.max(0, end - p)} left`, baseOffset + p);
+}
+
+/** The whole command of a ROCKETMQ frame: its header bytes decoded, with the body passed through. */
+export function decodeBinaryCommand(b: Uint8Array, baseOffset: number, body: Uint8Array | null): RemotingCommand {
   const end = b.length;
-  const need = (p: number, n: number, what: string): void => {
-    if (n < 0) throw new CodecError('binary-field-overflow', `${what} has negative length ${n}`, baseOffset + p);
-    if (p + n > end) {
-      throw new CodecError('binary-field-overflow', `${what} needs ${n} bytes but the header has ${Math.max(0, end - p)} left`, baseOffset + p);
-    }
-  };
-  need(0, BINARY_HEADER_FIXED_SIZE - 4, 'fixed header part');
-  let p = 0;
-  const code = b.readInt16BE(p); p += 2;
-  const language = b.readUInt8(p); p += 1;
-  const version = b.readInt16BE(p); p += 2;
-  const opaque = b.readInt32BE(p); p += 4;
-  const flag = b.readInt32BE(p); p += 4;
-  need(p, 4, 'remark length');
-  const remarkLen = b.readInt32BE(p); p += 4;
-  need(p, remarkLen, 'remark');
-  const remark = remarkLen > 0 ? b.toString('utf8', p, p + remarkLen) : null;
+  if (end < BINARY_HEADER_FIXED_SIZE - 4) throw overflow('fixed header part', 0, BINARY_HEADER_FIXED_SIZE - 4, end, baseOffset);
+  const code = i16(b, 0);
+  const language = b[2];
+  const version = i16(b, 3);
+  const opaque = i32(b, 5);
+  const flag = i32(b, 9);
+  let p = 13;
+  if (p + 4 > end) throw overflow('remark length', p, 4, end, baseOffset);
+  const remarkLen = i32(b, p); p += 4;
+  if (remarkLen < 0 || p + remarkLen > end) throw overflow('remark', p, remarkLen, end, baseOffset);
+  const remark = remarkLen > 0 ? utf8Range(b, p, p + remarkLen) : null;
   p += remarkLen;
-  need(p, 4, 'extFields length');
-  const extLen = b.readInt32BE(p); p += 4;
-  need(p, extLen, 'extFields map');
+  if (p + 4 > end) throw overflow('extFields length', p, 4, end, baseOffset);
+  const extLen = i32(b, p); p += 4;
+  if (extLen < 0 || p + extLen > end) throw overflow('extFields map', p, extLen, end, baseOffset);
   let extFields: Record<string, string> | null = null;
   if (extLen > 0) {
     extFields = Object.create(null) as Record<string, string>;
     const mapEnd = p + extLen;
     while (p < mapEnd) {
       if (p + 2 > mapEnd) throw new CodecError('binary-field-overflow', 'extFields key length runs past the map', baseOffset + p);
-      const kl = b.readInt16BE(p); p += 2;
+      const kl = i16(b, p); p += 2;
       if (kl < 0 || p + kl > mapEnd) throw new CodecError('binary-field-overflow', `extFields key of ${kl} bytes runs past the map`, baseOffset + p - 2);
-      const key = b.toString('utf8', p, p + kl); p += kl;
+      const key = utf8Range(b, p, p + kl); p += kl;
       if (p + 4 > mapEnd) throw new CodecError('binary-field-overflow', `value length of extFields key "${key}" runs past the map`, baseOffset + p);
-      const vl = b.readInt32BE(p); p += 4;
+      const vl = i32(b, p); p += 4;
       if (vl < 0 || p + vl > mapEnd) throw new CodecError('binary-field-overflow', `value of extFields key "${key}" (${vl} bytes) runs past the map`, baseOffset + p - 4);
-      const val = b.toString('utf8', p, p + vl); p += vl;
       // Java keeps zero-length keys/values as null; a null value reads as absent, and the last duplicate wins.
-      if (kl > 0 && vl > 0) extFields[key] = val;
+      if (kl > 0 && vl > 0) extFields[key] = utf8Range(b, p, p + vl);
+      p += vl;
     }
   }
-  return { code, language, version, opaque, flag, remark, extFields };
+  return { code, language, version, opaque, flag, remark, extFields, serializeType: 'ROCKETMQ', body };
 }

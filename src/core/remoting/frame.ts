@@ -1,7 +1,7 @@
 import { RemotingCommand, SERIALIZE_TYPE_BYTE, SerializeType } from './command';
 import { CodecError } from './errors';
-import { decodeJsonHeader, encodeJsonHeader } from './json-header';
-import { decodeBinaryHeader, encodeBinaryHeader } from './binary-header';
+import { decodeJsonCommand, jsonHeaderText } from './json-header';
+import { decodeBinaryCommand, encodeBinaryHeader } from './binary-header';
 
 /**
  * A frame (protocol.md §1.2), big-endian:
@@ -18,13 +18,24 @@ export interface DecodeOptions {
 }
 
 export function encodeFrame(cmd: RemotingCommand): Buffer {
-  const header = cmd.serializeType === 'ROCKETMQ' ? encodeBinaryHeader(cmd) : encodeJsonHeader(cmd);
   const bodyLen = cmd.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + header.length + bodyLen);
-  out.writeInt32BE(4 + header.length + bodyLen, 0);
-  out.writeUInt32BE(((SERIALIZE_TYPE_BYTE[cmd.serializeType] << 24) | header.length) >>> 0, 4);
-  header.copy(out, FRAME_PREFIX_SIZE);
-  if (cmd.body && bodyLen > 0) out.set(cmd.body, FRAME_PREFIX_SIZE + header.length);
+  let out: Buffer;
+  let headerLength: number;
+  if (cmd.serializeType === 'ROCKETMQ') {
+    const header = encodeBinaryHeader(cmd);
+    headerLength = header.length;
+    out = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + headerLength + bodyLen);
+    header.copy(out, FRAME_PREFIX_SIZE);
+  } else {
+    // written straight into the frame: no intermediate header buffer (the producer's hot path)
+    const text = jsonHeaderText(cmd);
+    headerLength = Buffer.byteLength(text, 'utf8');
+    out = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + headerLength + bodyLen);
+    out.write(text, FRAME_PREFIX_SIZE, 'utf8');
+  }
+  out.writeInt32BE(4 + headerLength + bodyLen, 0);
+  out.writeUInt32BE(((SERIALIZE_TYPE_BYTE[cmd.serializeType] << 24) | headerLength) >>> 0, 4);
+  if (cmd.body && bodyLen > 0) out.set(cmd.body, FRAME_PREFIX_SIZE + headerLength);
   return out;
 }
 
@@ -47,22 +58,18 @@ export function decodeFrame(frame: Uint8Array, opts: DecodeOptions = {}): Remoti
   if (frame.length < total) {
     throw new CodecError('truncated', `frame declares ${total} bytes but only ${frame.length} are present`, base + frame.length);
   }
-  const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const word = dv.getUint32(4);
-  const typeByte = word >>> 24;
-  const headerLength = word & 0xffffff;
-  const serializeType = serializeTypeOf(typeByte);
-  if (!serializeType) throw new CodecError('unknown-serialize-type', `unknown serialize type byte 0x${typeByte.toString(16).padStart(2, '0')}`, base + 4);
+  const typeByte = frame[4];
+  const headerLength = (frame[5] << 16) | (frame[6] << 8) | frame[7];
+  if (typeByte > 1) throw new CodecError('unknown-serialize-type', `unknown serialize type byte 0x${typeByte.toString(16).padStart(2, '0')}`, base + 4);
   if (FRAME_PREFIX_SIZE + headerLength > total) {
     throw new CodecError('header-overflow', `header length ${headerLength} runs past the frame's ${total - FRAME_PREFIX_SIZE} bytes after the prefix`, base + 5);
   }
-  const headerBytes = frame.subarray(FRAME_PREFIX_SIZE, FRAME_PREFIX_SIZE + headerLength);
-  const header = serializeType === 'JSON'
-    ? decodeJsonHeader(headerBytes, base + FRAME_PREFIX_SIZE)
-    : decodeBinaryHeader(headerBytes, base + FRAME_PREFIX_SIZE);
   const bodyStart = FRAME_PREFIX_SIZE + headerLength;
+  const headerBytes = frame.subarray(FRAME_PREFIX_SIZE, bodyStart);
   const body = total > bodyStart ? frame.subarray(bodyStart, total) : null;
-  return { ...header, serializeType, body };
+  return typeByte === 0
+    ? decodeJsonCommand(headerBytes, base + FRAME_PREFIX_SIZE, body)
+    : decodeBinaryCommand(headerBytes, base + FRAME_PREFIX_SIZE, body);
 }
 
 /**

@@ -8,14 +8,20 @@
 const orderCache = new Map<string, readonly string[]>();
 
 export function javaHashMapOrder(keys: readonly string[]): string[] {
+  return [...javaHashMapOrderShared(keys)];
+}
+
+/** Same order, as the memoized array itself (hot paths that only read it). */
+export function javaHashMapOrderShared(keys: readonly string[]): readonly string[] {
   // Headers of one kind repeat the same key set on every request: memoize (pure function, bounded cache).
-  const cacheKey = keys.join('\u0000');
+  let cacheKey = '';
+  for (const k of keys) cacheKey += `${k.length}:${k}`; // length-prefixed: no two key lists share a cache key
   const hit = orderCache.get(cacheKey);
-  if (hit) return [...hit];
+  if (hit) return hit;
   const order = computeOrder(keys);
   if (orderCache.size >= 512) orderCache.clear();
   orderCache.set(cacheKey, order);
-  return [...order];
+  return order;
 }
 
 function computeOrder(keys: readonly string[]): string[] {

@@ -2,7 +2,8 @@ import { RemotingCommand } from './command';
 import { languageCodeOf, languageName, unknownName } from './codes';
 import { CodecError } from './errors';
 import { isJsonObject, JsonObject, JsonValue, parseLenientJson, stringifyJsonValue } from './lenient-json';
-import { javaHashMapOrder } from './java-hashmap-order';
+import { javaHashMapOrderShared } from './java-hashmap-order';
+import { utf8Range } from './utf8';
 
 /**
  * The JSON header, written exactly as fastjson 1.2.83 writes a RemotingCommand (protocol.md §1.3):
@@ -10,11 +11,20 @@ import { javaHashMapOrder } from './java-hashmap-order';
  * present, extFields in Java HashMap iteration order, Java's string escaping.
  */
 export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
+  return Buffer.from(jsonHeaderText(cmd), 'utf8');
+}
+
+/** The JSON header as text (encodeFrame writes it straight into the frame). */
+export function jsonHeaderText(cmd: RemotingCommand): string {
   let s = `{"code":${cmd.code}`;
-  if (cmd.extFields) {
-    const keys = javaHashMapOrder(Object.keys(cmd.extFields));
+  const ext = cmd.extFields;
+  if (ext) {
+    const keys = javaHashMapOrderShared(Object.keys(ext));
     s += ',"extFields":{';
-    s += keys.map((k) => `${quoteJava(k)}:${quoteJava(cmd.extFields![k])}`).join(',');
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      s += `${i === 0 ? '' : ','}${quoteJava(k)}:${quoteJava(ext[k])}`;
+    }
     s += '}';
   }
   s += `,"flag":${cmd.flag}`;
@@ -25,8 +35,11 @@ export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
   if (cmd.remark !== null) s += `,"remark":${quoteJava(cmd.remark)}`;
   s += ',"serializeTypeCurrentRPC":"JSON"';
   s += `,"version":${cmd.version}}`;
-  return Buffer.from(s, 'utf8');
+  return s;
 }
+
+/** Characters quoteJava must escape; most header strings have none and are copied as they are. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\u009f\u2028\u2029]/;
 
 const HEX = '0123456789ABCDEF';
 
@@ -36,6 +49,7 @@ const HEX = '0123456789ABCDEF';
  * 1.2.83 (5.3.3) by test/cluster/java-crosscheck.test.ts.
  */
 export function quoteJava(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return `"${v}"`;
   let out = '"';
   let from = 0;
   for (let i = 0; i < v.length; i++) {
@@ -61,8 +75,6 @@ export function quoteJava(v: string): string {
   return out + v.slice(from) + '"';
 }
 
-const NUMERIC_FIELDS = ['code', 'flag', 'opaque', 'version'] as const;
-
 /**
  * Java peers write standard JSON with string extFields, which the engine's JSON.parse reads several
  * times faster than our lenient parser (header decoding is a hot path for the producer and the
@@ -74,16 +86,25 @@ function fastParse(text: string): JsonObject | undefined {
   try { v = JSON.parse(text); } catch { return undefined; }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  for (const k of NUMERIC_FIELDS) {
-    const n = o[k];
-    if (typeof n === 'number' && !Number.isSafeInteger(n)) return undefined;
-  }
+  if (!safeNumber(o.code) || !safeNumber(o.flag) || !safeNumber(o.opaque) || !safeNumber(o.version)) return undefined;
   const ext = o.extFields;
   if (ext !== undefined && ext !== null) {
     if (typeof ext !== 'object' || Array.isArray(ext)) return undefined;
-    for (const val of Object.values(ext as Record<string, unknown>)) if (typeof val !== 'string') return undefined;
+    for (const k in ext) if (typeof (ext as Record<string, unknown>)[k] !== 'string') return undefined;
   }
   return o as JsonObject;
+}
+
+const safeNumber = (n: unknown): boolean => typeof n !== 'number' || Number.isSafeInteger(n);
+
+function intField(v: JsonObject, key: string, def: number, baseOffset: number): number {
+  const x = v[key];
+  if (x === undefined || x === null) return def;
+  const n = typeof x === 'bigint' ? Number(BigInt.asIntN(32, x)) : typeof x === 'string' ? Number(x) : x;
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new CodecError('invalid-header', `JSON header field "${key}" is not an integer: ${stringifyJsonValue(x)}`, baseOffset);
+  }
+  return n | 0;
 }
 
 /**
@@ -92,19 +113,15 @@ function fastParse(text: string): JsonObject | undefined {
  * -1 with the raw name kept, where Java would decode null).
  */
 export function decodeJsonHeader(bytes: Uint8Array, baseOffset = 0): Omit<RemotingCommand, 'serializeType' | 'body'> {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const { serializeType: _s, body: _b, ...header } = decodeJsonCommand(bytes, baseOffset, null);
+  return header;
+}
+
+/** The whole command of a JSON frame: its header bytes decoded, with the body passed through. */
+export function decodeJsonCommand(bytes: Uint8Array, baseOffset: number, body: Uint8Array | null): RemotingCommand {
+  const text = utf8Range(bytes, 0, bytes.length);
   const v = fastParse(text) ?? parseLenientJson(text, { baseOffset });
   if (!isJsonObject(v)) throw new CodecError('invalid-header', 'JSON header is not an object', baseOffset);
-
-  const int = (key: string, def: number): number => {
-    const x = v[key];
-    if (x === undefined || x === null) return def;
-    const n = typeof x === 'bigint' ? Number(BigInt.asIntN(32, x)) : typeof x === 'string' ? Number(x) : x;
-    if (typeof n !== 'number' || !Number.isInteger(n)) {
-      throw new CodecError('invalid-header', `JSON header field "${key}" is not an integer: ${stringifyJsonValue(x)}`, baseOffset);
-    }
-    return n | 0;
-  };
 
   let language = 0;
   let languageRaw: string | undefined;
@@ -121,7 +138,7 @@ export function decodeJsonHeader(bytes: Uint8Array, baseOffset = 0): Omit<Remoti
   const ext = v.extFields;
   if (isJsonObject(ext)) {
     extFields = Object.create(null) as Record<string, string>;
-    for (const k of Object.keys(ext)) {
+    for (const k in ext) {
       const val = ext[k];
       if (val === null) continue;
       extFields[k] = typeof val === 'string' ? val : stringifyJsonValue(val as JsonValue);
@@ -130,14 +147,16 @@ export function decodeJsonHeader(bytes: Uint8Array, baseOffset = 0): Omit<Remoti
     throw new CodecError('invalid-header', 'JSON header field "extFields" is not an object', baseOffset);
   }
 
-  const cmd: Omit<RemotingCommand, 'serializeType' | 'body'> = {
-    code: int('code', 0),
+  const cmd: RemotingCommand = {
+    code: intField(v, 'code', 0, baseOffset),
     language,
-    version: int('version', 0),
-    opaque: int('opaque', 0),
-    flag: int('flag', 0),
+    version: intField(v, 'version', 0, baseOffset),
+    opaque: intField(v, 'opaque', 0, baseOffset),
+    flag: intField(v, 'flag', 0, baseOffset),
     remark: remark === undefined || remark === null ? null : typeof remark === 'string' ? remark : stringifyJsonValue(remark),
     extFields,
+    serializeType: 'JSON',
+    body,
   };
   if (languageRaw !== undefined) cmd.languageRaw = languageRaw;
   return cmd;
