@@ -120,7 +120,8 @@ export function decodeJsonHeader(bytes: Uint8Array, baseOffset = 0): Omit<Remoti
 /** The whole command of a JSON frame: its header bytes decoded, with the body passed through. */
 export function decodeJsonCommand(bytes: Uint8Array, baseOffset: number, body: Uint8Array | null): RemotingCommand {
   const text = utf8Range(bytes, 0, bytes.length);
-  const v = fastParse(text) ?? parseLenientJson(text, { baseOffset });
+  const fast = fastParse(text);
+  const v = fast ?? parseLenientJson(text, { baseOffset });
   if (!isJsonObject(v)) throw new CodecError('invalid-header', 'JSON header is not an object', baseOffset);
 
   let language = 0;
@@ -136,7 +137,10 @@ export function decodeJsonCommand(bytes: Uint8Array, baseOffset: number, body: U
   const remark = v.remark;
   let extFields: Record<string, string> | null = null;
   const ext = v.extFields;
-  if (isJsonObject(ext)) {
+  if (isJsonObject(ext) && fast !== undefined) {
+    // JSON.parse's own object, all values strings (fastParse checked): adopted, not copied
+    extFields = Object.setPrototypeOf(ext, null) as Record<string, string>;
+  } else if (isJsonObject(ext)) {
     extFields = Object.create(null) as Record<string, string>;
     for (const k in ext) {
       const val = ext[k];
