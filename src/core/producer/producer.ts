@@ -9,11 +9,12 @@
  * sendOneway()  — no response, no retry.
  */
 import {
-  Message, MessageConst, UniqKeyGenerator, createUniqKey, encodeProperties, javaHashMapOrder, compressZlib,
+  Message, MessageConst, UniqKeyGenerator, createUniqKey, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, compressZlib,
   MessageSysFlag, compressionTypeBits, encodeBatchBody, trailingSeparatorForVersion, decodeOffsetMessageId,
   decodeStoredMessages, MessageExt, bytesToIp, localIpBytes,
 } from '../message';
 import { RemotingCommand, RequestCode, ResponseCode, allocateOpaque } from '../remoting';
+import { javaHashMapOrderShared } from '../remoting/java-hashmap-order';
 import { TransportError, RemotingConnection } from '../transport';
 import { MQClient, ClientOptions } from './client';
 import { signRequest } from './acl';
@@ -315,9 +316,11 @@ export class Producer {
   }
 
   private encodeProps(props: ReadonlyMap<string, string>): string {
-    const ordered = new Map<string, string>();
-    for (const k of javaHashMapOrder([...props.keys()])) ordered.set(k, props.get(k)!);
-    return encodeProperties(ordered, this.trailingSep);
+    // properties go out in Java HashMap order (as Java's messageProperties2String writes them)
+    const order = javaHashMapOrderShared([...props.keys()]);
+    let out = '';
+    for (const k of order) out += k + NAME_VALUE_SEPARATOR + props.get(k)! + PROPERTY_SEPARATOR;
+    return this.trailingSep || out.length === 0 ? out : out.slice(0, -1);
   }
 
   private prepareBatch(msgs: readonly Message[]): Outgoing {

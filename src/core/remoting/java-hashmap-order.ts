@@ -5,7 +5,13 @@
  * Bins that Java would turn into trees (≥ 8 colliding keys in a table of ≥ 64) are not modelled:
  * String keys of real headers never collide that much.
  */
-const orderCache = new Map<string, readonly string[]>();
+// Headers of one kind repeat the same key list on every request, so the order is memoized. The
+// lists are short and their strings are property names (internalized), so comparing a list with a
+// remembered one is a few pointer compares — cheaper than building a map key from it.
+const RECENT = 16;
+const recentKeys: (readonly string[])[] = [];
+const recentOrder: (readonly string[])[] = [];
+let nextSlot = 0;
 
 export function javaHashMapOrder(keys: readonly string[]): string[] {
   return [...javaHashMapOrderShared(keys)];
@@ -13,14 +19,17 @@ export function javaHashMapOrder(keys: readonly string[]): string[] {
 
 /** Same order, as the memoized array itself (hot paths that only read it). */
 export function javaHashMapOrderShared(keys: readonly string[]): readonly string[] {
-  // Headers of one kind repeat the same key set on every request: memoize (pure function, bounded cache).
-  let cacheKey = '';
-  for (const k of keys) cacheKey += `${k.length}:${k}`; // length-prefixed: no two key lists share a cache key
-  const hit = orderCache.get(cacheKey);
-  if (hit) return hit;
+  for (let i = 0; i < recentKeys.length; i++) {
+    const r = recentKeys[i];
+    if (r.length !== keys.length) continue;
+    let same = true;
+    for (let j = 0; j < r.length; j++) if (r[j] !== keys[j]) { same = false; break; }
+    if (same) return recentOrder[i];
+  }
   const order = computeOrder(keys);
-  if (orderCache.size >= 512) orderCache.clear();
-  orderCache.set(cacheKey, order);
+  recentKeys[nextSlot] = keys.slice();
+  recentOrder[nextSlot] = order;
+  nextSlot = (nextSlot + 1) % RECENT;
   return order;
 }
 
