@@ -137,12 +137,7 @@ export class MQClient {
   }
 
   private requestOn(conn: RemotingConnection, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    const p = conn.request(this.sign(cmd), timeoutMs);
-    if (!this.opts.closeSocketIfTimeout) return p;
-    return p.catch((e) => {
-      if (e instanceof TransportError && e.kind === 'timeout') conn.close();
-      throw e;
-    });
+    return conn.request(this.sign(cmd), timeoutMs, this.opts.closeSocketIfTimeout);
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<void> {

@@ -39,6 +39,9 @@ class CaptureDocument implements vscode.CustomDocument {
 }
 
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null, openedAt = Date.now()): OpenSession {
+  // Wall-clock marks (epoch ms) of this editor's first moments, logged once the first rows are
+  // posted: the benchmark lines them up with the browser's own timings (same machine, same clock).
+  const marks: Record<string, number> = { open: openedAt, resolve: Date.now() };
   panel.webview.options = webviewOptions(extensionUri);
   let firstRowsLogged = false;
   let disposed = false;
@@ -49,7 +52,9 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
       if (disposed) return;
       if (!firstRowsLogged && m.type === 'rows' && m.rows.length > 0) {
         firstRowsLogged = true;
+        marks.rows = Date.now();
         log?.info(`inspector: ${path.basename(target)}: first rows posted ${Date.now() - openedAt} ms after open`);
+        log?.info(`inspector: ${path.basename(target)}: timeline ${JSON.stringify(marks)}`);
       }
       for (const t of taps) t(m);
       void panel.webview.postMessage(m);
@@ -67,7 +72,10 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
   Object.assign(entry, { target, session, live, panel, taps });
   sessions.push(entry);
   panel.webview.onDidReceiveMessage((raw: unknown) => {
-    if (!firstRowsLogged && (raw as { type?: unknown } | null)?.type === 'ready') log?.info(`inspector: ${path.basename(target)}: webview ready ${Date.now() - openedAt} ms after open`);
+    if (!firstRowsLogged && (raw as { type?: unknown } | null)?.type === 'ready') {
+      marks.ready = Date.now();
+      log?.info(`inspector: ${path.basename(target)}: webview ready ${marks.ready - openedAt} ms after open`);
+    }
     void session.handle(raw);
   });
   panel.onDidDispose(() => {
@@ -77,6 +85,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     if (k >= 0) sessions.splice(k, 1);
   });
   panel.webview.html = webviewShellHtml(panel.webview, extensionUri, { script: 'inspector.js', style: 'inspector.css', title: path.basename(target) });
+  marks.html = Date.now();
   return entry;
 }
 
