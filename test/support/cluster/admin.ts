@@ -25,9 +25,10 @@ export class AdminJvm {
   private chain: Promise<unknown> = Promise.resolve();
   private exitInfo = '';
 
-  constructor(env: JavaEnv, namesrv: string, clusterName: string, logFile: string, userHome: string) {
+  constructor(env: JavaEnv, namesrv: string, clusterName: string, logFile: string, userHome: string, acl?: { accessKey: string; secretKey: string }) {
     const fd = openSync(logFile, 'a');
-    this.child = spawn(JAVA, javaArgs(env, 'rmqtest.Admin', [namesrv, clusterName], { xmx: '128m', userHome }), {
+    const props = acl ? { 'rmqtest.acl.accessKey': acl.accessKey, 'rmqtest.acl.secretKey': acl.secretKey } : undefined;
+    this.child = spawn(JAVA, javaArgs(env, 'rmqtest.Admin', [namesrv, clusterName], { xmx: '128m', userHome, props }), {
       stdio: ['pipe', 'pipe', fd],
     }) as unknown as ChildProcessWithoutNullStreams;
     closeSync(fd);

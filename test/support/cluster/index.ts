@@ -111,6 +111,54 @@ export interface StartOptions {
    * the certificate (an RSA key pair per listening port) costs seconds of CPU per JVM on this machine.
    */
   tls?: boolean;
+  /**
+   * Brokers check ACL 1.0 signatures (`aclEnable=true`, accounts written to each broker's
+   * conf/plain_acl.yml, found through -Drocketmq.home.dir). The harness's own admin JVM signs with the
+   * first account, which should be an admin.
+   */
+  acl?: { accounts: AclAccount[] };
+}
+
+export interface AclAccount {
+  accessKey: string;
+  secretKey: string;
+  /** Admin accounts may create topics and read everything (default false). */
+  admin?: boolean;
+  /** e.g. 'PUB|SUB', 'PUB', 'SUB', 'DENY' (default 'DENY', RocketMQ's own default). */
+  defaultTopicPerm?: string;
+  defaultGroupPerm?: string;
+}
+
+/** plain_acl.yml as RocketMQ 4.9/5.x read it (values quoted: keys and secrets may contain YAML syntax). */
+function plainAclYaml(accounts: AclAccount[]): string {
+  const q = (v: string) => JSON.stringify(v); // a JSON string is a valid YAML double-quoted scalar
+  const lines = ['globalWhiteRemoteAddresses: []', 'accounts:'];
+  for (const a of accounts) {
+    lines.push(`  - accessKey: ${q(a.accessKey)}`, `    secretKey: ${q(a.secretKey)}`, `    admin: ${a.admin ? 'true' : 'false'}`);
+    if (a.defaultTopicPerm) lines.push(`    defaultTopicPerm: ${q(a.defaultTopicPerm)}`);
+    if (a.defaultGroupPerm) lines.push(`    defaultGroupPerm: ${q(a.defaultGroupPerm)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * 4.9: ACL 1.0 (PlainAccessValidator reads conf/plain_acl.yml). 5.3: ACL 2.0 (rocketmq-auth) with the
+ * same accounts migrated from conf/plain_acl.yml at start (migrateAuthFromV1Enabled), local metadata
+ * under the store's config folder; the broker's own inner clients sign as the first account.
+ */
+function aclBrokerProps(key: VersionKey, first: AclAccount): Record<string, string | boolean> {
+  if (key === '4.9') return { aclEnable: true };
+  const p = 'org.apache.rocketmq.auth';
+  return {
+    authenticationEnabled: true,
+    authenticationProvider: `${p}.authentication.provider.DefaultAuthenticationProvider`,
+    authenticationMetadataProvider: `${p}.authentication.provider.LocalAuthenticationMetadataProvider`,
+    authorizationEnabled: true,
+    authorizationProvider: `${p}.authorization.provider.DefaultAuthorizationProvider`,
+    authorizationMetadataProvider: `${p}.authorization.provider.LocalAuthorizationMetadataProvider`,
+    migrateAuthFromV1Enabled: true,
+    innerClientAuthenticationCredentials: JSON.stringify({ accessKey: first.accessKey, secretKey: first.secretKey }),
+  };
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
@@ -343,11 +391,15 @@ class ClusterImpl implements RunningCluster {
       log(`namesrv ${c.namesrv} up after ${((Date.now() - tJava) / 1000).toFixed(1)} s`);
       for (const b of c.brokers) {
         mkdirSync(b.dir, { recursive: true });
-        writeProps(join(b.dir, 'broker.properties'), c.brokerProps(b, opts.brokerProperties));
+        if (opts.acl) {
+          mkdirSync(join(b.dir, 'conf'), { recursive: true });
+          writeFileSync(join(b.dir, 'conf', 'plain_acl.yml'), plainAclYaml(opts.acl.accounts));
+        }
+        writeProps(join(b.dir, 'broker.properties'), c.brokerProps(b, { ...(opts.acl ? aclBrokerProps(key, opts.acl.accounts[0]) : {}), ...opts.brokerProperties }));
         const child = c.spawnNode({ name: b.name, role: 'broker', dir: b.dir, propsFile: join(b.dir, 'broker.properties'), logFile: b.logFile, xmx: '256m' }, false);
         b.pid = child.pid ?? 0;
       }
-      c.admin = new AdminJvm(env, c.namesrv, clusterName, join(workDir, 'admin.log'), join(workDir, 'admin-home'));
+      c.admin = new AdminJvm(env, c.namesrv, clusterName, join(workDir, 'admin.log'), join(workDir, 'admin-home'), opts.acl?.accounts[0]);
       await Promise.all([
         ...c.brokers.map((b) => c.waitReady(b.name, b.logFile, () => b.pid, deadline)),
         c.admin.waitReady(),
@@ -419,7 +471,8 @@ class ClusterImpl implements RunningCluster {
       xmx: spec.xmx,
       userHome: join(spec.dir, 'home'),
       logLevel: 'INFO',
-      props: { 'rmqtest.ownerPid': this.ownerPid, 'tls.server.mode': this.tls ? 'permissive' : 'disabled' },
+      // rocketmq.home.dir: where an ACL-enabled broker reads conf/plain_acl.yml
+      props: { 'rmqtest.ownerPid': this.ownerPid, 'tls.server.mode': this.tls ? 'permissive' : 'disabled', 'rocketmq.home.dir': spec.dir },
     });
     const child = spawn(JAVA, args, { stdio: ['ignore', fd, fd], detached });
     closeSync(fd);

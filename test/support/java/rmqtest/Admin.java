@@ -11,6 +11,8 @@ import java.util.TreeMap;
 
 import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
@@ -37,7 +39,11 @@ public final class Admin {
         String namesrv = args[0];
         String clusterName = args[1];
         PrintStream out = new PrintStream(System.out, true, "UTF-8");
-        DefaultMQAdminExt admin = new DefaultMQAdminExt(10_000L);
+        // An ACL-enabled cluster (StartOptions.acl): admin requests are signed like any client's.
+        String ak = System.getProperty("rmqtest.acl.accessKey");
+        DefaultMQAdminExt admin = ak == null
+            ? new DefaultMQAdminExt(10_000L)
+            : new DefaultMQAdminExt(new AclClientRPCHook(new SessionCredentials(ak, System.getProperty("rmqtest.acl.secretKey"))), 10_000L);
         admin.setNamesrvAddr(namesrv);
         admin.setInstanceName("rmqtest-admin-" + ProcessHandle.current().pid());
         admin.setVipChannelEnabled(false);

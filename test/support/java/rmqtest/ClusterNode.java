@@ -42,6 +42,28 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
 public final class ClusterNode {
     private static volatile boolean orphaned = false;
 
+    /**
+     * 5.3 keeps authentication/authorization settings in an AuthConfig of its own (ACL 2.0; 4.9 has no
+     * such class and reads aclEnable from BrokerConfig). Filled like BrokerStartup does, by reflection
+     * so that this file still compiles against 4.9.
+     */
+    private static BrokerController newBrokerController(Properties props, BrokerConfig b, NettyServerConfig s, NettyClientConfig c, MessageStoreConfig m) throws Exception {
+        Class<?> authClass;
+        try {
+            authClass = Class.forName("org.apache.rocketmq.auth.config.AuthConfig");
+        } catch (ClassNotFoundException e) {
+            return new BrokerController(b, s, c, m);
+        }
+        Object auth = authClass.getConstructor().newInstance();
+        MixAll.properties2Object(props, auth);
+        authClass.getMethod("setConfigName", String.class).invoke(auth, b.getBrokerName());
+        authClass.getMethod("setClusterName", String.class).invoke(auth, b.getBrokerClusterName());
+        authClass.getMethod("setAuthConfigPath", String.class).invoke(auth, m.getStorePathRootDir() + File.separator + "config");
+        return (BrokerController) BrokerController.class
+            .getConstructor(BrokerConfig.class, NettyServerConfig.class, NettyClientConfig.class, MessageStoreConfig.class, authClass)
+            .newInstance(b, s, c, m, auth);
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: ClusterNode namesrv|broker <file.properties>");
@@ -84,7 +106,7 @@ public final class ClusterNode {
             MixAll.properties2Object(props, nettyServerConfig);
             MixAll.properties2Object(props, nettyClientConfig);
             MixAll.properties2Object(props, messageStoreConfig);
-            BrokerController controller = new BrokerController(brokerConfig, nettyServerConfig, nettyClientConfig, messageStoreConfig);
+            BrokerController controller = newBrokerController(props, brokerConfig, nettyServerConfig, nettyClientConfig, messageStoreConfig);
             if (!controller.initialize()) {
                 System.err.println("RMQ-LAUNCHER FAILED BrokerController.initialize() returned false");
                 System.exit(3);
