@@ -5,13 +5,20 @@
  * object per frame) plus the file positions needed to re-read the frame later (smallest/largest
  * record offset of the packets carrying it, and the TCP sequence number of its first byte).
  */
-import { CaptureParser, InterfaceInfo } from './file-format';
+import * as fs from 'node:fs';
+import { CaptureParser, InterfaceInfo, ParserCallbacks } from './file-format';
 import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
-import { streamCapture } from './source';
+import { isGzipFile, streamCapture } from './source';
+import { streamCaptureInSteps } from './step-reader';
 
+/**
+ * One TCP connection of the capture. Added to `CaptureIndex.conns` at the connection's first packet
+ * (endpoints and roles are final from then on) and completed in place when it closes (`closed` set;
+ * `packets`, `lastUs`, `frames`, `rocketmq`, `dupBytes`, `gapBytes` are final only then).
+ */
 export interface ConnSummary {
   id: number;
   ipVersion: 4 | 6;
@@ -166,6 +173,13 @@ export interface FrameSummary {
 
 const ONEWAY_MARK = 0x40000000;
 
+/**
+ * `indexing`: the pass is still filling the index (or, for an index fed by hand, may go on growing);
+ * `complete`: the pass read the whole capture; `cancelled`: its AbortSignal stopped it first — the
+ * index holds what was read until then, closed as if the capture ended there.
+ */
+export type IndexState = 'indexing' | 'complete' | 'cancelled';
+
 export class CaptureIndex {
   readonly cols = new Columns();
   readonly topics = new TopicDict();
@@ -179,6 +193,7 @@ export class CaptureIndex {
   skipped: Record<string, number> = {};
   /** Wall time of the index pass, ms. */
   passMs = 0;
+  state: IndexState = 'indexing';
   get length(): number { return this.cols.n; }
 
   /** Latency of a request/response pair in µs: response first byte − request last byte. */
@@ -249,6 +264,8 @@ export class IndexBuilder {
   private pending = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
   /** Optional hook, called after each frame is appended (index of the frame). */
   onFrame: ((f: FrameOut, i: number) => void) | null = null;
+  /** Optional hook, called at a connection's first packet with its (new) entry in `index.conns`. */
+  onConnection: ((c: ConnSummary) => void) | null = null;
 
   frame(f: FrameOut): void {
     const c = this.index.cols;
@@ -292,6 +309,13 @@ export class IndexBuilder {
     this.onFrame?.(f, i);
   }
 
+  /** A connection's first packet: lists it in `index.conns` (see ConnSummary). */
+  connOpened(info: ConnInfo): void {
+    const s = connSummary(info, false, [0, 0]);
+    this.index.conns[info.id] = s;
+    this.onConnection?.(s);
+  }
+
   connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void {
     const c = this.index.cols;
     const pp = this.pending.get(info.id);
@@ -299,22 +323,54 @@ export class IndexBuilder {
       for (const m of pp) if (m) for (const v of m.values()) if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered;
       this.pending.delete(info.id);
     }
-    const client = formatAddr(info.clientAddr), server = formatAddr(info.serverAddr);
-    this.index.conns[info.id] = {
-      id: info.id, ipVersion: info.ipVersion, client, clientPort: info.clientPort, server, serverPort: info.serverPort,
-      clientAddr: info.clientAddr, serverAddr: info.serverAddr, firstUs: info.firstUs, lastUs: info.lastUs, packets: info.packets,
-      bytes: info.bytes, frames, rocketmq, closed: info.closed, sawSyn: info.sawSyn, dupBytes: info.dupBytes, gapBytes: info.gapBytes,
-    };
+    const s = connSummary(info, rocketmq, frames);
+    const open = this.index.conns[info.id];
+    if (open) Object.assign(open, s); // the entry handed out at the first packet stays the one in the table
+    else this.index.conns[info.id] = s;
   }
+}
+
+function connSummary(info: ConnInfo, rocketmq: boolean, frames: [number, number]): ConnSummary {
+  return {
+    id: info.id, ipVersion: info.ipVersion, client: formatAddr(info.clientAddr), clientPort: info.clientPort, server: formatAddr(info.serverAddr), serverPort: info.serverPort,
+    clientAddr: info.clientAddr, serverAddr: info.serverAddr, firstUs: info.firstUs, lastUs: info.lastUs, packets: info.packets,
+    bytes: info.bytes, frames, rocketmq, closed: info.closed, sawSyn: info.sawSyn, dupBytes: info.dupBytes, gapBytes: info.gapBytes,
+  };
 }
 
 export interface IndexOptions extends Partial<PipelineOptions> {
   signal?: AbortSignal;
   /** Called between read chunks; a returned promise pauses reading until it settles (backpressure). */
   pace?: () => Promise<void> | void;
+  /**
+   * Receives the index the pass fills, synchronously, before `indexCaptureFile` returns its promise.
+   * While `state` is `indexing` it grows: frames are appended (pairing may still mark earlier
+   * frames, e.g. unanswered when their connection closes), connections appear in `conns` at their
+   * first packet, and `source` describes the file as far as read, so `readFrameBytes` works on every
+   * frame already in the index.
+   */
+  onIndex?: (ix: CaptureIndex) => void;
+  /** A connection's first packet (its entry in `ix.conns`, completed in place when it closes). */
+  onConnection?: (conn: ConnSummary) => void;
+  /** After each read chunk: capture stream bytes parsed (uncompressed for `.gz`) and the file size on disk. */
+  onProgress?: (bytesRead: number, fileSize: number) => void;
+  /**
+   * Plain files: read in steps of 64 KiB doubling up to `step` bytes, with the event loop running
+   * between steps (see step-reader.ts) — for callers on a shared thread that want the first rows
+   * early. Default: the source's double-buffered 8 MiB reads (fastest).
+   */
+  step?: number;
 }
 
-function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number): CaptureIndex {
+/** Copies what random access needs to re-read the capture from the parser (as far as it has read). */
+function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
+  Object.assign(ix.source, {
+    format: parser.detectedFormat, littleEndian: parser.littleEndian, nanos: parser.isNanos,
+    interfaces: parser.interfaces, sections: parser.sections, streamBytes: parser.consumed,
+  } satisfies Partial<SourceContext>);
+}
+
+function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number, signal?: AbortSignal): CaptureIndex {
   p.finish();
   const ix = b.index;
   ix.warnings = p.warnings;
@@ -323,36 +379,50 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
   ix.lastUs = p.packets ? p.lastUs : 0;
   ix.skipped = Object.fromEntries(p.net.skipped);
   if (p.tcp.badTcp) ix.skipped['bad-tcp-header'] = p.tcp.badTcp;
-  ix.source.format = parser.detectedFormat;
-  ix.source.littleEndian = parser.littleEndian;
-  ix.source.nanos = parser.isNanos;
-  ix.source.interfaces = parser.interfaces;
-  ix.source.sections = parser.sections;
-  ix.source.streamBytes = parser.consumed;
+  describeSource(ix, parser);
+  ix.state = signal?.aborted ? 'cancelled' : 'complete';
   ix.passMs = Date.now() - t0;
   return ix;
 }
 
 function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
-  return new Pipeline({ frame: (f) => b.frame(f), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
+  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
 }
 
-/** Builds the index of a capture file (pcap, pcapng, optionally gzip-compressed) in one streaming pass. */
+/**
+ * Builds the index of a capture file (pcap, pcapng, optionally gzip-compressed) in one streaming
+ * pass. Never rejects for problems inside the file (they are warnings); rejects when the file cannot
+ * be read. Cancelling through `opts.signal` resolves with `state === 'cancelled'`.
+ */
 export async function indexCaptureFile(path: string, opts: IndexOptions = {}, onFrame?: (f: FrameOut, i: number) => void): Promise<CaptureIndex> {
   const t0 = Date.now();
   const b = new IndexBuilder();
   if (onFrame) b.onFrame = onFrame;
+  if (opts.onConnection) b.onConnection = opts.onConnection;
+  const ix = b.index;
+  ix.source.path = path;
+  opts.onIndex?.(ix);
+  ix.source.fileSize = fs.statSync(path).size;
+  ix.source.gzip = isGzipFile(path);
   const p = makePipeline(b, opts, !!opts.full || !!onFrame && opts.full !== false);
-  let parserRef: CaptureParser | null = null;
-  const cb = {
+  const signal = opts.signal;
+  let parser: CaptureParser | null = null;
+  const cb: ParserCallbacks = {
     packet: p.packet.bind(p),
-    warning: p.warning.bind(p),
+    // After a cancel, the reader's end-of-input warning (a record cut by the stop) is not the file's.
+    warning: (w) => { if (!signal?.aborted) p.warning(w); },
     iface: p.iface.bind(p),
   };
-  // streamCapture creates the parser; capture it via a wrapper to read its context afterwards
-  const info = await streamCapture(path, cb, { signal: opts.signal, pace: opts.pace, onParser: (x) => { parserRef = x; } });
-  const ix = finishIndex(b, p, parserRef!, t0);
-  ix.source.path = path;
+  const pace = (): Promise<void> | void => {
+    describeSource(ix, parser!);
+    opts.onProgress?.(parser!.consumed, ix.source.fileSize);
+    return opts.pace?.();
+  };
+  const onParser = (x: CaptureParser): void => { parser = x; };
+  const info = opts.step
+    ? await streamCaptureInSteps(path, cb, { step: opts.step, signal, pace, onParser })
+    : await streamCapture(path, cb, { signal, pace, onParser });
+  finishIndex(b, p, parser!, t0, signal);
   ix.source.gzip = info.gzip;
   ix.source.fileSize = info.fileSize;
   return ix;

@@ -1,15 +1,19 @@
 /**
  * Random access: re-reads one frame's bytes from the capture using the index (record offsets of the
- * packets that carried it and the TCP sequence number of its first byte). Plain files: positional
- * reads of only that range. Gzip files cannot seek: the stream is inflated again up to the range
- * (slow for frames deep in big .gz files; documented limitation).
+ * packets that carried it and the TCP sequence number of its first byte). Plain files: reads of only
+ * that range, in steps (step-reader.ts), so a caller on a shared thread is not blocked. Gzip files
+ * cannot seek: the stream is inflated again up to the range (slow for frames deep in big .gz files;
+ * documented limitation). Works while the index is still being built (connections are in the index
+ * from their first packet), and overlapping copies of a byte resolve like the index pass: the first
+ * copy in the file wins (the pass differs only for a retransmission that overlaps an earlier
+ * out-of-order segment with different bytes).
  */
-import * as fs from 'node:fs';
-import { CaptureParser, PacketInfo, ResumeState } from './file-format';
+import { CaptureParser, ParserCallbacks, PacketInfo, ResumeState } from './file-format';
 import { NetDecoder } from './netlayers';
 import { CaptureIndex } from './capture-index';
 import { FrameWarn } from './types';
 import { streamCapture } from './source';
+import { readFileInSteps } from './step-reader';
 
 export interface FrameBytes {
   /** Frame bytes as far as captured (length ≤ size); uncaptured holes are zero-filled. */
@@ -22,13 +26,16 @@ export interface FrameBytes {
   holes: [number, number][];
 }
 
+/** Reads of a frame's record range start at this size and double up to READ_CHUNK. */
+const FIRST_READ = 256 * 1024;
 const READ_CHUNK = 1 << 20;
 /** Oversize frames: only the prefix + header is re-read. */
 const MAX_REREAD = 32 * 1024 * 1024;
 
 class Assembler {
   readonly buf: Buffer;
-  private ranges: [number, number][] = [];
+  /** Byte ranges [start, end) of the frame filled so far: sorted, disjoint, not touching. */
+  private readonly filled: [number, number][] = [];
   private readonly dec = new NetDecoder(() => {});
   constructor(private readonly ix: CaptureIndex, private readonly i: number, readonly want: number) {
     this.buf = Buffer.alloc(want);
@@ -56,16 +63,33 @@ class Assembler {
     const rel = (seq - c.startSeq[i]) | 0;
     const s = Math.max(0, rel), e = Math.min(this.want, rel + cap);
     if (e <= s) return;
-    this.buf.set(b.subarray(t + hl + (s - rel), t + hl + (e - rel)), s);
-    this.ranges.push([s, e]);
+    this.fill(b, t + hl - rel, s, e);
+  }
+  /** Copies frame bytes [s, e) (at `src[base + x]`) where nothing was filled yet, and records the range. */
+  private fill(src: Uint8Array, base: number, s: number, e: number): void {
+    const r = this.filled;
+    let lo = 0, hi = r.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (r[m][1] <= s) lo = m + 1; else hi = m; }
+    let pos = s;
+    for (let k = lo; pos < e;) {
+      const next = k < r.length ? r[k] : null;
+      if (next && next[0] <= pos) { pos = Math.max(pos, next[1]); k++; continue; }
+      const end = next ? Math.min(e, next[0]) : e;
+      this.buf.set(src.subarray(base + pos, base + end), pos);
+      pos = end;
+    }
+    let a = lo;
+    if (a > 0 && r[a - 1][1] === s) a--;
+    let z = a, ns = s, ne = e;
+    for (; z < r.length && r[z][0] <= e; z++) { ns = Math.min(ns, r[z][0]); ne = Math.max(ne, r[z][1]); }
+    r.splice(a, z - a, [ns, ne]);
   }
   result(size: number): FrameBytes {
-    const r = this.ranges.sort((a, b) => a[0] - b[0]);
     const holes: [number, number][] = [];
     let pos = 0;
-    for (const [s, e] of r) {
+    for (const [s, e] of this.filled) {
       if (s > pos) holes.push([pos, s]);
-      if (e > pos) pos = e;
+      pos = e;
     }
     if (pos < this.want) holes.push([pos, this.want]);
     const missing = holes.reduce((n, [s, e]) => n + (e - s), 0);
@@ -97,66 +121,42 @@ function wantedBytes(ix: CaptureIndex, i: number): number {
   return Math.min(c.size[i], MAX_REREAD);
 }
 
-/** Re-reads frame `i` of a plain (not gzip) capture file synchronously. */
-export function readFrameBytesSync(ix: CaptureIndex, i: number, path = ix.source.path): FrameBytes {
-  if (!path) throw new Error('index has no source path');
-  if (ix.source.gzip) throw new Error('gzip captures need readFrameBytes (async)');
-  const c = ix.cols;
+/** Parser callbacks that give the records of frame `i`'s range to an assembler and halt past it. */
+function frameRange(ix: CaptureIndex, i: number, halt: () => void): { cb: ParserCallbacks; asm: Assembler } {
   const asm = new Assembler(ix, i, wantedBytes(ix, i));
-  const posMin = c.posMin[i], posMax = c.posMax[i];
-  let parser: CaptureParser;
-  parser = new CaptureParser({
+  const posMin = ix.cols.posMin[i], posMax = ix.cols.posMax[i];
+  const cb: ParserCallbacks = {
     packet: (p) => {
-      if (p.recordOffset > posMax) { parser.halt(); return; }
+      if (p.recordOffset < posMin) return;
+      if (p.recordOffset > posMax) { halt(); return; }
       asm.packet(p);
     },
-    warning: () => {},
-  }, resumeState(ix, posMin));
-  const fd = fs.openSync(path, 'r');
-  try {
-    let pos = posMin;
-    while (!parser.isStopped) {
-      const w = parser.writable(READ_CHUNK);
-      const n = fs.readSync(fd, w.buf, w.off, Math.min(w.len, READ_CHUNK), pos);
-      if (n === 0) break;
-      pos += n;
-      parser.commit(n);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return asm.result(c.size[i]);
+    warning: () => { /* counted by the index pass */ },
+  };
+  return { cb, asm };
 }
 
 /** Re-reads frame `i` (plain or gzip capture). */
 export async function readFrameBytes(ix: CaptureIndex, i: number, path = ix.source.path): Promise<FrameBytes> {
   if (!path) throw new Error('index has no source path');
-  if (!ix.source.gzip) return readFrameBytesSync(ix, i, path);
-  const c = ix.cols;
-  const asm = new Assembler(ix, i, wantedBytes(ix, i));
-  const posMin = c.posMin[i], posMax = c.posMax[i];
   let parser: CaptureParser | null = null;
-  await streamCapture(path, {
-    packet: (p) => {
-      if (p.recordOffset < posMin) return;
-      if (p.recordOffset > posMax) { parser?.halt(); return; }
-      asm.packet(p);
-    },
-    warning: () => {},
-  }, { onParser: (x) => { parser = x; } });
-  return asm.result(c.size[i]);
+  const { cb, asm } = frameRange(ix, i, () => parser?.halt());
+  if (ix.source.gzip) {
+    await streamCapture(path, cb, { onParser: (x) => { parser = x; } });
+  } else {
+    const posMin = ix.cols.posMin[i];
+    parser = new CaptureParser(cb, resumeState(ix, posMin));
+    await readFileInSteps(path, parser, { from: posMin, first: FIRST_READ, max: READ_CHUNK });
+  }
+  return asm.result(ix.cols.size[i]);
 }
 
 /** Re-reads frame `i` from in-memory capture bytes (tests, small captures). */
 export function readFrameBytesFromBuffer(ix: CaptureIndex, i: number, data: Uint8Array): FrameBytes {
-  const c = ix.cols;
-  const asm = new Assembler(ix, i, wantedBytes(ix, i));
-  const posMin = c.posMin[i], posMax = c.posMax[i];
-  let parser: CaptureParser;
-  parser = new CaptureParser({
-    packet: (p) => { if (p.recordOffset > posMax) { parser.halt(); return; } asm.packet(p); },
-    warning: () => {},
-  }, resumeState(ix, posMin));
+  const posMin = ix.cols.posMin[i];
+  let parser: CaptureParser | null = null;
+  const { cb, asm } = frameRange(ix, i, () => parser?.halt());
+  parser = new CaptureParser(cb, resumeState(ix, posMin));
   parser.push(data.subarray(posMin));
-  return asm.result(c.size[i]);
+  return asm.result(ix.cols.size[i]);
 }

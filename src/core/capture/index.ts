@@ -2,6 +2,7 @@
 export * from './types';
 export * from './file-format';
 export * from './source';
+export * from './step-reader';
 export * from './netlayers';
 export * from './tcp';
 export * from './header-scan';

@@ -20,6 +20,8 @@ export interface PipelineOptions {
 
 export interface PipelineEvents {
   frame(f: FrameOut): void;
+  /** A connection's first packet (endpoints and roles decided; the `info` object is updated while it lives). */
+  connOpened?(info: ConnInfo): void;
   connClosed?(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void;
 }
 
@@ -54,6 +56,7 @@ export class Pipeline implements ParserCallbacks {
         const o = { full: opts.full, giveUpBytes: giveUp };
         const pair: [FrameStream, FrameStream] = [new FrameStream(info.id, 0, this.out, handler, o), new FrameStream(info.id, 1, this.out, handler, o)];
         this.streams.set(info.id, pair);
+        this.ev.connOpened?.(info);
         return pair as [StreamSink, StreamSink];
       },
       (info) => {

@@ -7,12 +7,12 @@
  * Plain Node: no vscode import.
  */
 import { CaptureIndex, IndexBuilder } from '../../../core/capture/capture-index';
+import { FrameBytes } from '../../../core/capture/frame-reader';
 import { FrameOut } from '../../../core/capture/frames';
 import { newSummary, scanHeader } from '../../../core/capture/header-scan';
 import { PcapWriter, TcpSession, ByteSink } from '../../../core/capture/pcap-writer';
 import { FrameWarn } from '../../../core/capture/types';
 import type { TrafficRecord } from '../../../core/transport/remoting-connection';
-import { ConnLabelInfo, connFromInfo } from './capture-adapter';
 import { ipToBytes } from '../../../core/message/ids';
 
 /** Keeps at most this many bytes of frames; older frames keep their row but lose their bytes. */
@@ -20,14 +20,12 @@ export const LIVE_MAX_BYTES = 64 * 1024 * 1024;
 
 interface LiveConn {
   id: number;
-  label: ConnLabelInfo;
   local: { address: string; port: number };
   remote: { address: string; port: number };
 }
 
 export class LiveCapture {
   private readonly builder = new IndexBuilder();
-  readonly conns = new Map<number, ConnLabelInfo>();
   private readonly connByTransportId = new Map<number, LiveConn>();
   private readonly frames: (Uint8Array | null)[] = [];
   private readonly records: { conn: number; dir: number; tsUs: number }[] = [];
@@ -50,19 +48,16 @@ export class LiveCapture {
     let c = this.connByTransportId.get(r.connectionId);
     if (!c) {
       const id = this.connByTransportId.size;
-      const info = {
-        clientAddr: safeIp(r.local.address), clientPort: r.local.port,
-        serverAddr: safeIp(r.remote.address), serverPort: r.remote.port,
-      };
-      c = { id, label: connFromInfo(info), local: r.local, remote: r.remote };
+      c = { id, local: r.local, remote: r.remote };
       this.connByTransportId.set(r.connectionId, c);
-      this.conns.set(id, c.label);
-      const ix = this.index;
-      ix.conns[id] = {
-        id, ipVersion: info.clientAddr.length === 16 ? 6 : 4, client: c.label.client, clientPort: info.clientPort, server: c.label.server,
-        serverPort: info.serverPort, clientAddr: info.clientAddr, serverAddr: info.serverAddr, firstUs: r.timestamp * 1000, lastUs: r.timestamp * 1000,
-        packets: 0, bytes: [0, 0], frames: [0, 0], rocketmq: true, closed: null, sawSyn: true, dupBytes: 0, gapBytes: 0,
-      };
+      const clientAddr = safeIp(r.local.address), serverAddr = safeIp(r.remote.address);
+      const tsUs = r.timestamp * 1000;
+      // Listed in index.conns like a captured connection at its first packet.
+      this.builder.connOpened({
+        id, ipVersion: clientAddr.length === 16 ? 6 : 4, clientAddr, clientPort: r.local.port, serverAddr, serverPort: r.remote.port,
+        firstUs: tsUs, lastUs: tsUs, firstOffset: this.frames.length, packets: 0, bytes: [0, 0], sawSyn: true, dupBytes: 0, gapBytes: 0, closed: null,
+      });
+      this.index.conns[id].rocketmq = true;
     }
     const b = new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).slice();
     const f = this.out;
@@ -103,8 +98,12 @@ export class LiveCapture {
     for (const l of this.listeners) l();
   }
 
-  frameBytes(i: number): Uint8Array | null {
-    return this.frames[i] ?? null;
+  /** Frame `i` as random access gives it for a file; bytes dropped by the memory bound come back empty. */
+  readFrame(i: number): FrameBytes {
+    const b = this.frames[i];
+    const size = this.index.cols.size[i];
+    if (!b) return { bytes: Buffer.alloc(0), size, missing: 0, holes: [] };
+    return { bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength), size, missing: 0, holes: [] };
   }
 
   /**

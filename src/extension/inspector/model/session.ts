@@ -4,61 +4,19 @@
  * dropped and logged. Plain Node (no vscode import) so the protocol is unit-testable; the VS Code
  * side only supplies `SessionHost`.
  */
-import { CaptureIndex } from '../../../core/capture/capture-index';
 import {
   FromWebview, parseFromWebview, ProgressInfo, ToWebview, MAX_ROWS_PER_REQUEST,
 } from '../../../shared/inspector-protocol';
-import { ConnLabelInfo, FrameBytes, indexCaptureStreaming, readFrameBytes } from './capture-adapter';
+import { CaptureSource } from './capture-source';
 import { buildDetails, frameAsHex, frameAsJson } from './details';
-import { LiveCapture } from './live-capture';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
+
+// Sources are built next to the session by the VS Code side and the benchmark: one import for both.
+export type { CaptureSource } from './capture-source';
+export { fileSource, liveSource } from './capture-source';
 
 /** Rows pushed with `init` (about two screens). */
 export const FIRST_PAGE_ROWS = 100;
-
-export interface CaptureSource {
-  readonly title: string;
-  readonly live: boolean;
-  readonly index: CaptureIndex;
-  readonly conns: Map<number, ConnLabelInfo>;
-  readFrame(frame: number): Promise<FrameBytes>;
-  bytesRead(): number;
-  readonly totalBytes: number;
-  /** Resolves when indexing is over (immediately for live sources). */
-  readonly done: Promise<{ cancelled: boolean }>;
-  cancel(): void;
-  /** Called with new frames (batched). Returns an unsubscribe function. */
-  onGrowth(l: () => void): () => void;
-}
-
-export function fileSource(path: string, title: string): CaptureSource {
-  const ac = new AbortController();
-  const listeners: (() => void)[] = [];
-  const s = indexCaptureStreaming(path, { signal: ac.signal, onBatch: () => { for (const l of listeners) l(); } });
-  return {
-    title, live: false, index: s.index, conns: s.conns, totalBytes: s.fileSize, done: s.done,
-    bytesRead: s.bytesRead,
-    readFrame: (i) => readFrameBytes(s.index, s.conns.get(s.index.cols.conn[i]) ?? s.index.conns[s.index.cols.conn[i]], i),
-    cancel: () => ac.abort(),
-    onGrowth: (l) => {
-      listeners.push(l);
-      return () => { const k = listeners.indexOf(l); if (k >= 0) listeners.splice(k, 1); };
-    },
-  };
-}
-
-export function liveSource(live: LiveCapture, title: string): CaptureSource {
-  return {
-    title, live: true, index: live.index, conns: live.conns, totalBytes: 0, done: Promise.resolve({ cancelled: false }),
-    bytesRead: () => 0,
-    readFrame: async (i) => {
-      const b = live.frameBytes(i);
-      return b ? { bytes: b, missing: 0 } : { bytes: new Uint8Array(0), missing: live.index.cols.size[i] };
-    },
-    cancel: () => { /* nothing to cancel */ },
-    onGrowth: (l) => { const d = live.onChange(l); return () => d.dispose(); },
-  };
-}
 
 export interface SessionHost {
   post(msg: ToWebview): void;
@@ -79,7 +37,7 @@ export class InspectorSession {
   private disposed = false;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
-    this.model = new InspectorModel(source.index, source.conns);
+    this.model = new InspectorModel(source.index);
     this.unsubscribe = source.onGrowth(() => this.growth());
     source.done.then((d) => {
       this.doneState = d;
@@ -171,7 +129,8 @@ export class InspectorSession {
         const c = ix.cols;
         const p = c.pair[msg.frame];
         const reqCode = (c.flag[msg.frame] & 1) && p >= 0 ? c.code[p] : undefined;
-        const details = buildDetails({ index: ix, frame: msg.frame, row: this.model.row(msg.frame), bytes: fb.bytes, missing: fb.missing, requestCode: reqCode });
+        const missing = fb.missing + (fb.size - fb.bytes.length); // holes, and what was not re-read or kept
+        const details = buildDetails({ index: ix, frame: msg.frame, row: this.model.row(msg.frame), bytes: fb.bytes, missing, requestCode: reqCode });
         this.host.post({ type: 'details', reqId: msg.reqId, details, error: null });
         return;
       }

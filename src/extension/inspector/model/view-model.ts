@@ -8,13 +8,12 @@
  *
  * Plain Node: no vscode import.
  */
-import { CaptureIndex } from '../../../core/capture/capture-index';
+import { CaptureIndex, formatEndpoint } from '../../../core/capture/capture-index';
 import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../../core/capture/types';
 import { requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../../../core/remoting/codes';
 import type {
   ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
 } from '../../../shared/inspector-protocol';
-import { ConnLabelInfo } from './capture-adapter';
 
 export const DEFAULT_SORT: SortSpec = { column: 'index', descending: false };
 
@@ -30,8 +29,9 @@ export class InspectorModel {
   /** Sort is not by capture order: new frames are added at `finish()`, not as they arrive. */
   private stale = false;
   private readonly warnLabelCache = new Map<number, string[]>();
+  private readonly connLabels = new Map<number, string>();
 
-  constructor(readonly index: CaptureIndex, readonly conns: Map<number, ConnLabelInfo>) {}
+  constructor(readonly index: CaptureIndex) {}
 
   get length(): number { return this.order ? this.order.length : this.index.length; }
   get currentSort(): SortSpec { return this.sort; }
@@ -44,9 +44,15 @@ export class InspectorModel {
     return ix.length ? ix.cols.tsFirst[0] : 0;
   }
 
+  /** "client:port → server:port" (connections are in the index from their first packet; endpoints never change). */
   connLabel(conn: number): string {
-    const c = this.conns.get(conn) ?? this.index.conns[conn];
-    return c ? `${c.client} → ${c.server}` : `connection ${conn}`;
+    let l = this.connLabels.get(conn);
+    if (l !== undefined) return l;
+    const c = this.index.conns[conn];
+    if (!c) return `connection ${conn}`;
+    l = `${formatEndpoint(c.client, c.clientPort)} → ${formatEndpoint(c.server, c.serverPort)}`;
+    this.connLabels.set(conn, l);
+    return l;
   }
 
   /** Sets sort and filter; returns the new number of frames in view. */
