@@ -4,6 +4,7 @@
 #   libkrb5-dev         headers for code-server's `kerberos` native module
 #   ripgrep             code-server's search binary (its npm package would download one otherwise)
 #   tcpdump tshark      real captures of real traffic, and tshark as the reference TCP reassembler
+#   lz4 zstd            the reference compressors for the LZ4 / ZSTD message-body decoder tests
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
@@ -11,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
 command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v tshark >/dev/null || need+=(tshark)
+command -v lz4 >/dev/null || need+=(lz4)
+command -v zstd >/dev/null || need+=(zstd)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

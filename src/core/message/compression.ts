@@ -1,10 +1,18 @@
 /**
- * Body compression (protocol.md §3.7). ZLIB = RFC 1950 stream (java.util.zip.Deflater).
- * LZ4 (frame format) and ZSTD are recognised; Node 20 has no built-in codec for them, so
- * `decompressBody` reports them as not decompressed instead of guessing.
+ * Body compression (protocol.md §3.7). ZLIB = RFC 1950 stream (java.util.zip.Deflater), inflated by
+ * node:zlib; LZ4 = LZ4 frame format (lz4-java's LZ4FrameOutputStream), decoded by `./lz4`; ZSTD =
+ * zstd frames (zstd-jni), decoded by `./zstd` (Node's own zstd when present, else fzstd). All three
+ * stop at an output limit (default 64 MiB) and report a bad body as `{ ok: false, reason }`.
  */
 import * as zlib from 'node:zlib';
 import { CompressionType } from './sysflag';
+import { DEFAULT_MAX_INFLATED } from './bounded-output';
+import { decompressLz4, InflateOptions } from './lz4';
+import { decompressZstd } from './zstd';
+
+export { DEFAULT_MAX_INFLATED } from './bounded-output';
+export { decompressLz4, InflateOptions } from './lz4';
+export { decompressZstd } from './zstd';
 
 /**
  * A window no larger than the body finds the same matches as Java's 32 KiB one (the same compressed
@@ -34,21 +42,19 @@ export type DecompressResult =
   | { ok: true; body: Uint8Array }
   | { ok: false; reason: string };
 
-export function decompressBody(body: Uint8Array, type: CompressionType | 'UNKNOWN'): DecompressResult {
-  if (type === 'ZLIB') {
-    try {
-      return { ok: true, body: new Uint8Array(zlib.inflateSync(body)) };
-    } catch (e) {
-      return { ok: false, reason: `zlib inflate failed: ${(e as Error).message}` };
-    }
+/** Inflates a message body compressed with `type`; never throws, never returns more than `maxOutput` bytes. */
+export function decompressBody(body: Uint8Array, type: CompressionType | 'UNKNOWN', opts: InflateOptions = {}): DecompressResult {
+  const limit = opts.maxOutput ?? DEFAULT_MAX_INFLATED;
+  switch (type) {
+    case 'ZLIB':
+      try {
+        return { ok: true, body: new Uint8Array(zlib.inflateSync(body, { maxOutputLength: Math.max(1, limit) })) };
+      } catch (e) {
+        const tooBig = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        return { ok: false, reason: `zlib inflate failed: ${tooBig ? `output exceeds the ${limit}-byte limit` : (e as Error).message}` };
+      }
+    case 'LZ4': return decompressLz4(body, { maxOutput: limit });
+    case 'ZSTD': return decompressZstd(body, { maxOutput: limit });
+    default: return { ok: false, reason: `compression type ${type} is not known (sysFlag bits 8–10 hold 4–7)` };
   }
-  const z = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
-  if (type === 'ZSTD' && typeof z === 'function') {
-    try {
-      return { ok: true, body: new Uint8Array(z(body)) };
-    } catch (e) {
-      return { ok: false, reason: `zstd decompress failed: ${(e as Error).message}` };
-    }
-  }
-  return { ok: false, reason: `${type} decompression is not available in this runtime` };
 }

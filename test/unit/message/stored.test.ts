@@ -5,6 +5,7 @@ import {
   encodeStoredMessage, decodeStoredMessages, decodeStoredMessage, StoredMessageError, encodeProperties,
   encodeBatchBody, decodeBatchBody, BatchBodyError, MAGIC_V2, createOffsetMessageId, describeSysFlag, crc32,
 } from '../../../src/core/message';
+import { fixture, INPUTS } from './compression-vectors';
 
 const props = new Map([['a', '123'], ['b', 'hello'], ['c', '3.14']]);
 
@@ -70,11 +71,20 @@ test('compressed body (zlib) is inflated, raw body kept', () => {
   assert.deepEqual(describeSysFlag(0x301 | 0x4), ['COMPRESSED(ZLIB)', 'TRANSACTION_PREPARED']);
 });
 
-test('LZ4 body is labelled, not guessed; broken zlib reports the reason', () => {
+test('LZ4 and ZSTD bodies (sysFlag 0x101 / 0x201) are inflated; broken bodies report the reason', () => {
+  for (const [sysFlag, file, type] of [[0x101, 'records.java-5.3.3.lz4', 'LZ4'], [0x201, 'records.java-5.3.3.zst', 'ZSTD']] as const) {
+    const m = decodeStoredMessage(encodeStoredMessage({ topic: 't', body: fixture(file), sysFlag }));
+    assert.equal(m.compression, type);
+    assert.equal(m.decompressError, undefined);
+    assert.deepEqual(Buffer.from(m.body!), INPUTS.records());
+    assert.deepEqual(Buffer.from(m.rawBody), fixture(file));
+  }
   const m = decodeStoredMessage(encodeStoredMessage({ topic: 't', body: Buffer.from([1, 2, 3]), sysFlag: 0x101 }));
   assert.equal(m.compression, 'LZ4');
   assert.equal(m.body, undefined);
-  assert.match(m.decompressError!, /LZ4/);
+  assert.match(m.decompressError!, /^LZ4: truncated/);
+  const zs = decodeStoredMessage(encodeStoredMessage({ topic: 't', body: Buffer.from('garbage body'), sysFlag: 0x201 }));
+  assert.match(zs.decompressError!, /^ZSTD: not a zstd frame/);
   const z = decodeStoredMessage(encodeStoredMessage({ topic: 't', body: Buffer.from([1, 2, 3]), sysFlag: 0x1 }));
   assert.equal(z.body, undefined);
   assert.match(z.decompressError!, /zlib/);
