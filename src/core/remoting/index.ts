@@ -12,5 +12,6 @@ export * from './lenient-json';
 export * from './bodies/route';
 export * from './bodies/cluster-info';
 export * from './bodies/topic-list';
+export * from './bodies/register-broker';
 export { parseBodyJson } from './bodies/body-json';
 export * from './describe';

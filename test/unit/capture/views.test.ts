@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import { buildFrameView, FrameView, ViewSection, V2_NAMES } from '../../../src/core/capture/views';
 import { encodeBatchBody, encodeStoredMessage } from '../../../src/core/message';
 import { req, resp } from './helpers';
+import { fixture, INPUTS, REGISTER_VECTORS } from '../message/compression-vectors';
 
 const UK = '7F00000100D7135FBAA48879F8920026';
 const PROPS = `UNIQ_KEY\u0001${UK}\u0002WAIT\u0001true\u0002TAGS\u0001TagA`;
@@ -43,6 +44,32 @@ test('compressed send body is inflated and labelled compressed; sysFlag spelled 
   const bad = buildFrameView(req(310, 3, { b: 'T', f: '1' }, Buffer.from('not zlib')));
   assert.equal(bad.body?.label, 'compressed');
   assert.match(bad.body!.note!, /failed/);
+});
+
+test('LZ4 and ZSTD bodies (RocketMQ 5.3.3 producer vectors): send requests and pulled messages inflated, labelled with their compression', () => {
+  const plain = INPUTS.records();
+  const cases = [[0x101, 'records.java-5.3.3.lz4', 'LZ4'], [0x201, 'records.java-5.3.3.zst', 'ZSTD']] as const;
+  for (const [sysFlag, file, type] of cases) {
+    const body = fixture(file);
+    const v = buildFrameView(req(310, 8, { b: 'T', f: String(sysFlag), i: PROPS }, body));
+    assert.equal(v.body?.label, 'compressed');
+    assert.equal(v.body?.note, `${type}: ${body.length} bytes → ${plain.length} inflated (text)`);
+    assert.equal(v.body?.text, plain.toString());
+    assert.match(v.header.find((r) => r.key === 'f')!.note!, new RegExp(`^COMPRESSED\\(${type}\\)$`));
+    const broken = buildFrameView(req(310, 9, { b: 'T', f: String(sysFlag) }, body.subarray(0, 100)));
+    assert.equal(broken.body?.label, 'compressed');
+    assert.match(broken.body!.note!, new RegExp(`^${type}: truncated`));
+  }
+  const stored = cases.map(([sysFlag, file], i) => encodeStoredMessage({ topic: 'T', body: fixture(file), sysFlag, queueOffset: 20 + i, properties: PROPS }));
+  const v = buildFrameView(resp(7, 0, { nextBeginOffset: '22' }, Buffer.concat(stored)), { requestCode: 11 });
+  const msgs = find(v, /^Messages/)!.children!;
+  assert.equal(msgs.length, 2);
+  cases.forEach(([, file, type], i) => {
+    const b = find(msgs[i], /^Body/)!;
+    assert.equal(b.title, `Body (compressed ${type}, ${fixture(file).length} bytes)`);
+    assert.equal(b.text, `compressed (${type}), ${fixture(file).length} bytes → ${plain.length} bytes inflated\n${plain.toString()}`);
+    assert.match(msgs[i].rows!.find((r) => r.key === 'sysFlag')!.note!, new RegExp(`COMPRESSED\\(${type}\\)`));
+  });
 });
 
 test('SEND_BATCH_MESSAGE: every inner message with its properties', () => {
@@ -111,6 +138,7 @@ test('HEART_BEAT, END_TRANSACTION, CHECK_TRANSACTION_STATE, REGISTER_BROKER, unk
   assert.equal(find(ck, /^offsetMsgId/)!.table!.rows[0][2], '123456');
   const reg = buildFrameView(req(103, 4, { brokerName: 'b', compressed: 'false' }, Buffer.from('{"topicConfigSerializeWrapper":{"topicConfigTable":{"T":{"readQueueNums":4,"writeQueueNums":4,"perm":6}}},"filterServerList":[]}')));
   assert.deepEqual(find(reg, /^Registered topics/)!.table!.rows, [['T', '4', '4', '6']]);
+  assert.equal(reg.body?.label, 'JSON');
   const other = buildFrameView(req(999, 5, { x: 'y' }, Buffer.from([0, 1, 2, 3, 0xff])));
   assert.equal(other.body?.label, 'binary');
   assert.match(other.body!.hex!, /^00000000  00 01 02 03 ff/);
@@ -118,4 +146,32 @@ test('HEART_BEAT, END_TRANSACTION, CHECK_TRANSACTION_STATE, REGISTER_BROKER, unk
   assert.equal(txt.body?.label, 'text');
   const trunc = buildFrameView(req(310, 7, { b: 'T' }, Buffer.from('partial')), { missingBytes: 100, truncated: true });
   assert.equal(trunc.body?.label, 'truncated');
+});
+
+test('REGISTER_BROKER with compressed=true (broker compressedRegister, RocketMQ 4.9.7 and 5.3.3 vectors): the same view as the JSON form', () => {
+  const sorted = (rows: string[][]) => [...rows].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const vec of REGISTER_VECTORS) {
+    const body = fixture(vec.compressed);
+    const z = buildFrameView(req(103, 1, { brokerName: 'broker-a', compressed: 'true' }, body));
+    const j = buildFrameView(req(103, 2, { brokerName: 'broker-a', compressed: 'false' }, fixture(vec.json)));
+    assert.deepEqual(z.notes, [], vec.version);
+    const topics = (v: FrameView) => sorted(find(v, /^Registered topics \(4\)/)!.table!.rows);
+    assert.deepEqual(topics(z), [['%RETRY%group_1', '1', '1', '6'], ['OrderTopic', '8', '8', '6'], ['ReadOnly-Tagged', '4', '2', '4'], ['TBW102', '8', '8', '7']]);
+    assert.deepEqual(topics(z), topics(j));
+    const reg = (v: FrameView) => Object.fromEntries(find(v, /^Broker registration/)!.rows!.map((r) => [r.key, r.value]));
+    assert.equal(reg(z).format, 'compressed (zlib, binary layout)');
+    assert.equal(reg(j).format, 'JSON');
+    assert.equal(reg(z).dataVersion, reg(j).dataVersion);
+    assert.match(reg(z).dataVersion, /"counter":42/);
+    assert.equal(reg(z).filterServerList, '127.0.0.1:30001');
+    assert.equal(z.body?.label, 'compressed');
+    assert.match(z.body!.note!, new RegExp(`${body.length} bytes → \\d+ inflated, shown as its JSON form`));
+    const shown = JSON.parse(z.body!.text!);
+    assert.equal(shown.topicConfigSerializeWrapper.topicConfigTable.OrderTopic.writeQueueNums, 8);
+    assert.deepEqual(shown.filterServerList, ['127.0.0.1:30001']);
+  }
+  const cut = buildFrameView(req(103, 3, { compressed: 'true' }, fixture(REGISTER_VECTORS[0].compressed).subarray(0, 40)));
+  assert.match(cut.notes.join(' '), /REGISTER_BROKER body not parsable: compressed RegisterBrokerBody: zlib inflate failed/);
+  assert.equal(cut.body?.label, 'compressed');
+  assert.ok(cut.body?.hex);
 });

@@ -6,7 +6,7 @@
  */
 import {
   RemotingCommand, describeCommand, requestCodeName, responseCodeName, parseTopicRouteData, parseClusterInfo, parseTopicList,
-  parseLenientJson, stringifyJsonValue, permToString, CommandDescription,
+  parseLenientJson, stringifyJsonValue, permToString, CommandDescription, parseRegisterBrokerBody, RegisterBrokerBody, JsonObject, isJsonObject,
 } from '../../remoting';
 import {
   decodeProperties, decodeUniqKey, decodeOffsetMessageId, describeSysFlag, decodeBatchBody, decodeStoredMessages, decompressBody,
@@ -192,7 +192,7 @@ function storedMessageSection(m: MessageExt, idx: number): ViewSection {
   let bodyText = '';
   if (m.compressed) bodyText = m.body ? `compressed (${m.compression ?? 'ZLIB'}), ${m.rawBody.length} bytes → ${m.body.length} bytes inflated\n` : `compressed (${m.compression ?? '?'}), ${m.rawBody.length} bytes: ${m.decompressError ?? 'not decompressed'}`;
   if (body) bodyText += body.text ?? body.hex ?? '';
-  children.push({ title: `Body (${m.compressed ? 'compressed' : body?.label ?? 'empty'}, ${m.rawBody.length} bytes)`, text: bodyText });
+  children.push({ title: `Body (${m.compressed ? `compressed ${m.compression ?? ''}`.trim() : body?.label ?? 'empty'}, ${m.rawBody.length} bytes)`, text: bodyText });
   return { title: `Message ${idx}: ${m.topic} q${m.queueId}@${m.queueOffset}`, rows, children };
 }
 
@@ -346,25 +346,48 @@ function specialise(cmd: RemotingCommand, ctx: ViewContext, view: FrameView, bod
     }
     return;
   }
-  if (!resp && code === 103) {
+  if (!resp && code === 103 && body.length) {
     const compressed = ext.compressed === 'true';
-    if (compressed && body.length) {
-      view.body = { label: 'compressed', length: body.length, note: 'RegisterBrokerBody compressed format (4.x): deflate stream of the topic config', hex: hexDump(body, 512) };
-      return;
-    }
-    if (body.length) {
-      const g = genericBody(body);
-      view.body = g;
-      try {
-        const v = JSON.parse(JSON.stringify(parseLenientJsonSafe(body)));
-        const table = v?.topicConfigSerializeWrapper?.topicConfigTable ?? {};
-        const rows = Object.entries(table as Record<string, Record<string, unknown>>).map(([name, tc]) => [name, String(tc.readQueueNums ?? ''), String(tc.writeQueueNums ?? ''), String(tc.perm ?? '')]);
-        view.sections.push({ title: `Registered topics (${rows.length})`, table: { columns: ['topic', 'read', 'write', 'perm'], rows } });
-      } catch (e) {
-        view.notes.push(`REGISTER_BROKER body not parsable: ${(e as Error).message}`);
+    if (!compressed) view.body = genericBody(body);
+    try {
+      const reg = parseRegisterBrokerBody(body, compressed);
+      view.sections.push(...registerBrokerSections(reg));
+      if (compressed) {
+        view.body = {
+          label: 'compressed', length: body.length, text: prettyJson(stringifyJsonValue(registerBrokerJson(reg))),
+          note: `RegisterBrokerBody compressed format (broker compressedRegister=true): ${body.length} bytes → ${reg.inflatedLength} inflated, shown as its JSON form`,
+        };
       }
+    } catch (e) {
+      view.notes.push(`REGISTER_BROKER body not parsable: ${(e as Error).message}`);
+      if (compressed) view.body = { label: 'compressed', length: body.length, note: 'RegisterBrokerBody compressed format (broker compressedRegister=true): not decodable', hex: hexDump(body, 512) };
     }
   }
+}
+
+function registerBrokerSections(reg: RegisterBrokerBody): ViewSection[] {
+  const rows: ViewRow[] = [
+    { key: 'format', value: reg.format === 'json' ? 'JSON' : 'compressed (zlib, binary layout)' },
+    { key: 'dataVersion', value: reg.dataVersion ? stringifyJsonValue(reg.dataVersion) : '' },
+    { key: 'filterServerList', value: reg.filterServerList.join(', ') },
+  ];
+  if (reg.topicQueueMappings.length) rows.push({ key: 'topicQueueMappings', value: String(reg.topicQueueMappings.length), note: 'static topics (5.x)' });
+  const topics = reg.topicConfigs.map((t) => [t.topicName, String(t.readQueueNums), String(t.writeQueueNums), String(t.perm)]);
+  return [
+    { title: 'Broker registration', rows },
+    { title: `Registered topics (${topics.length})`, table: { columns: ['topic', 'read', 'write', 'perm'], rows: topics } },
+  ];
+}
+
+/** The JSON form of a decoded body (what the broker would have sent with compressedRegister=false). */
+function registerBrokerJson(reg: RegisterBrokerBody): JsonObject {
+  const table: JsonObject = {};
+  for (const t of reg.topicConfigs) table[t.topicName] = { ...t, attributes: t.attributes ?? {} } as unknown as JsonObject;
+  const wrapper: JsonObject = { dataVersion: reg.dataVersion, topicConfigTable: table };
+  if (reg.topicQueueMappings.length) {
+    wrapper.topicQueueMappingInfoMap = Object.fromEntries(reg.topicQueueMappings.map((m, i) => [isJsonObject(m) && typeof m.topic === 'string' ? m.topic : String(i), m]));
+  }
+  return { filterServerList: reg.filterServerList, topicConfigSerializeWrapper: wrapper };
 }
 
 /** Lenient JSON → plain JS (bigints as strings, fastjson numeric keys accepted). */
