@@ -360,8 +360,20 @@ export class CaptureParser {
           const orig = this.u32(body);
           let cap = Math.min(orig, bodyLen - 4);
           if (iface.snaplen > 0 && cap > iface.snaplen) cap = iface.snaplen;
-          // SPB has no timestamp: reuse 0 (documented; the index marks tsUs 0)
-          this.emitNg(iface, -1, -1, cap, orig, s, body + 4);
+          // SPB has no timestamp: it takes the previous packet's of the same section (0 for a section's
+          // first packet, or when parsing resumed at this block), so relative times and latencies stay
+          // sensible. `pkt` still describes the previous packet here.
+          const prevUs = this.packetNo > 0 && pkt.iface.section === iface.section ? pkt.tsUs : 0;
+          pkt.number = this.packetNo++;
+          pkt.iface = iface;
+          pkt.linkType = iface.linkType;
+          pkt.tsUs = prevUs;
+          pkt.caplen = cap;
+          pkt.origlen = orig < cap ? cap : orig;
+          pkt.recordOffset = this.base + s;
+          pkt.dataOffset = this.base + body + 4;
+          pkt.data = this.buf.subarray(body + 4, body + 4 + cap);
+          this.cb.packet(pkt);
           break;
         }
         default:

@@ -8,7 +8,7 @@ import { CaptureParser, PacketInfo } from '../../../src/core/capture/file-format
 import { CaptureWarning } from '../../../src/core/capture/types';
 import { memorySink, PcapWriter } from '../../../src/core/capture/pcap-writer';
 import { streamCapture } from '../../../src/core/capture/source';
-import { rng, T0 } from './helpers';
+import { rng, T0, session, frame, req, resp, run } from './helpers';
 
 interface Got { num: number; ts: number; cap: number; orig: number; data: Buffer; link: number; iface: number; rec: number }
 
@@ -107,6 +107,47 @@ for (const le of [true, false]) {
     assert.equal(parser.interfaces[2].tsOffsetSec, 1000);
   });
 }
+
+test('pcapng SPB: no timestamp of its own, so it takes the previous packet\'s of its section (0 for a section\'s first)', () => {
+  const a = memorySink();
+  const w1 = new PcapWriter(a.sink, { format: 'pcapng', littleEndian: true, linkType: 1 });
+  const ns = w1.addInterface({ linkType: 1, tsresolExp: 9 });
+  w1.packet(P1, 0, { simple: true });              // first of the section: nothing to inherit
+  w1.packet(P1, T0 + 10);
+  w1.packet(P2, 0, { simple: true });
+  w1.packet(P1, 0, { simple: true });              // after an SPB: still the last real timestamp
+  w1.packet(P1, T0 + 20.5, { iface: ns });          // another interface of the section
+  w1.packet(P1, 0, { simple: true });
+  const b = memorySink();
+  const w2 = new PcapWriter(b.sink, { format: 'pcapng', littleEndian: false, linkType: 1 });
+  w2.packet(P1, 0, { simple: true });              // new section: not the previous section's time
+  w2.packet(P2, T0 + 5_000_000);
+  w2.packet(P1, 0, { simple: true });
+  const bytes = Buffer.concat([a.bytes(), b.bytes()]);
+  for (const chunk of [7, 64, bytes.length]) {
+    const { pkts, warns } = parse(bytes, chunk);
+    assert.deepEqual(warns, []);
+    const ts = pkts.map((p) => p.ts);
+    assert.deepEqual(ts.slice(0, 4), [0, T0 + 10, T0 + 10, T0 + 10], `chunk ${chunk}`);
+    assert.ok(Math.abs(ts[4] - (T0 + 20.5)) < 0.01 && ts[5] === ts[4], `chunk ${chunk}: ${ts[4]} ${ts[5]}`);
+    assert.deepEqual(ts.slice(6), [0, T0 + 5_000_000, T0 + 5_000_000], `chunk ${chunk}`);
+    assert.deepEqual(pkts.map((p) => p.data.length), [P1.length, P1.length, P2.length, P1.length, P1.length, P1.length, P1.length, P2.length, P1.length]);
+  }
+});
+
+test('pcapng SPB in a RocketMQ capture: a response in an SPB gets a sensible latency and time range', () => {
+  const s = session();
+  const m = memorySink();
+  const w = new PcapWriter(m.sink, { format: 'pcapng', linkType: 1 });
+  w.packet(s.syn(), T0); w.packet(s.synAck(), T0 + 10); w.packet(s.ack(0), T0 + 20);
+  for (const p of s.send(0, frame(req(310, 7, { a: 'g', b: 'T' }, Buffer.from('body'))))) w.packet(p, T0 + 100);
+  for (const p of s.send(1, frame(resp(7, 0, { msgId: 'X' })))) w.packet(p, 0, { simple: true });
+  const { index } = run(m.bytes());
+  assert.equal(index.length, 2);
+  assert.equal(index.latencyUs(1), 0, 'the response inherits the request packet\'s time, not 1970');
+  assert.equal(index.firstUs, T0);
+  assert.equal(index.lastUs, T0 + 100);
+});
 
 test('pcapng: second section in the other byte order with its own interfaces', () => {
   const a = memorySink();
