@@ -82,6 +82,10 @@ export class JavaSide {
   sendBatch(topic: string, n: number, body: string): Promise<{ msgId: string; offsetMsgId: string; status: string }> {
     return this.call('sendBatch', topic, n, body) as never;
   }
+  /** n sync sends of `size`-byte text bodies from a Java producer with `rocketmq.message.compressType=type`. */
+  sendCompressed(topic: string, type: 'LZ4' | 'ZSTD' | 'ZLIB', n: number, size: number): Promise<Array<{ msgId: string; status: string; body: string }>> {
+    return this.call('sendCompressed', topic, type, n, size) as never;
+  }
   bench(topic: string, mode: 'sync' | 'async', size: number, count: number, warmup: number, inflight: number): Promise<BenchStats> {
     return this.call('bench', topic, mode, size, count, warmup, inflight) as Promise<BenchStats>;
   }

@@ -37,6 +37,9 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   view   topic offsetMsgId          DefaultMQAdminExt.viewMessage (what mqadmin queryMsgById uses)
  *   send   topic n body tags          DefaultMQProducer sync sends; answers the SendResults
  *   sendBatch topic n body            one DefaultMQProducer batch send of n messages; answers the SendResult
+ *   sendCompressed topic type n size  n sync sends of size-byte bodies from a producer made with
+ *                                     -Drocketmq.message.compressType=type (LZ4, ZSTD, ZLIB; read by the
+ *                                     4.9 and 5.x producer constructors); answers [{msgId, body base64}]
  *   bench  topic sync|async size count warmup inflight   throughput and latency of DefaultMQProducer
  *   quit
  */
@@ -44,6 +47,8 @@ public final class JavaSide {
     private static DefaultMQProducer producer;
     private static DefaultMQPullConsumer consumer;
     private static DefaultMQAdminExt admin;
+    private static String namesrvAddr;
+    private static String instanceName;
 
     public static void main(String[] args) throws Exception {
         if (System.getProperty("rocketmq.remoting.version") == null) {
@@ -52,6 +57,8 @@ public final class JavaSide {
         String namesrv = args[0];
         PrintStream out = new PrintStream(System.out, true, "UTF-8");
         String inst = "javaside-" + ProcessHandle.current().pid();
+        namesrvAddr = namesrv;
+        instanceName = inst;
         producer = new DefaultMQProducer("java_side_producer");
         producer.setNamesrvAddr(namesrv);
         producer.setInstanceName(inst);
@@ -97,6 +104,7 @@ public final class JavaSide {
             case "view": return msgJson(admin.viewMessage(f[1], f[2]));
             case "send": return send(f[1], Integer.parseInt(f[2]), f[3], f[4]);
             case "sendBatch": return sendBatch(f[1], Integer.parseInt(f[2]), f[3]);
+            case "sendCompressed": return sendCompressed(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
             case "bench": return bench(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]));
             default: throw new IllegalArgumentException("unknown command " + f[0]);
         }
@@ -144,6 +152,37 @@ public final class JavaSide {
         for (int i = 0; i < n; i++) msgs.add(new Message(topic, (body + "-" + i).getBytes(StandardCharsets.UTF_8)));
         SendResult r = producer.send(msgs);
         return "{\"msgId\":" + q(r.getMsgId()) + ",\"offsetMsgId\":" + q(r.getOffsetMsgId()) + ",\"status\":" + q(r.getSendStatus().name()) + "}";
+    }
+
+    private static String sendCompressed(String topic, String type, int n, int size) throws Exception {
+        String key = "rocketmq.message.compressType";
+        String before = System.getProperty(key);
+        System.setProperty(key, type);
+        DefaultMQProducer p;
+        try {
+            p = new DefaultMQProducer("java_side_" + type.toLowerCase());
+        } finally {
+            if (before == null) System.clearProperty(key); else System.setProperty(key, before);
+        }
+        p.setNamesrvAddr(namesrvAddr);
+        p.setInstanceName(instanceName + "-" + type.toLowerCase());
+        p.setVipChannelEnabled(false);
+        p.start();
+        try {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < n; i++) {
+                StringBuilder text = new StringBuilder();
+                while (text.length() < size) text.append(type).append(" body ").append(i).append(" line ").append(text.length()).append('\n');
+                byte[] body = text.substring(0, size).getBytes(StandardCharsets.UTF_8);
+                SendResult r = p.send(new Message(topic, "compressed", body));
+                if (i > 0) sb.append(',');
+                sb.append("{\"msgId\":").append(q(r.getMsgId())).append(",\"status\":").append(q(r.getSendStatus().name()))
+                  .append(",\"body\":").append(q(Base64.getEncoder().encodeToString(body))).append('}');
+            }
+            return sb.append(']').toString();
+        } finally {
+            p.shutdown();
+        }
     }
 
     private static String bench(String topic, String mode, int size, int count, int warmup, int inflight) throws Exception {
