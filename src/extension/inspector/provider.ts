@@ -10,6 +10,7 @@ import type { TrafficRecord } from '../../core/transport/remoting-connection';
 import { fileSink } from '../../core/capture/pcap-writer';
 import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
 import { webviewOptions, webviewShellHtml } from '../webview-html';
+import { previewHtml, PREVIEW_ROWS } from './preview-html';
 import { LiveCapture, toTrafficRecord } from './model/live-capture';
 import { CaptureSource, fileSource, InspectorSession, liveSource } from './model/session';
 
@@ -41,7 +42,8 @@ class CaptureDocument implements vscode.CustomDocument {
 function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: CaptureSource, target: string, live: LiveCapture | null, openedAt = Date.now()): OpenSession {
   // Wall-clock marks (epoch ms) of this editor's first moments, logged once the first rows are
   // posted: the benchmark lines them up with the browser's own timings (same machine, same clock).
-  const marks: Record<string, number> = { open: openedAt, resolve: Date.now() };
+  // Two counts ride along: bytes indexed when the editor was resolved, rows in the first screen.
+  const marks: Record<string, number> = { open: openedAt, resolve: Date.now(), bytesAtResolve: source.bytesRead() };
   panel.webview.options = webviewOptions(extensionUri);
   let firstRowsLogged = false;
   let disposed = false;
@@ -69,6 +71,12 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     },
     log: (m) => log?.info(m),
   });
+  // The HTML goes out before anything else is wired: it carries the first rows (if the index has
+  // any yet), which are on screen as soon as VS Code shows the frame.
+  const title = path.basename(target);
+  panel.webview.html = renderHtml(panel.webview, extensionUri, session, title);
+  marks.html = Date.now();
+  marks.previewRows = Math.min(PREVIEW_ROWS, session.model.length);
   Object.assign(entry, { target, session, live, panel, taps });
   sessions.push(entry);
   panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -84,9 +92,26 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     const k = sessions.indexOf(entry);
     if (k >= 0) sessions.splice(k, 1);
   });
-  panel.webview.html = webviewShellHtml(panel.webview, extensionUri, { script: 'inspector.js', style: 'inspector.css', title: path.basename(target) });
-  marks.html = Date.now();
+  panel.onDidChangeViewState(() => {
+    // Hidden, the webview's document is destroyed (no retainContextWhenHidden) and comes back from
+    // its HTML: refresh the first paint so it shows the current view's rows, not the opening's.
+    if (!panel.visible && !disposed) panel.webview.html = renderHtml(panel.webview, extensionUri, session, title);
+  });
   return entry;
+}
+
+/** The webview's HTML: the CSP shell with the current view's first rows as its first paint. */
+function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, session: InspectorSession, title: string): string {
+  const model = session.model;
+  model.grow();
+  const body = previewHtml({
+    title,
+    progress: session.progress(),
+    rows: model.rows(0, PREVIEW_ROWS),
+    sort: model.currentSort,
+    filtered: Object.keys(model.currentFilter).length > 0,
+  });
+  return webviewShellHtml(webview, extensionUri, { script: 'inspector.js', style: 'inspector.css', title, body, inlineStyle: true, scriptAfterLoad: true });
 }
 
 function defaultSaveUri(): vscode.Uri | undefined {

@@ -14,6 +14,7 @@ import { repoRoot } from '../vscode/code-server';
 import { basicCapture, writeLargeCapture, xssCapture } from './fixtures';
 import { fileSink } from '../../../src/core/capture/pcap-writer';
 import { openWorkbench } from './workbench';
+import { frameMarks, PreviewSnapshot, timelineInitScript } from './timeline';
 import { screenshotDir } from '../screenshots';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
@@ -123,7 +124,9 @@ async function main(): Promise<number> {
   const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
   big.close();
   const shots = screenshotDir();
-  const wb = await openWorkbench({ folder, echoLogs: false });
+  // The timeline probe snapshots the host-rendered first screen of each inspector as parsed (the
+  // XSS step checks it); it only observes.
+  const wb = await openWorkbench({ folder, echoLogs: false, initScript: timelineInitScript });
   const page = wb.page;
   const dialogs: string[] = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
@@ -272,6 +275,9 @@ async function main(): Promise<number> {
       await page.locator('.tabs-container .tab', { hasText: 'basic.pcapng' }).click();
       const g = await inspectorFrame(page, 'basic.pcapng');
       check(f.isDetached() && g !== f, 'the hidden webview was not re-created, so this step would prove nothing');
+      // its first screen was re-rendered by the host when it was hidden: the filtered view's rows
+      const pv: PreviewSnapshot = await poll('the first screen as parsed', 10_000, async () => (await frameMarks(g)).preview);
+      check(pv.rows === 2, `the first screen shows ${pv.rows} rows, not the 2 of the filtered view`);
       await waitMatch(g, /^2 of 9 frames match/);
       const conn = await g.locator('#f-conn input').inputValue();
       check(/^\d+$/.test(conn), `connection field restored: ${conn}`);
@@ -324,6 +330,29 @@ async function main(): Promise<number> {
       check(topXss === null, 'payload ran in the workbench');
       check(dialogs.length === 0, `dialogs: ${dialogs.join('|')}`);
       await page.screenshot({ path: join(shots, 'inspector-xss.png') });
+    });
+
+    await step('the host-rendered first screen shows capture text literally (payloads in the HTML the host sends)', async () => {
+      // Hidden, the webview's HTML is re-rendered from the finished index; shown again, VS Code loads
+      // that HTML, so its first screen holds both XSS rows whatever the timing of the first open.
+      await page.locator('.tabs-container .tab', { hasText: 'basic.pcapng' }).click();
+      await inspectorFrame(page, 'basic.pcapng');
+      await page.locator('.tabs-container .tab', { hasText: 'xss.pcapng' }).click();
+      const x = await inspectorFrame(page, 'xss.pcapng');
+      const pv: PreviewSnapshot = await poll('the first screen as parsed', 10_000, async () => (await frameMarks(x)).preview);
+      check(pv.rows === 2, `${pv.rows} rows in the first screen`);
+      check(pv.topics.length === 2 && pv.topics.every((t) => t === xss.payloads.topic), `topics ${JSON.stringify(pv.topics)}`);
+      check(pv.title === 'xss.pcapng', `title ${pv.title}`);
+      const tags = pv.tags.filter((t) => !['div', 'span'].includes(t));
+      check(tags.length === 0, `unexpected elements in the first screen: ${tags.join(', ')}`);
+      const attrs = pv.attributes.filter((a) => !['id', 'class', 'role', 'data-frame', 'aria-busy', 'aria-label'].includes(a));
+      check(attrs.length === 0, `unexpected attributes in the first screen: ${attrs.join(', ')}`);
+      // then the live UI takes over, and nothing ran meanwhile
+      await poll('the live list replacing the first screen', 10_000, async () => (await x.locator('#preview').count()) === 0 && (await x.locator('.list-layer .row[data-frame="0"]:not(.loading)').count()) === 1);
+      check((await x.locator('.list-layer .row[data-frame="0"] .col-topic').textContent()) === xss.payloads.topic, 'live topic literal');
+      const ran = await x.evaluate(() => (globalThis as unknown as MiniWin).__xss ?? null);
+      check(ran === null, `payload ran: __xss=${String(ran)}`);
+      check(dialogs.length === 0, `dialogs: ${dialogs.join('|')}`);
     });
   } finally {
     await wb.close();

@@ -35,7 +35,7 @@ export function buildPrivateExtension(tmp: string, mode: 'development' | 'produc
   return ext;
 }
 
-export async function openWorkbench(opts: { folder: string; testsPath?: string; settings?: Record<string, unknown>; echoLogs?: boolean; viewport?: { width: number; height: number }; production?: boolean }): Promise<Workbench> {
+export async function openWorkbench(opts: { folder: string; testsPath?: string; settings?: Record<string, unknown>; echoLogs?: boolean; viewport?: { width: number; height: number }; production?: boolean; initScript?: () => void }): Promise<Workbench> {
   // Chromium aborts on long socket paths: keep TMPDIR short and private to this run.
   const tmp = mkdtempSync('/tmp/rmqi-');
   process.env.TMPDIR = tmp;
@@ -47,6 +47,8 @@ export async function openWorkbench(opts: { folder: string; testsPath?: string; 
   const server = await startCodeServer({ entry, runDir, settings: { 'workbench.editor.enablePreview': false, ...opts.settings } });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+  // Runs in every frame before its own scripts (the benchmark's timeline marks).
+  if (opts.initScript) await page.addInitScript(opts.initScript);
   const logs: string[] = [];
   let exitResolve: (code: number) => void = () => undefined;
   const exit = new Promise<number>((r) => { exitResolve = r; });

@@ -9,56 +9,23 @@
  * and the scaling never shows up as a gap or a jump.
  */
 import type { FrameRow, SortColumn } from '../../../src/shared/inspector-protocol';
+import { COLUMNS, headerLabel, ListContext } from '../../../src/shared/inspector-text';
 import { el } from './controls';
 
 export const ROW_HEIGHT = 22;
 const MAX_SCROLL_PX = 8_000_000;
 const MARGIN_ROWS = 20;
 
-export interface Column {
-  id: SortColumn;
-  label: string;
-  width: string;
-  text(r: FrameRow, ctx: ListContext): string;
-  cls?(r: FrameRow): string;
-}
-
-export interface ListContext {
-  relativeTime: boolean;
-  originUs: number;
-}
-
-export function formatTime(us: number, ctx: ListContext): string {
-  if (ctx.relativeTime) return ((us - ctx.originUs) / 1e6).toFixed(6);
-  const d = new Date(Math.floor(us / 1000));
-  const frac = String(Math.floor(us % 1e6)).padStart(6, '0');
-  return `${d.toISOString().slice(11, 19)}.${frac}`;
-}
-
-export function formatLatency(us: number | null): string {
-  if (us === null) return '';
-  return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : `${(us / 1000).toFixed(3)} ms`;
-}
-
-export const COLUMNS: Column[] = [
-  { id: 'index', label: 'No.', width: '64px', text: (r) => String(r.frame) },
-  { id: 'time', label: 'Time', width: '118px', text: (r, c) => formatTime(r.timeUs, c) },
-  { id: 'conn', label: 'Connection (client → server)', width: '250px', text: (r) => r.connLabel },
-  { id: 'dir', label: 'Dir', width: '36px', text: (r) => (r.dir === 'c2s' ? '→' : '←') },
-  { id: 'code', label: 'Code', width: '210px', text: (r) => (r.response ? `↳ ${r.codeName}` : r.codeName) },
-  { id: 'opaque', label: 'Opaque', width: '80px', text: (r) => String(r.opaque) },
-  { id: 'flag', label: 'Flag', width: '40px', text: (r) => (r.response ? 'R' : r.oneway ? 'O' : '') },
-  { id: 'topic', label: 'Topic', width: '160px', text: (r) => r.topic ?? '' },
-  { id: 'status', label: 'Status', width: '170px', text: (r) => r.status ?? '', cls: (r) => (r.status && r.status !== 'SUCCESS' ? 'bad' : '') },
-  { id: 'latency', label: 'Latency', width: '90px', text: (r) => formatLatency(r.latencyUs) },
-  { id: 'size', label: 'Size', width: '70px', text: (r) => String(r.size) },
-  { id: 'warnings', label: 'Warnings', width: '1fr', text: (r) => r.warnings.join(', '), cls: (r) => (r.warnings.length ? 'warn' : '') },
-];
+// Columns and cell text are shared with the host's first-paint preview (the same text either way).
+export { COLUMNS, formatLatency, formatTime } from '../../../src/shared/inspector-text';
+export type { Column, ListContext } from '../../../src/shared/inspector-text';
 
 export interface ListCallbacks {
   fetch(start: number, count: number): Promise<{ start: number; total: number; rows: FrameRow[] }>;
   select(position: number, row: FrameRow | null): void;
   sort(column: SortColumn): void;
+  /** Once: the list has drawn real rows, or knows from the host that the view is empty. */
+  shown?(): void;
 }
 
 export class FrameList {
@@ -81,6 +48,9 @@ export class FrameList {
   private sortDesc = false;
   /** Frames per second of the last scroll (for the benchmark): render count. */
   renders = 0;
+  /** The host has told us the view's length (until then an empty list means "not known yet"). */
+  private totalKnown = false;
+  private shownCalled = false;
 
   constructor(private readonly cb: ListCallbacks) {
     this.root = el('div', 'list');
@@ -115,7 +85,7 @@ export class FrameList {
     this.sortCol = col; this.sortDesc = desc;
     for (const h of Array.from(this.header.children) as HTMLElement[]) {
       const c = COLUMNS.find((x) => x.id === h.dataset.col)!;
-      h.textContent = c.label + (c.id === col ? (desc ? ' ▼' : ' ▲') : '');
+      h.textContent = headerLabel(c, col, desc);
       h.setAttribute('aria-sort', c.id === col ? (desc ? 'descending' : 'ascending') : 'none');
     }
   }
@@ -133,6 +103,7 @@ export class FrameList {
       for (const k of this.inflight) if (k >= this.total) this.inflight.delete(k);
     }
     this.total = total;
+    this.totalKnown = true;
     this.layout();
     this.render();
   }
@@ -214,6 +185,7 @@ export class FrameList {
       this.rowEls.push(r);
     }
     let missingFrom = -1, missingTo = -1;
+    let shownNow = n === 0 && this.totalKnown;
     for (let k = 0; k < this.rowEls.length; k++) {
       const r = this.rowEls[k];
       if (k >= n) { r.style.display = 'none'; r.classList.remove('loading'); continue; }
@@ -235,6 +207,7 @@ export class FrameList {
       r.classList.remove('loading');
       // for the benchmark: ms from this webview's start to its first real row
       if (!document.body.dataset.firstRowsMs) document.body.dataset.firstRowsMs = String(Math.round(performance.now()));
+      shownNow = true;
       r.dataset.frame = String(row.frame);
       r.classList.toggle('response', row.response);
       for (let c = 0; c < COLUMNS.length; c++) {
@@ -247,6 +220,7 @@ export class FrameList {
     }
     if (missingFrom >= 0) this.scheduleFetch(Math.max(0, missingFrom - MARGIN_ROWS), missingTo + MARGIN_ROWS);
     this.evict(first, n);
+    if (shownNow && !this.shownCalled) { this.shownCalled = true; this.cb.shown?.(); }
   }
 
   private evict(first: number, n: number): void {
@@ -277,6 +251,7 @@ export class FrameList {
     const res = await this.cb.fetch(from, count);
     for (let p = from; p < from + count; p++) this.inflight.delete(p);
     if (gen !== this.generation) return;
+    this.totalKnown = true;
     if (res.total !== this.total) { this.total = res.total; this.layout(); }
     res.rows.forEach((r, k) => this.cache.set(res.start + k, r));
     this.render();
@@ -288,6 +263,7 @@ export class FrameList {
 
   /** Rows pushed by the host without a request (the first page, with init). */
   accept(start: number, total: number, rows: FrameRow[]): void {
+    this.totalKnown = true;
     if (total !== this.total) { this.total = total; this.layout(); }
     rows.forEach((r, k) => this.cache.set(start + k, r));
     this.render();

@@ -8,6 +8,7 @@ import type { ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, Sor
 import { button, checkbox, dropdown, el, registerControls, textField, TextField } from './controls';
 import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
+import { progressText } from '../../../src/shared/inspector-text';
 import { listen, request, send, vscode } from './rpc';
 
 let markFirstRows: () => void = () => undefined;
@@ -17,6 +18,9 @@ interface SavedState { filter: FilterSpec; sort: SortSpec; selectedFrame: number
 
 // for the benchmark: when this script started, relative to the webview document's start
 document.body.dataset.scriptStartMs = String(Math.round(performance.now()));
+// Ask for the host's first data before building the UI, so its round trip overlaps the building.
+// Replies arrive as later tasks, after this script (which registers the listener below) has run.
+send({ type: 'ready' });
 
 const saved = (vscode.getState() as SavedState | undefined) ?? null;
 let filter: FilterSpec = saved?.filter ?? {};
@@ -77,6 +81,7 @@ const list = new FrameList({
   },
   select: (pos, row) => onSelect(pos, row),
   sort: (col) => void setSort(col),
+  shown: () => showApp(),
 });
 const details = new DetailsPane({
   jumpToPair: (frame) => void jumpTo(frame),
@@ -90,7 +95,20 @@ summaryPane.id = 'summary';
 summaryPane.style.display = 'none';
 main.append(left, summaryPane);
 app.append(toolbar, fb, main);
+// The host renders the first screen (rows included) into the HTML, so it is visible before this
+// script is even fetched. Build the live UI hidden on top of it and swap once the live list has
+// drawn its own first rows (or knows there are none): no blank or "loading" flash in between.
+const preview = document.getElementById('preview');
+if (preview) app.classList.add('pending');
 document.body.appendChild(app);
+let appShown = !preview;
+function showApp(): void {
+  if (appShown) return;
+  appShown = true;
+  preview?.remove();
+  app.classList.remove('pending');
+  list.focus();
+}
 list.ctx.relativeTime = saved?.relativeTime ?? true;
 timeBtn.textContent = list.ctx.relativeTime ? 'Absolute time' : 'Relative time';
 list.setSortIndicator(sort.column, sort.descending);
@@ -288,11 +306,9 @@ function onProgress(p: ProgressInfo): void {
   const wasDone = progress?.done ?? false;
   progress = p;
   list.ctx.originUs = p.firstUs;
-  const pct = p.totalBytes ? ` ${Math.floor((p.bytesRead / p.totalBytes) * 100)}%` : '';
-  statusEl.textContent = p.error ? `Indexing failed: ${p.error}`
-    : p.done ? `${p.frames.toLocaleString()} frames${p.cancelled ? ' (indexing cancelled)' : ''}`
-    : `Indexing…${pct} ${p.frames.toLocaleString()} frames so far`;
+  statusEl.textContent = progressText(p);
   document.body.dataset.indexed = p.done ? 'done' : 'running';
+  if (p.error) showApp(); // nothing else will replace the first paint
   document.body.dataset.frames = String(p.frames);
   cancelBtn.style.display = p.done ? 'none' : '';
   if (firstProgress) {
@@ -338,10 +354,10 @@ listen((m: ToWebview) => {
   }
 });
 
-send({ type: 'ready' });
-
-// The toolkit's custom elements are defined after the first rows are on screen (or after 400 ms):
-// registering them costs a few hundred ms on a slow machine, and the list does not need them.
+// The toolkit's custom elements cost tens of ms to define on a slow machine. With the host's first
+// screen showing, the live UI is still hidden: define them now, while the host answers `ready`, so
+// the UI that is swapped in already has its final layout (the first screen's stand-ins have the
+// controls' sizes). Without a first screen, the list comes first and the controls right after.
 let controlsReady = false;
 function defineControls(): void {
   if (controlsReady) return;
@@ -351,6 +367,9 @@ function defineControls(): void {
   writeFilter(filter); // values set before the upgrade would shadow the elements' own properties
   document.body.dataset.controlsMs = String(Math.round(performance.now() - t));
 }
-firstRowsShown.then(() => setTimeout(defineControls, 0));
-setTimeout(defineControls, 400);
-list.focus();
+if (preview) defineControls();
+else {
+  firstRowsShown.then(() => setTimeout(defineControls, 0));
+  setTimeout(defineControls, 400);
+}
+if (appShown) list.focus(); // otherwise showApp() focuses the list (a hidden element cannot take focus)
