@@ -11,6 +11,11 @@ export class InflateError extends Error {
   override name = 'InflateError';
 }
 
+/** The output would pass the limit (not a defect of the input as such). */
+export class OutputLimitError extends InflateError {
+  override name = 'OutputLimitError';
+}
+
 export class BoundedOutput {
   buf: Uint8Array;
   len = 0;
@@ -24,7 +29,7 @@ export class BoundedOutput {
   reserve(n: number): void {
     const need = this.len + n;
     if (need <= this.buf.length) return;
-    if (need > this.limit) throw new InflateError(`output exceeds the ${this.limit}-byte limit`);
+    if (need > this.limit) throw new OutputLimitError(`output exceeds the ${this.limit}-byte limit`);
     const next = new Uint8Array(Math.min(this.limit, Math.max(need, this.buf.length * 2, 4096)));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
@@ -34,6 +39,32 @@ export class BoundedOutput {
     this.reserve(src.length);
     this.buf.set(src, this.len);
     this.len += src.length;
+  }
+
+  /** `n` copies of `byte`. */
+  fill(byte: number, n: number): void {
+    this.reserve(n);
+    this.buf.fill(byte, this.len, this.len + n);
+    this.len += n;
+  }
+
+  /**
+   * An LZ77 match: `n` bytes copied from `offset` bytes back (the caller checked `offset` ≤ len). When
+   * they overlap (offset < n) the last `offset` bytes repeat: copied in growing chunks of whole
+   * periods, each reading only bytes already written.
+   */
+  copyMatch(offset: number, n: number): void {
+    this.reserve(n);
+    const buf = this.buf;
+    let dst = this.len;
+    const src = dst - offset;
+    this.len += n;
+    while (n > 0) {
+      const k = Math.min(n, dst - src);
+      buf.copyWithin(dst, src, src + k);
+      dst += k;
+      n -= k;
+    }
   }
 
   /** The bytes written so far (a copy when the buffer has unused room, so that room is not kept alive). */

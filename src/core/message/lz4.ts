@@ -163,18 +163,21 @@ class Lz4Reader {
     const blockOut = out.len;
     const at = ip - 4;
     const bad = (what: string): never => { throw new InflateError(`block at byte ${at}: ${what}`); };
+    /** A 15 in a token's nibble continues with bytes that add to it, up to the first that is not 255. */
+    const extend = (n: number, what: string): number => {
+      let x: number;
+      do {
+        if (ip >= end) bad(`${what} runs past the block`);
+        x = b[ip++];
+        n += x;
+      } while (x === 255);
+      return n;
+    };
     for (;;) {
       if (ip >= end) bad('ends inside a sequence');
       const token = b[ip++];
       let lit = token >> 4;
-      if (lit === 15) {
-        let x: number;
-        do {
-          if (ip >= end) bad('literal length runs past the block');
-          x = b[ip++];
-          lit += x;
-        } while (x === 255);
-      }
+      if (lit === 15) lit = extend(lit, 'literal length');
       if (lit > end - ip) bad(`${lit} literals, only ${end - ip} bytes left in the block`);
       if (out.len + lit - blockOut > maxBlock) bad(`decodes to more than the block maximum ${maxBlock}`);
       out.append(b.subarray(ip, ip + lit));
@@ -186,28 +189,9 @@ class Lz4Reader {
       if (offset === 0) bad('match offset 0');
       if (offset > out.len - windowStart) bad(`match offset ${offset} reaches back past the ${out.len - windowStart} bytes it may refer to`);
       let len = (token & 15) + 4;
-      if ((token & 15) === 15) {
-        let x: number;
-        do {
-          if (ip >= end) bad('match length runs past the block');
-          x = b[ip++];
-          len += x;
-        } while (x === 255);
-      }
+      if ((token & 15) === 15) len = extend(len, 'match length');
       if (out.len + len - blockOut > maxBlock) bad(`decodes to more than the block maximum ${maxBlock}`);
-      out.reserve(len);
-      const buf = out.buf;
-      let dst = out.len;
-      const src = dst - offset;
-      out.len += len;
-      // Overlapping copy (offset < len) repeats the last `offset` bytes: copy in growing chunks of
-      // whole periods, each reading only bytes already written.
-      while (len > 0) {
-        const n = Math.min(len, dst - src);
-        buf.copyWithin(dst, src, src + n);
-        dst += n;
-        len -= n;
-      }
+      out.copyMatch(offset, len);
     }
   }
 }

@@ -205,6 +205,39 @@ test('ZSTD: specific defects give specific reasons', () => {
   assert.match(reason(fcs), /declares 10 bytes of content, its blocks hold at most 3/);
 });
 
+/** A zstd frame (1 KiB window, no content size, no checksum) of one compressed block with `content`. */
+function zstdBlockFrame(...content: number[]): Buffer {
+  const h = 1 | (2 << 1) | (content.length << 3);
+  return Buffer.concat([le32(0xfd2fb528), Buffer.from([0x00, 0x00, h & 0xff, (h >> 8) & 0xff, h >> 16]), Buffer.from(content)]);
+}
+
+test('ZSTD: hand-made blocks exercise literals, sequences and repeat offsets, and their defects', () => {
+  const ok = (...c: number[]) => inflated(decompressZstd(zstdBlockFrame(...c)), c.join(',')).toString('latin1');
+  const reason = (...c: number[]) => { const r = decompressZstd(zstdBlockFrame(...c)); assert.equal(r.ok, false); return (r as { reason: string }).reason; };
+  const abcd = [0x20, 0x61, 0x62, 0x63, 0x64]; // raw literals "abcd"
+  assert.equal(ok(...abcd, 0), 'abcd', 'no sequences: the literals are the block');
+  assert.match(reason(...abcd, 0, 9), /1 bytes after a block without sequences/);
+  // one sequence, all three codes by RLE mode: 4 literals, offset code 0 (repeat offset 1 = 1), match of 3
+  const seq = (ll: number, of: number, ml: number, ...stream: number[]) => [...abcd, 1, 0x54, ll, of, ml, ...stream];
+  assert.equal(ok(...seq(4, 0, 0, 0x01)), 'abcdddd');
+  assert.match(reason(...seq(4, 0, 0, 0x02)), /sequences: 1 bits left over/);
+  assert.match(reason(...seq(4, 0, 0, 0x00)), /bit stream without its end mark/);
+  assert.match(reason(...seq(5, 0, 0, 0x01)), /sequence 0: 5 literals, only 4 left/);
+  assert.match(reason(...seq(0, 10, 0, 0xff, 0x07)), /sequence 0: offset 2044 reaches back past the 0 bytes decoded/);
+  assert.match(reason(...seq(4, 0, 52, 0x00, 0x00, 0x01)), /decodes to more than the block maximum 1024/);
+  assert.match(reason(...seq(40, 0, 0, 0x01)), /literal lengths: RLE symbol 40 is over 35/);
+  assert.match(reason(...seq(4, 0, 0)), /sequences: empty bit stream/);
+  assert.match(reason(...abcd, 1, 0x55, 4, 0, 0, 1), /reserved bits set in the compression modes/);
+  assert.match(reason(...abcd, 1, 0xfc, 1), /literal lengths: repeat mode without an earlier table/);
+  assert.match(reason(0x23, 0x00, 0x00, 0), /treeless literals without an earlier Huffman tree/);
+  assert.match(reason(0x28, 0x61), /raw literals run past the block/);
+  assert.match(reason(...abcd), /sequences section missing/);
+  // found by fuzzing: a Huffman weight stream that sent the fzstd package into an endless loop
+  const started = Date.now();
+  assert.match((decompressZstd(fixture('fuzz-huffman-weights.zst')) as { reason: string }).reason, /Huffman tree: more than 255 weights/);
+  assert.ok(Date.now() - started < 1000);
+});
+
 test('output limit: declared sizes are refused up front, undeclared output stops at the limit', () => {
   const reason = (r: DecompressResult) => { assert.equal(r.ok, false); return (r as { reason: string }).reason; };
   const n = INPUTS.records().length;
