@@ -147,7 +147,8 @@ export function decompressZstd(input: Uint8Array, opts: InflateOptions & { useNo
     for (const f of frames) decodeFrame(input, f, out);
     return { ok: true, body: out.result() };
   } catch (e) {
-    const msg = e instanceof InflateError ? e.message : `${(e as Error).message || (e as Error).name}`;
+    const tooBig = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'; // Node's own zstd at maxOutputLength
+    const msg = e instanceof InflateError ? e.message : tooBig ? `output exceeds the ${limit}-byte limit` : `${(e as Error).message || (e as Error).name}`;
     return { ok: false, reason: `ZSTD: ${msg}` };
   }
 }
