@@ -260,6 +260,8 @@ export async function measureOpen(page: Page, name: string, timeoutMs = 60_000):
   });
   const outer = inner.parentFrame()!;
   await pollUntil('the webview frame to be shown', timeoutMs, async () => ((await frameMarks(outer)).marks.frameVisiblePainted !== undefined ? true : undefined));
+  // and the live UI (interactive) in place of the host-rendered first screen
+  await pollUntil('the live UI', timeoutMs, async () => ((await frameMarks(inner)).marks.liveShown !== undefined ? true : undefined));
   const wbList = await page.evaluate(() => (globalThis as unknown as { __rmqTimeline: { list: [string, number][] } }).__rmqTimeline.list);
   const wbAfter = wbList.slice(before);
   const first = (n: string) => wbAfter.find(([k]) => k === n)?.[1];

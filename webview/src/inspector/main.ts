@@ -18,8 +18,10 @@ interface SavedState { filter: FilterSpec; sort: SortSpec; selectedFrame: number
 
 // for the benchmark: when this script started, relative to the webview document's start
 document.body.dataset.scriptStartMs = String(Math.round(performance.now()));
-// Ask for the host's first data before building the UI, so its round trip overlaps the building.
-// Replies arrive as later tasks, after this script (which registers the listener below) has run.
+// Ask for the host's first data before building the UI: where the webview has its own process (VS
+// Code desktop) the round trip overlaps the building; in code-server it shares the workbench's
+// thread and the message leaves when this script's task ends, as before. Replies arrive as later
+// tasks, after this script (which registers the listener below) has run.
 send({ type: 'ready' });
 
 const saved = (vscode.getState() as SavedState | undefined) ?? null;
