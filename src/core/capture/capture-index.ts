@@ -12,7 +12,6 @@ import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
 import { isGzipFile, streamCapture } from './source';
-import { streamCaptureInSteps } from './step-reader';
 
 /**
  * One TCP connection of the capture. Added to `CaptureIndex.conns` at the connection's first packet
@@ -355,12 +354,14 @@ export interface IndexOptions extends Partial<PipelineOptions> {
   /** After each read chunk: capture stream bytes parsed (uncompressed for `.gz`) and the file size on disk. */
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /**
-   * Plain files: read in steps of 64 KiB doubling up to `step` bytes, with the event loop running
-   * between steps (see step-reader.ts) — for callers on a shared thread that want the first rows
-   * early. Default: the source's double-buffered 8 MiB reads (fastest).
+   * Plain files: reads start at 64 KiB and double up to `step` bytes (still double-buffered) — for
+   * callers on a shared thread that want the first rows early. Default: 8 MiB reads from the start.
    */
   step?: number;
 }
+
+/** First read of a pass with `step`. */
+const FIRST_STEP = 64 * 1024;
 
 /** Copies what random access needs to re-read the capture from the parser (as far as it has read). */
 function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
@@ -419,9 +420,7 @@ export async function indexCaptureFile(path: string, opts: IndexOptions = {}, on
     return opts.pace?.();
   };
   const onParser = (x: CaptureParser): void => { parser = x; };
-  const info = opts.step
-    ? await streamCaptureInSteps(path, cb, { step: opts.step, signal, pace, onParser })
-    : await streamCapture(path, cb, { signal, pace, onParser });
+  const info = await streamCapture(path, cb, { signal, pace, onParser, ...(opts.step ? { first: FIRST_STEP, max: opts.step } : {}) });
   finishIndex(b, p, parser!, t0, signal);
   ix.source.gzip = info.gzip;
   ix.source.fileSize = info.fileSize;

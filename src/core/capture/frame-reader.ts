@@ -1,7 +1,7 @@
 /**
  * Random access: re-reads one frame's bytes from the capture using the index (record offsets of the
  * packets that carried it and the TCP sequence number of its first byte). Plain files: reads of only
- * that range, in steps (step-reader.ts), so a caller on a shared thread is not blocked. Gzip files
+ * that range, in growing reads (readPlainFile in source.ts), so a caller on a shared thread is not blocked. Gzip files
  * cannot seek: the stream is inflated again up to the range (slow for frames deep in big .gz files;
  * documented limitation). Works while the index is still being built (connections are in the index
  * from their first packet), and overlapping copies of a byte resolve like the index pass: the first
@@ -12,8 +12,7 @@ import { CaptureParser, ParserCallbacks, PacketInfo, ResumeState } from './file-
 import { NetDecoder } from './netlayers';
 import { CaptureIndex } from './capture-index';
 import { FrameWarn } from './types';
-import { streamCapture } from './source';
-import { readFileInSteps } from './step-reader';
+import { readPlainFile, streamCapture } from './source';
 
 export interface FrameBytes {
   /** Frame bytes as far as captured (length ≤ size); uncaptured holes are zero-filled. */
@@ -146,7 +145,7 @@ export async function readFrameBytes(ix: CaptureIndex, i: number, path = ix.sour
   } else {
     const posMin = ix.cols.posMin[i];
     parser = new CaptureParser(cb, resumeState(ix, posMin));
-    await readFileInSteps(path, parser, { from: posMin, first: FIRST_READ, max: READ_CHUNK });
+    await readPlainFile(path, parser, { from: posMin, first: FIRST_READ, max: READ_CHUNK });
   }
   return asm.result(ix.cols.size[i]);
 }

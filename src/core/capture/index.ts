@@ -2,7 +2,6 @@
 export * from './types';
 export * from './file-format';
 export * from './source';
-export * from './step-reader';
 export * from './netlayers';
 export * from './tcp';
 export * from './header-scan';

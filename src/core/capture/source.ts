@@ -31,42 +31,75 @@ export function isGzipFile(path: string): boolean {
   }
 }
 
+/** Read sizes of a plain-file pass (see readPlainFile). */
+export interface ReadSteps {
+  /** First read size (default: `max`). Callers on a shared thread start small to show first records early. */
+  first?: number;
+  /** Largest read size (default 8 MiB); reads double from `first` up to it. */
+  max?: number;
+}
+
+export interface PlainReadOptions extends ReadSteps {
+  /** File offset of the first byte (a record boundary the parser was resumed at). */
+  from?: number;
+  signal?: AbortSignal;
+  /** Called after each read is parsed; a returned promise pauses reading until it settles. */
+  between?: () => Promise<void> | void;
+}
+
+/**
+ * Feeds `parser` from a plain file until the end, a halted parser or an aborted signal. Two
+ * buffers: the next read fills one while the parser works on the other (CaptureParser.adopt), so
+ * disk (or page cache) copies overlap with decoding instead of alternating with it. The event loop
+ * runs between reads, so no synchronous parse is longer than one read. Does not call finish().
+ */
+export async function readPlainFile(path: string, parser: CaptureParser, o: PlainReadOptions = {}): Promise<void> {
+  const max = o.max ?? READ;
+  const reserve = Math.min(RESERVE, max);
+  let step = Math.min(o.first ?? max, max);
+  const ring: Buffer[] = [];
+  const buf = (i: number): Buffer => {
+    if (!ring[i] || ring[i].length < reserve + step) ring[i] = Buffer.allocUnsafe(reserve + step);
+    return ring[i];
+  };
+  const fh = await fs.promises.open(path, 'r');
+  let k = 0;
+  let pos = o.from ?? 0;
+  let inflight: Promise<{ bytesRead: number }> | null = fh.read(buf(0), reserve, step, pos);
+  try {
+    for (;;) {
+      if (o.signal?.aborted) break;
+      const { bytesRead } = await inflight!;
+      inflight = null;
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      parser.adopt(ring[k], reserve, bytesRead);
+      k ^= 1;
+      step = Math.min(step * 2, max);
+      inflight = fh.read(buf(k), reserve, step, pos);
+      parser.commit(0);
+      if (parser.isStopped) break;
+      const w8 = o.between?.();
+      if (w8) await w8; // consumer backpressure (e.g. a slow stdout, the extension host's other work)
+    }
+  } finally {
+    if (inflight) await inflight.catch(() => undefined);
+    await fh.close();
+  }
+}
+
 /**
  * Reads the whole capture through `cb`. Resolves when done; problems are reported through
- * cb.warning, never thrown (except an unreadable path, which rejects).
+ * cb.warning, never thrown (except an unreadable path, which rejects). `first`/`max` size the
+ * reads of plain files; `.gz` files go through an inflate stream (≤ 1 MiB chunks).
  */
-export async function streamCapture(path: string, cb: ParserCallbacks, opts: { signal?: AbortSignal; onParser?: (p: CaptureParser) => void; pace?: () => Promise<void> | void } = {}): Promise<SourceInfo> {
+export async function streamCapture(path: string, cb: ParserCallbacks, opts: ReadSteps & { signal?: AbortSignal; onParser?: (p: CaptureParser) => void; pace?: () => Promise<void> | void } = {}): Promise<SourceInfo> {
   const st = fs.statSync(path);
   const gzip = st.size >= 2 && isGzipFile(path);
   const parser = new CaptureParser(cb);
   opts.onParser?.(parser);
   if (!gzip) {
-    const fh = await fs.promises.open(path, 'r');
-    // Two buffers: the next read fills one while the parser works on the other, so disk (or page
-    // cache) copies overlap with decoding instead of alternating with it.
-    const ring = [Buffer.allocUnsafe(RESERVE + READ), Buffer.allocUnsafe(RESERVE + READ)];
-    let k = 0;
-    let pos = 0;
-    let inflight: Promise<{ bytesRead: number }> | null = fh.read(ring[0], RESERVE, READ, 0);
-    try {
-      for (;;) {
-        if (opts.signal?.aborted) break;
-        const { bytesRead } = await inflight!;
-        inflight = null;
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        parser.adopt(ring[k], RESERVE, bytesRead);
-        k ^= 1;
-        inflight = fh.read(ring[k], RESERVE, READ, pos);
-        parser.commit(0);
-        if (parser.isStopped) break;
-        const w8 = opts.pace?.();
-        if (w8) await w8; // consumer backpressure (e.g. a slow stdout)
-      }
-    } finally {
-      if (inflight) await inflight.catch(() => undefined);
-      await fh.close();
-    }
+    await readPlainFile(path, parser, { first: opts.first, max: opts.max, signal: opts.signal, between: opts.pace });
     parser.finish();
     return { path, gzip, fileSize: st.size, streamBytes: parser.consumed };
   }

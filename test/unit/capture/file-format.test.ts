@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import { CaptureParser, PacketInfo } from '../../../src/core/capture/file-format';
 import { CaptureWarning } from '../../../src/core/capture/types';
 import { memorySink, PcapWriter } from '../../../src/core/capture/pcap-writer';
-import { streamCapture } from '../../../src/core/capture/source';
+import { readPlainFile, streamCapture } from '../../../src/core/capture/source';
 import { rng, T0, session, frame, req, resp, run } from './helpers';
 
 interface Got { num: number; ts: number; cap: number; orig: number; data: Buffer; link: number; iface: number; rec: number }
@@ -212,4 +212,43 @@ test('.pcap.gz is read through zlib streaming; plain file through positional rea
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('double-buffered plain-file reads (readPlainFile): records of every size against the reserve, growing reads, reads from an offset — same packets as one push', async () => {
+  // pcapng blocks from 1 byte to 3× the 64 KiB reserve (max read 64 KiB → reserve 64 KiB): the
+  // parser's unparsed tail sometimes fits in front of the next read (moved into the other ring
+  // buffer) and sometimes does not (moved to a buffer of its own) — both paths, many times.
+  const r = rng(7);
+  const m = memorySink();
+  const w = new PcapWriter(m.sink, { format: 'pcapng', linkType: 1, snaplen: 1 << 20 });
+  const sizes: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const n = r() < 0.1 ? 65536 + Math.floor(r() * 131072) : 1 + Math.floor(r() * 3000);
+    sizes.push(n);
+    const d = Buffer.alloc(n);
+    for (let k = 0; k < n; k += 997) d[k] = (i + k) & 0xff;
+    d[n - 1] = i & 0xff;
+    w.packet(d, T0 + i);
+  }
+  const bytes = m.bytes();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-read-')), 'ring.pcapng');
+  fs.writeFileSync(file, bytes);
+  const want = parse(bytes).pkts;
+  assert.equal(want.length, sizes.length);
+  for (const steps of [{ first: 4096, max: 65536 }, { first: 1 << 20 }, {}]) {
+    const got: Got[] = [];
+    const warns: CaptureWarning[] = [];
+    await streamCapture(file, {
+      packet: (p) => got.push({ num: p.number, ts: p.tsUs, cap: p.caplen, orig: p.origlen, data: Buffer.from(p.data), link: p.linkType, iface: p.iface.index, rec: p.recordOffset }),
+      warning: (x) => warns.push(x),
+    }, steps);
+    assert.deepEqual(warns, [], JSON.stringify(steps));
+    assert.deepEqual(got, want, `packets differ with reads ${JSON.stringify(steps)}`);
+  }
+  // from an offset, with a resumed parser (random access): the packets from that record on
+  const k = 123;
+  const resumed: number[] = [];
+  const p = new CaptureParser({ packet: (x) => resumed.push(x.recordOffset), warning: () => undefined }, { format: 'pcapng', le: true, offset: want[k].rec, sectionNo: 0, sectionIfaces: parse(bytes).parser.interfaces });
+  await readPlainFile(file, p, { from: want[k].rec, first: 4096, max: 65536 });
+  assert.deepEqual(resumed, want.slice(k).map((x) => x.rec));
 });

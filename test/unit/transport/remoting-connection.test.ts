@@ -63,6 +63,29 @@ test('no response → timeout error naming the request and address', async () =>
   conn.close();
 });
 
+test('timeouts share one timer per connection: each request fails at its own deadline, whatever the order; answered ones never', async () => {
+  // the 600 ms request is sent first and arms the timer; the 60 ms one must re-arm it earlier,
+  // the answered one must not fail, and closeOnTimeout must close the connection
+  const { addr } = await fakeServer((cmd, sock) => { if (cmd.extFields?.answer) sock.write(encodeFrame(createResponse(cmd, 0, null))); });
+  const conn = await RemotingConnection.connect(addr);
+  const t0 = performance.now();
+  const when = (p: Promise<unknown>) => p.then(() => ['ok', performance.now() - t0] as const, (e: TransportError) => [e.kind, performance.now() - t0] as const);
+  const slow = when(conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'slow' }), 600));
+  const fast = when(conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'fast' }), 60));
+  const answered = when(conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'a', answer: 'yes' }), 30));
+  const [f, a, s] = await Promise.all([fast, answered, slow]);
+  assert.equal(a[0], 'ok');
+  assert.equal(f[0], 'timeout');
+  assert.ok(f[1] >= 60 && f[1] < 400, `60 ms request failed after ${f[1]} ms`);
+  assert.equal(s[0], 'timeout');
+  assert.ok(s[1] >= 600, `600 ms request failed early, after ${s[1]} ms`);
+  assert.equal(conn.closed, false, 'a plain timeout leaves the connection open');
+  const closing = when(conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'c' }), 50, true));
+  const other = when(conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'o' }), 5000));
+  assert.equal((await closing)[0], 'timeout');
+  assert.deepEqual([(await other)[0], conn.closed], ['closed', true], 'closeOnTimeout closes the connection and fails the rest at once');
+});
+
 test('connection refused and invalid addresses are typed', async () => {
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
