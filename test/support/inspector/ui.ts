@@ -7,42 +7,31 @@
  *
  * Prints "N passed, M failed" and writes {passed, failed} to RMQ_TEST_RESULT_FILE when set.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { repoRoot } from '../vscode/code-server';
 import { basicCapture, writeLargeCapture, xssCapture } from './fixtures';
 import { fileSink } from '../../../src/core/capture/pcap-writer';
 import { openWorkbench } from './workbench';
 import { frameMarks, PreviewSnapshot, timelineInitScript } from './timeline';
 import { screenshotDir } from '../screenshots';
+import { Steps } from '../vscode/steps';
+import { pollUntil } from '../poll';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
 interface MiniDoc { querySelector(s: string): MiniEl | null; querySelectorAll(s: string): ArrayLike<MiniEl>; body: { dataset: Record<string, string | undefined> } }
 type MiniWin = { __xss?: unknown; parent: { __xss?: unknown }; document: MiniDoc };
 
-const results: { name: string; ok: boolean; error?: string }[] = [];
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false, error: String(e instanceof Error ? e.stack : e) });
-    console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.message : e).split('\n').join('\n    ')}`);
-  }
-}
+const steps = new Steps();
+const step = steps.step.bind(steps);
 
-export async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v !== undefined && v !== null && v !== false) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** pollUntil, where null and false also mean "not yet" (locator counts and evaluate results). */
+export function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | null | false>): Promise<T> {
+  return pollUntil(what, timeoutMs, async () => {
+    const v = await fn();
+    return v === null || v === false ? undefined : v;
+  }, 50);
 }
 
 function check(cond: unknown, msg: string): void {
@@ -357,11 +346,9 @@ async function main(): Promise<number> {
   } finally {
     await wb.close();
   }
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  const { passed, failed } = steps.counts();
   console.log(`${passed} passed, ${failed} failed`);
-  if (process.env.RMQ_TEST_RESULT_FILE) writeFileSync(process.env.RMQ_TEST_RESULT_FILE, JSON.stringify({ passed, failed }));
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return steps.finish();
 }
 
 if (require.main === module) main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });

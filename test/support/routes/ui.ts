@@ -20,25 +20,17 @@ import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { Producer } from '../../../src/core/producer';
 import { Message } from '../../../src/core/message';
 import { screenshotDir } from '../screenshots';
+import { Steps } from '../vscode/steps';
 
-const results: { name: string; ok: boolean }[] = [];
 let currentPage: Page | undefined;
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    const dir = join(repoRoot, 'test-results', 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    const shot = join(dir, `routes-failed-${results.length}.png`);
-    await currentPage?.screenshot({ path: shot }).catch(() => undefined);
-    console.log(`    (screenshot of the failure: ${shot})`);
-    console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.stack ?? e.message : e).split('\n').join('\n    ')}`);
-  }
-}
+const steps = new Steps(async (n) => {
+  const dir = join(repoRoot, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const shot = join(dir, `routes-failed-${n}.png`);
+  await currentPage?.screenshot({ path: shot });
+  console.log(`    (screenshot of the failure: ${shot})`);
+});
+const step = steps.step.bind(steps);
 function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
 }
@@ -323,11 +315,9 @@ async function main(): Promise<number> {
     await wb.close();
     await cluster.stop();
   }
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  const { passed, failed } = steps.counts();
   console.log(`${passed} passed, ${failed} failed`);
-  if (process.env.RMQ_TEST_RESULT_FILE) writeFileSync(process.env.RMQ_TEST_RESULT_FILE, JSON.stringify({ passed, failed }));
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return steps.finish();
 }
 
 if (require.main === module) {

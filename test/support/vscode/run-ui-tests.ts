@@ -18,27 +18,15 @@ import type { Frame, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { CodeServer, ensureCodeServer, ensureSystemPackages, log, pollUntil, repoRoot, startCodeServer, workbenchUrl, remoteAuthority } from './code-server';
 import { makeWorkspace } from './workbench';
+import { Steps } from './steps';
 import { sampleResponseFrame, sampleSendFrame, toHex } from '../../extension/suite/helpers';
 
 const SHOTS = join(repoRoot, 'test-results', 'screenshots');
 const README_SHOT = join(repoRoot, 'media', 'screenshots', 'decode-frame.png');
 const EXTENSION_ID = 'rocketmq-debugger.rocketmq-debugger';
 
-const results: { name: string; ok: boolean }[] = [];
-
-async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
-    return true;
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`  ✘ ${name}\n    ${String(e instanceof Error ? e.stack ?? e.message : e).split('\n').join('\n    ')}`);
-    return false;
-  }
-}
+const steps = new Steps();
+const step = steps.step.bind(steps);
 
 function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
@@ -205,14 +193,8 @@ async function featureUiTests(runRoot: string, feature: string): Promise<{ passe
 }
 
 async function main(): Promise<number> {
-  const resultFile = process.env.RMQ_TEST_RESULT_FILE;
   const extra = { passed: 0, failed: 0 };
-  const write = () => {
-    const passed = results.filter((r) => r.ok).length + extra.passed;
-    const failed = results.filter((r) => !r.ok).length + extra.failed;
-    if (resultFile) writeFileSync(resultFile, JSON.stringify({ passed, failed }));
-    return { passed, failed };
-  };
+  const write = () => steps.finish(process.env.RMQ_TEST_RESULT_FILE, extra);
   write();
   for (const f of ['dist/extension.js', 'dist/webview.js']) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`missing ${f}: build first (npm run compile, or node scripts/test.mjs ui)`);
@@ -236,7 +218,7 @@ async function main(): Promise<number> {
     await uiTests(page, server, makeWorkspace(runDir));
     await page.close();
   } catch (e) {
-    results.push({ name: `UI launcher: ${(e as Error).message}`, ok: false });
+    steps.results.push({ name: `UI launcher: ${(e as Error).message}`, ok: false });
     console.error(e);
   } finally {
     await browser.close().catch(() => undefined);
@@ -248,9 +230,10 @@ async function main(): Promise<number> {
     if (r) { extra.passed += r.passed; extra.failed += r.failed; write(); }
   }
   if (!process.env.RMQ_KEEP_RUN_DIR) rmSync(runRoot, { recursive: true, force: true });
-  const { passed, failed } = write();
+  const code = write();
+  const { passed, failed } = steps.counts(extra);
   log(`ui phase: ${passed} passed, ${failed} failed (screenshots in ${SHOTS})`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return code;
 }
 
 main().then((code) => process.exit(code), (e) => {
