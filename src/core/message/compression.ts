@@ -31,13 +31,6 @@ export function compressZlib(body: Uint8Array, level = 5): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Same bytes as `compressZlib`, computed on libuv's thread pool (keeps the event loop free). */
-export function compressZlibAsync(body: Uint8Array, level = 5): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    zlib.deflate(body, deflateOptions(body, level), (err, out) => (err ? reject(err) : resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength))));
-  });
-}
-
 export type DecompressResult =
   | { ok: true; body: Uint8Array }
   | { ok: false; reason: string };

@@ -83,14 +83,18 @@ export const KEY_SEPARATOR = ' ';
 /**
  * Encodes properties. `trailingSeparator` = whether the final pair ends with U+0002
  * (true for producers ≤ 4.9.0 and ≥ 5.2.0, false for 4.9.1 – 5.1.4). Null/undefined values are skipped.
+ * `order`: the keys in the order to write them (a producer passes Java's HashMap order); default:
+ * the map's own order.
  */
 export function encodeProperties(
   props: ReadonlyMap<string, string | null | undefined> | Readonly<Record<string, string | null | undefined>>,
   trailingSeparator = true,
+  order?: readonly string[],
 ): string {
-  const entries = props instanceof Map ? [...props.entries()] : Object.entries(props);
+  const get = props instanceof Map ? (k: string) => props.get(k) : (k: string) => (props as Readonly<Record<string, string | null | undefined>>)[k];
   let out = '';
-  for (const [k, v] of entries) {
+  for (const k of order ?? (props instanceof Map ? props.keys() : Object.keys(props))) {
+    const v = get(k);
     if (v === null || v === undefined) continue;
     out += k + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR;
   }

@@ -9,7 +9,7 @@
  * sendOneway()  — no response, no retry.
  */
 import {
-  Message, MessageConst, UniqKeyGenerator, createUniqKey, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, compressZlib,
+  Message, MessageConst, UniqKeyGenerator, createUniqKey, encodeProperties, compressZlib,
   MessageSysFlag, compressionTypeBits, encodeBatchBody, trailingSeparatorForVersion, decodeOffsetMessageId,
   decodeStoredMessages, MessageExt, bytesToIp, localIpBytes,
 } from '../message';
@@ -317,10 +317,7 @@ export class Producer {
 
   private encodeProps(props: ReadonlyMap<string, string>): string {
     // properties go out in Java HashMap order (as Java's messageProperties2String writes them)
-    const order = javaHashMapOrderShared([...props.keys()]);
-    let out = '';
-    for (const k of order) out += k + NAME_VALUE_SEPARATOR + props.get(k)! + PROPERTY_SEPARATOR;
-    return this.trailingSep || out.length === 0 ? out : out.slice(0, -1);
+    return encodeProperties(props, this.trailingSep, javaHashMapOrderShared([...props.keys()]));
   }
 
   private prepareBatch(msgs: readonly Message[]): Outgoing {
