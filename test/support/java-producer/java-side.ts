@@ -15,7 +15,11 @@ export interface JavaMessage {
   tags: string | null; keys: string | null; body: string; properties: Record<string, string>;
 }
 
-export interface BenchStats { count: number; errors: number; seconds: number; msgsPerSec: number; p50Ms: number; p99Ms: number }
+export interface BenchStats {
+  count: number; errors: number; seconds: number; msgsPerSec: number; p50Ms: number; p99Ms: number;
+  /** Process CPU time (user + system) per message, of the whole client process. */
+  cpuUsPerMsg: number;
+}
 
 async function compile(version: VersionKey): Promise<string> {
   const env = await prepareJava(version);

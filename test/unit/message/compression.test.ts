@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decompressBody, decompressLz4, decompressZstd, DecompressResult, DEFAULT_MAX_INFLATED } from '../../../src/core/message';
+import * as zlib from 'node:zlib';
+import { compressZlib, decompressBody, decompressLz4, decompressZstd, DecompressResult, DEFAULT_MAX_INFLATED, zlibStreamReused } from '../../../src/core/message';
 import { zstdFrames } from '../../../src/core/message/zstd';
 import { xxh32, xxh64 } from '../../../src/core/message/xxhash';
 import { CLI_VECTORS, CliVector, fixture, haveTool, INPUTS, JAVA_VECTORS, noise, records, runTool } from './compression-vectors';
@@ -41,6 +42,21 @@ function lz4Header(flg: number, bd: number, contentSize?: bigint, dictId?: numbe
   const d = Buffer.concat([Buffer.from([flg, bd]), cs, dictId === undefined ? Buffer.alloc(0) : le32(dictId)]);
   return Buffer.concat([le32(0x184d2204), d, Buffer.from([(xxh32(d) >>> 8) & 0xff])]);
 }
+
+test('ZLIB compression: one reused stream writes what a fresh deflateSync(level) writes, body after body', () => {
+  // the fast path reaches into Node's zlib internals: if a Node upgrade removes them, this says so
+  assert.equal(zlibStreamReused(5), true);
+  const bodies = [Buffer.alloc(0), Buffer.from('x'), Buffer.alloc(4096, 'x'), noise(4096), records(30),
+    noise(70_000, 8), Buffer.concat([records(2000), noise(300_000, 9)]), Buffer.alloc(4096, 'y')];
+  for (const level of [5, 1, 9]) {
+    for (const body of bodies) {
+      const z = Buffer.from(compressZlib(body, level));
+      assert.deepEqual(z, zlib.deflateSync(body, { level }), `level ${level}, ${body.length} bytes`);
+      assert.deepEqual(zlib.inflateSync(z), body);
+      assert.equal(z[0], 0x78, 'zlib header, 32 KiB window as java.util.zip.Deflater writes it');
+    }
+  }
+});
 
 test('xxHash32 / xxHash64 reference values', () => {
   const s = Buffer.from('Nobody inspects the spammish repetition');

@@ -188,36 +188,45 @@ public final class JavaSide {
     private static String bench(String topic, String mode, int size, int count, int warmup, int inflight) throws Exception {
         byte[] body = new byte[size];
         Arrays.fill(body, (byte) 'x');
-        for (int i = 0; i < warmup; i++) producer.send(new Message(topic, body));
+        // warm up in the mode measured, so that the JIT has compiled that path (async: callbacks, executor)
+        run(topic, mode, body, warmup, inflight, new long[warmup], new AtomicLong());
         long[] lat = new long[count];
         AtomicLong errors = new AtomicLong();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
+        run(topic, mode, body, count, inflight, lat, errors);
+        long elapsed = System.nanoTime() - t0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        long[] sorted = lat.clone();
+        Arrays.sort(sorted);
+        double secs = elapsed / 1e9;
+        return "{\"count\":" + count + ",\"errors\":" + errors.get() + ",\"seconds\":" + secs + ",\"msgsPerSec\":" + (count / secs)
+            + ",\"p50Ms\":" + (sorted[(int) (count * 0.50)] / 1e6) + ",\"p99Ms\":" + (sorted[Math.min(count - 1, (int) (count * 0.99))] / 1e6)
+            + ",\"cpuUsPerMsg\":" + (cpu / 1e3 / count) + "}";
+    }
+
+    private static void run(String topic, String mode, byte[] body, int count, int inflight, long[] lat, AtomicLong errors) throws Exception {
         if (mode.equals("sync")) {
             for (int i = 0; i < count; i++) {
                 long s = System.nanoTime();
                 try { producer.send(new Message(topic, body)); } catch (Exception e) { errors.incrementAndGet(); }
                 lat[i] = System.nanoTime() - s;
             }
-        } else {
-            Semaphore sem = new Semaphore(inflight);
-            CountDownLatch done = new CountDownLatch(count);
-            for (int i = 0; i < count; i++) {
-                sem.acquire();
-                final int idx = i;
-                final long s = System.nanoTime();
-                producer.send(new Message(topic, body), new SendCallback() {
-                    public void onSuccess(SendResult r) { lat[idx] = System.nanoTime() - s; sem.release(); done.countDown(); }
-                    public void onException(Throwable e) { lat[idx] = System.nanoTime() - s; errors.incrementAndGet(); sem.release(); done.countDown(); }
-                });
-            }
-            done.await();
+            return;
         }
-        long elapsed = System.nanoTime() - t0;
-        long[] sorted = lat.clone();
-        Arrays.sort(sorted);
-        double secs = elapsed / 1e9;
-        return "{\"count\":" + count + ",\"errors\":" + errors.get() + ",\"seconds\":" + secs + ",\"msgsPerSec\":" + (count / secs)
-            + ",\"p50Ms\":" + (sorted[(int) (count * 0.50)] / 1e6) + ",\"p99Ms\":" + (sorted[Math.min(count - 1, (int) (count * 0.99))] / 1e6) + "}";
+        Semaphore sem = new Semaphore(inflight);
+        CountDownLatch done = new CountDownLatch(count);
+        for (int i = 0; i < count; i++) {
+            sem.acquire();
+            final int idx = i;
+            final long s = System.nanoTime();
+            producer.send(new Message(topic, body), new SendCallback() {
+                public void onSuccess(SendResult r) { lat[idx] = System.nanoTime() - s; sem.release(); done.countDown(); }
+                public void onException(Throwable e) { lat[idx] = System.nanoTime() - s; errors.incrementAndGet(); sem.release(); done.countDown(); }
+            });
+        }
+        done.await();
     }
 
     private static String msgJson(MessageExt m) { return msgJson(m, null); }
