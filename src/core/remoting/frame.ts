@@ -1,6 +1,6 @@
 import { RemotingCommand, SERIALIZE_TYPE_BYTE, SerializeType } from './command';
 import { CodecError } from './errors';
-import { decodeJsonCommand, jsonHeaderText } from './json-header';
+import { decodeJsonCommand, jsonHeaderBytes } from './json-header';
 import { decodeBinaryCommand, encodeBinaryHeader } from './binary-header';
 
 /**
@@ -27,11 +27,10 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
     out = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + headerLength + bodyLen);
     header.copy(out, FRAME_PREFIX_SIZE);
   } else {
-    // written straight into the frame: no intermediate header buffer (the producer's hot path)
-    const text = jsonHeaderText(cmd);
-    headerLength = Buffer.byteLength(text, 'utf8');
+    const header = jsonHeaderBytes(cmd); // scratch bytes, copied at once
+    headerLength = header.length;
     out = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + headerLength + bodyLen);
-    out.write(text, FRAME_PREFIX_SIZE, 'utf8');
+    out.set(header, FRAME_PREFIX_SIZE);
   }
   out.writeInt32BE(4 + headerLength + bodyLen, 0);
   out.writeUInt32BE(((SERIALIZE_TYPE_BYTE[cmd.serializeType] << 24) | headerLength) >>> 0, 4);

@@ -5,7 +5,7 @@ export * from './errors';
 export * from './command';
 export * from './frame';
 export * from './frame-splitter';
-export { encodeJsonHeader, decodeJsonHeader, quoteJava } from './json-header';
+export { encodeJsonHeader, decodeJsonHeader } from './json-header';
 export { encodeBinaryHeader, decodeBinaryHeader, BINARY_HEADER_FIXED_SIZE } from './binary-header';
 export { javaHashMapOrder, javaStringHash } from './java-hashmap-order';
 export * from './lenient-json';

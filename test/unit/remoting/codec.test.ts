@@ -4,6 +4,7 @@ import {
   CodecError, createRequest, createResponse, decodeFrame, encodeFrame, FrameSplitter, RemotingCommand, requestCodeName,
   responseCodeName, languageName, encodeJsonHeader, javaHashMapOrder, RequestCode, ResponseCode, FLAG_ONEWAY,
 } from '../../../src/core/remoting';
+import { mulberry32 } from '../../../src/core/capture/fuzz';
 
 const sample = (serializeType: 'JSON' | 'ROCKETMQ'): RemotingCommand => ({
   code: 310, language: 9, version: 401, opaque: -123456, flag: 0,
@@ -60,6 +61,35 @@ test('JSON header: alphabetical keys, null members omitted, Java escaping', () =
   assert.equal(h, '{"code":105,"extFields":{"topic":"TopicTest"},"flag":0,"language":"JAVA","opaque":2034,"serializeTypeCurrentRPC":"JSON","version":412}');
   const esc = encodeJsonHeader({ ...createRequest(1, null, { opaque: 0 }), remark: 'é\t\u0007/\u007f"\\\u001f' }).toString();
   assert.match(esc, /"remark":"é\\t\\u0007\/\\u007F\\"\\\\\\u001F"/);
+});
+
+test('JSON header bytes: the same as the header built as a string, for random text (escapes, non-ASCII, surrogates), header after header', () => {
+  const r = mulberry32(99);
+  const alphabet = ['a', 'Z', '0', ' ', '"', '\\', '/', '\u0001', '\u0002', '\t', '\u007f', '\u0085', '\u00a0', 'é', '主', '\u2028', '\ud83d\ude00', '\ud800', '~'];
+  const text = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+  // the string form, as the header was built before it was written in bytes: fastjson's escaping by regex
+  const quoteJava = (v: string) => `"${v.replace(/[\u0000-\u001f"\\\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const short: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', '"': '\\"', '\\': '\\\\' };
+    return short[ch] ?? `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  })}"`;
+  const reference = (c: RemotingCommand) => {
+    let s = `{"code":${c.code}`;
+    if (c.extFields) s += `,"extFields":{${javaHashMapOrder(Object.keys(c.extFields)).map((k) => `${quoteJava(k)}:${quoteJava(c.extFields![k])}`).join(',')}}`;
+    s += `,"flag":${c.flag},"language":${c.language === 99 ? 99 : `"${languageName(c.language)}"`},"opaque":${c.opaque}`;
+    if (c.remark !== null) s += `,"remark":${quoteJava(c.remark)}`;
+    return Buffer.from(`${s},"serializeTypeCurrentRPC":"JSON","version":${c.version}}`);
+  };
+  for (let i = 0; i < 400; i++) {
+    const ext: Record<string, string> = {};
+    for (let k = Math.floor(r() * 6); k > 0; k--) ext[r() < 0.5 ? String.fromCharCode(97 + k) : text(1 + Math.floor(r() * 8))] = text(Math.floor(r() * 40));
+    const big = i % 50 === 7; // a remark over the scratch buffer's kept size, then small headers again
+    const c: RemotingCommand = {
+      code: Math.floor(r() * 70000) - 5000, language: r() < 0.1 ? 99 : 0, version: Math.floor(r() * 500), opaque: Math.floor((r() - 0.5) * 2 ** 32),
+      flag: Math.floor(r() * 4), remark: r() < 0.3 ? null : big ? text(70_000) : text(Math.floor(r() * 30)),
+      extFields: r() < 0.2 ? null : ext, serializeType: 'JSON', body: null,
+    };
+    assert.deepEqual(encodeJsonHeader(c), reference(c), `header ${i}`);
+  }
 });
 
 test('JSON header decode: fastjson leniency — unquoted keys, single quotes, numbers/booleans in extFields, defaults, unknown keys, duplicates', () => {
