@@ -14,12 +14,6 @@ export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
   return Buffer.from(jsonHeaderBytes(cmd));
 }
 
-/** The JSON header as text. */
-export function jsonHeaderText(cmd: RemotingCommand): string {
-  const b = jsonHeaderBytes(cmd);
-  return utf8Range(b, 0, b.length);
-}
-
 /**
  * The JSON header in a shared scratch buffer, valid until the next call (encodeFrame copies it
  * straight into the frame). Every send writes one, so it is built in bytes: built as a string it made
