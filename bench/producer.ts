@@ -2,11 +2,11 @@
 // one announced in RMQ_CLUSTER_xx_* env vars), 128 B and 4 KiB bodies, sync and async.
 //
 //   npm run bench:producer -- [--version 5.3|4.9] [--count 20000] [--inflight 256] [--sizes 128,4096]
-//                             [--warmup 2000] [--async-warmup 20000] [--rounds 3]
+//                             [--warmup 2000] [--async-warmup 20000] [--prewarm 80000] [--rounds 3]
 //
 // Sync: one message at a time, latency of each send. Async: `inflight` sends outstanding at once.
-// Each side first warms up in the mode measured (Java's JIT needs a full async round to reach its
-// steady state: without it, its async rate climbed by a third across the rounds).
+// Each side first warms up: `prewarm` async sends of each size once, then before every measurement
+// sends in the mode measured (without this, Java's async rate climbed by a third across the rounds).
 // Reports msgs/s, p50/p99 latency and ours/Java ratios. Targets: async throughput ≥ Java; sync p99 ≤ 1.2× Java.
 import { attachFromEnv, startCluster, RunningCluster } from '../test/support/cluster';
 import { JavaSide, BenchStats } from '../test/support/java-producer/java-side';
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   const syncCount = Number(arg('sync-count', String(Math.min(count, 5000))));
   const warmup = Number(arg('warmup', '2000'));
   const asyncWarmup = Number(arg('async-warmup', String(count)));
+  const prewarm = Number(arg('prewarm', String(4 * count)));
   const inflight = Number(arg('inflight', '256'));
   const sizes = arg('sizes', '128,4096').split(',').map(Number);
   const rounds = Number(arg('rounds', '3'));
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
   await ours.start();
   const rows: Array<{ size: number; mode: string; ours: BenchStats; java: BenchStats }> = [];
   try {
+    // Java's JIT was still speeding its async path up across the rounds (its CPU per message halved from
+    // round 1 to 3): both sides first send `prewarm` async messages of each size, untimed.
+    for (const size of sizes) {
+      await java.bench(topic, 'async', size, prewarm, 0, inflight);
+      await benchOurs(ours, topic, 'async', size, prewarm, 0, inflight);
+    }
     for (const size of sizes) {
       for (const mode of ['sync', 'async'] as const) {
         const n = mode === 'sync' ? syncCount : count;
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
     await java.stop();
     if (owned) await cluster.stop();
   }
-  console.log(`RocketMQ ${cluster.version}, Java client ${java.versionDesc}, count ${count} (sync ${syncCount}), async in flight ${inflight}, warmup ${warmup} sync / ${asyncWarmup} async sends in the mode measured, rounds ${rounds}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+  console.log(`RocketMQ ${cluster.version}, Java client ${java.versionDesc}, count ${count} (sync ${syncCount}), async in flight ${inflight}, prewarm ${prewarm} async per size, warmup ${warmup} sync / ${asyncWarmup} async sends in the mode measured, rounds ${rounds}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   console.log('size   mode   | ours msgs/s  p50 ms  p99 ms  CPU µs | java msgs/s  p50 ms  p99 ms  CPU µs | thr ratio  p99 ratio | errors o/j');
   console.log('(CPU µs: the client process\'s CPU time per message, user + system, GC and JIT included)');
   // one line per round, then the median of the rounds per cell
