@@ -351,7 +351,7 @@ export interface IndexOptions extends Partial<PipelineOptions> {
   onIndex?: (ix: CaptureIndex) => void;
   /** A connection's first packet (its entry in `ix.conns`, completed in place when it closes). */
   onConnection?: (conn: ConnSummary) => void;
-  /** After each read chunk: capture stream bytes parsed (uncompressed for `.gz`) and the file size on disk. */
+  /** After each read chunk: bytes of the file read so far (compressed bytes for `.gz`) and its size on disk. */
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /**
    * Plain files: reads start at 64 KiB and double up to `step` bytes (still double-buffered) — for
@@ -414,9 +414,9 @@ export async function indexCaptureFile(path: string, opts: IndexOptions = {}, on
     warning: (w) => { if (!signal?.aborted) p.warning(w); },
     iface: p.iface.bind(p),
   };
-  const pace = (): Promise<void> | void => {
+  const pace = (fileBytesRead: number): Promise<void> | void => {
     describeSource(ix, parser!);
-    opts.onProgress?.(parser!.consumed, ix.source.fileSize);
+    opts.onProgress?.(fileBytesRead, ix.source.fileSize);
     return opts.pace?.();
   };
   const onParser = (x: CaptureParser): void => { parser = x; };

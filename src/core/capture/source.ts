@@ -43,8 +43,8 @@ export interface PlainReadOptions extends ReadSteps {
   /** File offset of the first byte (a record boundary the parser was resumed at). */
   from?: number;
   signal?: AbortSignal;
-  /** Called after each read is parsed; a returned promise pauses reading until it settles. */
-  between?: () => Promise<void> | void;
+  /** Called after each read is parsed, with the file offset read up to; a returned promise pauses reading until it settles. */
+  between?: (fileOffset: number) => Promise<void> | void;
 }
 
 /**
@@ -79,7 +79,7 @@ export async function readPlainFile(path: string, parser: CaptureParser, o: Plai
       inflight = fh.read(buf(k), reserve, step, pos);
       parser.commit(0);
       if (parser.isStopped) break;
-      const w8 = o.between?.();
+      const w8 = o.between?.(pos);
       if (w8) await w8; // consumer backpressure (e.g. a slow stdout, the extension host's other work)
     }
   } finally {
@@ -91,9 +91,10 @@ export async function readPlainFile(path: string, parser: CaptureParser, o: Plai
 /**
  * Reads the whole capture through `cb`. Resolves when done; problems are reported through
  * cb.warning, never thrown (except an unreadable path, which rejects). `first`/`max` size the
- * reads of plain files; `.gz` files go through an inflate stream (≤ 1 MiB chunks).
+ * reads of plain files; `.gz` files go through an inflate stream (≤ 1 MiB chunks). `pace` runs after
+ * each chunk with the bytes of the file read so far (compressed bytes for `.gz`).
  */
-export async function streamCapture(path: string, cb: ParserCallbacks, opts: ReadSteps & { signal?: AbortSignal; onParser?: (p: CaptureParser) => void; pace?: () => Promise<void> | void } = {}): Promise<SourceInfo> {
+export async function streamCapture(path: string, cb: ParserCallbacks, opts: ReadSteps & { signal?: AbortSignal; onParser?: (p: CaptureParser) => void; pace?: (fileBytesRead: number) => Promise<void> | void } = {}): Promise<SourceInfo> {
   const st = fs.statSync(path);
   const gzip = st.size >= 2 && isGzipFile(path);
   const parser = new CaptureParser(cb);
@@ -119,7 +120,7 @@ export async function streamCapture(path: string, cb: ParserCallbacks, opts: Rea
       if (opts.signal?.aborted) return finish();
       parser.push(chunk);
       if (parser.isStopped) return finish();
-      const w8 = opts.pace?.();
+      const w8 = opts.pace?.(rs.bytesRead); // compressed bytes: what the file size is measured in
       if (w8) { gz.pause(); w8.then(() => gz.resume(), () => gz.resume()); }
     });
     gz.on('end', () => finish());

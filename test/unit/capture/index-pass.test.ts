@@ -97,6 +97,22 @@ for (const step of [undefined, 256 * 1024]) {
   });
 }
 
+test('index pass of a .gz capture: progress counts compressed bytes, up to the file size', async () => {
+  const gz = path.join(dir, 'big.pcapng.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(big), { level: 1 }));
+  const gzSize = fs.statSync(gz).size;
+  const seen: { bytesRead: number; fileSize: number }[] = [];
+  const ix = await indexCaptureFile(gz, { onProgress: (bytesRead, fileSize) => { seen.push({ bytesRead, fileSize }); } });
+  assert.equal(ix.length, bigFrames);
+  assert.ok(seen.length >= 2, `${seen.length} progress calls`);
+  for (let k = 0; k < seen.length; k++) {
+    assert.equal(seen[k].fileSize, gzSize);
+    assert.ok(seen[k].bytesRead <= gzSize, `progress ${k}: ${seen[k].bytesRead} of ${gzSize} bytes (a percentage over 100 before)`);
+    if (k > 0) assert.ok(seen[k].bytesRead >= seen[k - 1].bytesRead, `progress ${k} goes forward`);
+  }
+  assert.equal(seen[seen.length - 1].bytesRead, gzSize);
+});
+
 test('random access while the pass runs: frames of still-open connections read back as the full pass has them', async () => {
   const expected = await fullPassBytes(big);
   const reads: Promise<void>[] = [];
