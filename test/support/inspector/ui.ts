@@ -7,7 +7,7 @@
  *
  * Prints "N passed, M failed" and writes {passed, failed} to RMQ_TEST_RESULT_FILE when set.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { basicCapture, writeLargeCapture, xssCapture } from './fixtures';
@@ -342,6 +342,32 @@ async function main(): Promise<number> {
       const ran = await x.evaluate(() => (globalThis as unknown as MiniWin).__xss ?? null);
       check(ran === null, `payload ran: __xss=${String(ran)}`);
       check(dialogs.length === 0, `dialogs: ${dialogs.join('|')}`);
+    });
+
+    await step('the toolkit controls take the theme\'s colours, and follow a theme switch', async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'basic.pcapng' }).click();
+      const b = await inspectorFrame(page, 'basic.pcapng');
+      // a text field's box against the colour the theme gives inputs (resolved by the browser, so both are rgb())
+      const colours = () => b.evaluate<{ field: string | null; theme: string; light: boolean }>(`(() => {
+        const box = document.querySelector('vscode-text-field')?.shadowRoot?.querySelector('.root');
+        const probe = document.createElement('div');
+        probe.style.background = 'var(--vscode-input-background)';
+        document.body.appendChild(probe);
+        const theme = getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        return { field: box ? getComputedStyle(box).backgroundColor : null, theme, light: document.body.classList.contains('vscode-light') };
+      })()`);
+      const first = await poll('the text field in the theme\'s input colour', 10_000, async () => { const c = await colours(); return c.field !== null && c.field === c.theme ? c : undefined; })
+        .catch(async (e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(await colours())}`); });
+      // then the other kind of theme (headless Chromium prefers light, so the workbench usually starts light)
+      mkdirSync(join(folder, '.vscode'), { recursive: true });
+      writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': first.light ? 'Default Dark Modern' : 'Default Light Modern' }));
+      const second = await poll('the other theme in the webview, and the text field following it', 30_000, async () => {
+        const c = await colours();
+        return c.light !== first.light && c.field === c.theme && c.theme !== first.theme ? c : undefined;
+      }).catch(async (e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(await colours())}`); });
+      check(second.field !== first.field, `the field changed colour (${first.field} → ${second.field})`);
+      await page.screenshot({ path: join(shots, 'inspector-theme-switched.png') });
     });
   } finally {
     await wb.close();

@@ -13,6 +13,11 @@ export function registerControls(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField(), vsCodeProgressRing());
+  // The toolkit reads VS Code's theme colours, and starts watching for theme changes, in a window
+  // `load` listener. Our bundle is loaded after `load` (the host-rendered first screen comes first),
+  // so that listener would never run: the controls kept the toolkit's built-in dark palette in every
+  // theme. Firing `load` again runs it; nothing else of ours listens for it by then.
+  if (document.readyState === 'complete') window.dispatchEvent(new Event('load'));
 }
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
