@@ -12,6 +12,7 @@
  * {@link MAX_HEX_BYTES}.
  */
 
+import type { CommandDescription } from '../core/remoting/command-description';
 export const MAX_ROWS_PER_REQUEST = 500;
 export const MAX_HEX_BYTES = 64 * 1024;
 export const MAX_TEXT_CHARS = 64 * 1024;
@@ -99,20 +100,8 @@ export interface DecodedSection {
   rows: KeyValue[];
 }
 
-export interface FrameHeaderView {
-  type: 'request' | 'response';
-  code: number;
-  codeName: string;
-  language: number;
-  languageName: string;
-  version: number;
-  versionName: string;
-  opaque: number;
-  flag: number;
-  flagBits: string[];
-  remark: string | null;
-  serializeType: string;
-}
+/** The header fields of describeCommand, with the flag bits as names (REQUEST/RESPONSE, ONEWAY, OTHER(0x…)). */
+export type FrameHeaderView = Omit<CommandDescription, 'flagBits' | 'extFields' | 'body'> & { flagBits: string[] };
 
 export interface BodyView {
   length: number;

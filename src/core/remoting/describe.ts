@@ -1,31 +1,9 @@
 import { isOneway, isResponse, RemotingCommand } from './command';
 import { languageName, requestCodeName, responseCodeName } from './codes';
 import { versionName } from './version';
+import type { BodyDescription, CommandDescription } from './command-description';
 
-/** A RemotingCommand as plain JSON for people: every field, with the names behind the numbers. */
-export interface CommandDescription {
-  type: 'request' | 'response';
-  code: number;
-  codeName: string;
-  language: number;
-  languageName: string;
-  version: number;
-  versionName: string;
-  opaque: number;
-  flag: number;
-  flagBits: { response: boolean; oneway: boolean };
-  remark: string | null;
-  serializeType: RemotingCommand['serializeType'];
-  extFields: Record<string, string> | null;
-  body: BodyDescription | null;
-}
-
-export interface BodyDescription {
-  length: number;
-  /** Present only when the body is valid UTF-8: bodies are labelled honestly, never guessed. */
-  utf8?: string;
-  base64: string;
-}
+export type { CommandDescription, BodyDescription } from './command-description';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

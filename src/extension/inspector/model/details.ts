@@ -81,11 +81,8 @@ export function buildDetails(inp: DetailsInput): FrameDetails {
   const flagBits: string[] = [resp ? 'RESPONSE' : 'REQUEST'];
   if (d.flagBits.oneway) flagBits.push('ONEWAY');
   if (cmd.flag & ~3) flagBits.push(`OTHER(0x${(cmd.flag & ~3).toString(16)})`);
-  details.header = {
-    type: d.type, code: d.code, codeName: d.codeName, language: d.language, languageName: d.languageName,
-    version: d.version, versionName: d.versionName, opaque: d.opaque, flag: d.flag, flagBits, remark: d.remark,
-    serializeType: d.serializeType,
-  };
+  const { extFields: _e, body: _b, ...header } = d;
+  details.header = { ...header, flagBits };
 
   const v2 = !resp && V2_CODES.has(cmd.code);
   const ext = cmd.extFields ?? {};
