@@ -1,3 +1,5 @@
+import { MQClient } from '../core/producer';
+
 /** A CLI subcommand. Each lives in its own file under commands/ and is listed in main.ts. */
 export interface CliCommand {
   name: string;
@@ -37,4 +39,23 @@ export function parseArgs(args: string[], flags: readonly string[] = []): { posi
     } else positional.push(a);
   }
   return { positional, options };
+}
+
+/**
+ * What the NameServer queries (clusters, route, topics) share: `--namesrv` and exactly `positionals`
+ * positional arguments (else a UsageError saying `usage`), a client for the call, closed afterwards.
+ */
+export async function withNameServer(
+  args: string[], flags: readonly string[], positionals: number, usage: string,
+  fn: (client: MQClient, positional: string[], options: Map<string, string>) => Promise<number>,
+): Promise<number> {
+  const { positional, options } = parseArgs(args, flags);
+  const namesrv = options.get('namesrv');
+  if (!namesrv || positional.length !== positionals) throw new UsageError(usage);
+  const client = new MQClient({ namesrvAddr: namesrv });
+  try {
+    return await fn(client, positional, options);
+  } finally {
+    await client.close();
+  }
 }

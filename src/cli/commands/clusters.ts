@@ -1,16 +1,11 @@
-import { MQClient } from '../../core/producer';
-import { CliCommand, EXIT_OK, parseArgs, UsageError } from '../command';
+import { CliCommand, EXIT_OK, withNameServer } from '../command';
 
 export const clustersCommand: CliCommand = {
   name: 'clusters',
   summary: 'list clusters and their brokers (GET_BROKER_CLUSTER_INFO)',
   usage: 'clusters --namesrv <host:port[;…]> [--json]',
   async run(args, io) {
-    const { positional, options } = parseArgs(args, ['json']);
-    const namesrv = options.get('namesrv');
-    if (!namesrv || positional.length) throw new UsageError('give --namesrv only');
-    const client = new MQClient({ namesrvAddr: namesrv });
-    try {
+    return withNameServer(args, ['json'], 0, 'give --namesrv only', async (client, _positional, options) => {
       const info = await client.getClusterInfo();
       const brokerOf = (n: string) => info.brokerAddrTable.get(n);
       const entries = <T>(m: Map<string, T>): Array<[string, T]> => [...m];
@@ -29,8 +24,6 @@ export const clustersCommand: CliCommand = {
         }
       }
       return EXIT_OK;
-    } finally {
-      await client.close();
-    }
+    });
   },
 };

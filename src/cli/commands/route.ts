@@ -1,17 +1,12 @@
-import { MQClient } from '../../core/producer';
 import { permToString, MASTER_ID } from '../../core/remoting';
-import { CliCommand, EXIT_OK, parseArgs, UsageError } from '../command';
+import { CliCommand, EXIT_OK, withNameServer } from '../command';
 
 export const routeCommand: CliCommand = {
   name: 'route',
   summary: 'show a topic route: brokers with addresses per broker id, queues with read/write counts and perm',
   usage: 'route --namesrv <host:port[;…]> <topic> [--json]',
   async run(args, io) {
-    const { positional, options } = parseArgs(args, ['json']);
-    const namesrv = options.get('namesrv');
-    if (!namesrv || positional.length !== 1) throw new UsageError('give --namesrv and one topic');
-    const client = new MQClient({ namesrvAddr: namesrv });
-    try {
+    return withNameServer(args, ['json'], 1, 'give --namesrv and one topic', async (client, positional, options) => {
       const route = await client.getTopicRoute(positional[0]);
       if (options.has('json')) {
         io.out(JSON.stringify({
@@ -37,8 +32,6 @@ export const routeCommand: CliCommand = {
       }
       if (route.orderTopicConf) io.out(`orderTopicConf: ${route.orderTopicConf}`);
       return EXIT_OK;
-    } finally {
-      await client.close();
-    }
+    });
   },
 };

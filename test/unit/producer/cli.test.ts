@@ -62,6 +62,18 @@ test('CLI send/route/clusters/topics against fake servers', async () => {
     c = io();
     assert.equal(await main(['topics', '--namesrv', ns.addr, '--all'], c.io), 0);
     assert.deepEqual(c.out, ['%RETRY%g', 'A', 'T', 'TBW102']);
+
+    // usage errors (exit 2) before any request: no --namesrv, a topic missing or one too many
+    const before = ns.received.length;
+    for (const [args, msg] of [
+      [['clusters'], /give --namesrv only/], [['topics', '--namesrv', ns.addr, 'extra'], /give --namesrv only/],
+      [['route', '--namesrv', ns.addr], /give --namesrv and one topic/], [['route', 'T'], /give --namesrv and one topic/],
+    ] as const) {
+      c = io();
+      assert.equal(await main([...args], c.io), 2, args.join(' '));
+      assert.match(c.errs.join('\n'), msg);
+    }
+    assert.equal(ns.received.length, before, 'nothing sent for a usage error');
   } finally {
     await broker.stop();
     await ns.stop();
