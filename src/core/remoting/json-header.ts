@@ -92,8 +92,8 @@ function int(n: number): void {
 const HEX = '0123456789ABCDEF';
 
 /**
- * A JSON string as fastjson writes it, UTF-8 encoded: control characters, `"` and `\\`, U+007F–U+009F
- * and U+2028/U+2029 escaped (`\\u2028`); U+00A0 and `/` raw; a lone surrogate becomes U+FFFD, as
+ * A JSON string as fastjson writes it, UTF-8 encoded: control characters, `"` and `\`, U+007F–U+009F
+ * and U+2028/U+2029 escaped (`\u2028`); U+00A0 and `/` raw; a lone surrogate becomes U+FFFD, as
  * Buffer's UTF-8 encoder makes it. Checked against fastjson 1.2.69 (RocketMQ 4.9.7) and 1.2.83
  * (5.3.3) by test/cluster/java-crosscheck.test.ts. Written char by char: the properties string of
  * every message holds the 0x01/0x02 separators, so the escaping path is the common one.
