@@ -55,6 +55,8 @@ test('ZLIB compression: one reused stream writes what a fresh deflateSync(level)
       assert.deepEqual(zlib.inflateSync(z), body);
       assert.equal(z[0], 0x78, 'zlib header, 32 KiB window as java.util.zip.Deflater writes it');
     }
+    // still on the reused stream after all those bodies, not fallen back to deflateSync
+    assert.equal(zlibStreamReused(level), true, `level ${level}`);
   }
 });
 
