@@ -21,6 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { pollUntil } from '../poll';
+import { listInQuickOpen } from '../vscode/quick-open';
 
 /** Runs in every frame (workbench, webview host page, our document) before its scripts. */
 export function timelineInitScript(): void {
@@ -237,16 +238,7 @@ export interface OpenTimeline {
  * in between. The page must have been opened with `timelineInitScript` as an init script.
  */
 export async function measureOpen(page: Page, name: string, timeoutMs = 60_000): Promise<OpenTimeline> {
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await pollUntil('Quick Open to list the file', 60_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 3000 });
-    await input.fill(name);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 3000 });
-    return true;
-  });
+  await listInQuickOpen(page, name);
   const before = await page.evaluate(() => (globalThis as unknown as { __rmqTimeline: { list: [string, number][] } }).__rmqTimeline.list.length);
   const nodeEnter = Date.now();
   await page.keyboard.press('Enter');

@@ -17,6 +17,7 @@ import { frameMarks, PreviewSnapshot, timelineInitScript } from './timeline';
 import { screenshotDir } from '../screenshots';
 import { Steps } from '../vscode/steps';
 import { pollUntil } from '../poll';
+import { quickOpen } from '../vscode/quick-open';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
@@ -48,22 +49,6 @@ export async function inspectorFrame(page: Page, title: string, timeoutMs = 30_0
       } catch { /* detached or cross-origin while loading */ }
     }
     return undefined;
-  });
-}
-
-/** Opens a file of the workspace with Quick Open (Ctrl+P), i.e. with its default editor. */
-export async function quickOpen(page: Page, name: string): Promise<void> {
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await poll('Quick Open to show the file', 60_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 3000 });
-    await input.fill(name);
-    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await item.waitFor({ timeout: 3000 });
-    await page.keyboard.press('Enter');
-    return true;
   });
 }
 
