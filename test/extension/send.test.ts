@@ -11,6 +11,26 @@ import { MQClient } from '../../src/core/producer';
 import { viewMessageById } from '../../src/core/consumer/browse';
 import { activateExtension, ensureConnection, maxOffsets, pollUntil, testCluster, total } from './routes-cluster';
 
+/**
+ * An untitled request document with exactly `content`. VS Code reuses the name of a closed untitled
+ * document (Untitled-1 again), and the extension host drops the closed one asynchronously: opening
+ * right after a close could hand back the old document under the same URI, and a command given that
+ * URI then sent the old document's block (the batch test once sent the previous test's single
+ * message). closeUntitled waits for the close to arrive; this checks what was opened.
+ */
+async function openRequestDocument(content: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content });
+  assert.equal(doc.isClosed, false);
+  assert.equal(doc.getText(), content, `${doc.uri.toString()} is not the document just opened`);
+  return doc;
+}
+
+/** Reverts and closes the active untitled editor showing `doc`, and waits until the extension host has dropped it. */
+async function closeUntitled(doc: vscode.TextDocument): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await pollUntil(`${doc.uri.toString()} closed in the extension host`, 10_000, () => (doc.isClosed ? true : undefined));
+}
+
 const CONN = 'send-test';
 const QUEUES = 2;
 
@@ -117,7 +137,7 @@ describe('Sending messages (real 5.3 cluster)', function () {
       'three times',
       '',
     ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: text });
+    const doc = await openRequestDocument(text);
     await vscode.window.showTextDocument(doc);
     const lenses = await pollUntil('CodeLenses', 10_000, async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
@@ -152,7 +172,7 @@ describe('Sending messages (real 5.3 cluster)', function () {
     assert.equal(out3!.sent.length, 3);
     after = await maxOffsets(cluster, topic, QUEUES);
     assert.equal(total(after) - total(before), 3n);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await closeUntitled(doc);
   });
 
   it('batch, committed transaction and delayed blocks of a request file land on the broker', async () => {
@@ -179,7 +199,7 @@ describe('Sending messages (real 5.3 cluster)', function () {
       '',
       'later',
     ].join('\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: text });
+    const doc = await openRequestDocument(text);
     assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), []);
     const uri = doc.uri.toString();
 
@@ -202,7 +222,7 @@ describe('Sending messages (real 5.3 cluster)', function () {
   });
 
   it('request files get diagnostics for invalid topics and properties, and an error lens instead of Send', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: '### broken\ntopic: bad topic!\nproperty: UNIQ_KEY=x\nmode: fast\n\nbody\n' });
+    const doc = await openRequestDocument('### broken\ntopic: bad topic!\nproperty: UNIQ_KEY=x\nmode: fast\n\nbody\n');
     const diags = await pollUntil('diagnostics', 10_000, () => {
       const d = vscode.languages.getDiagnostics(doc.uri);
       return d.length >= 3 ? d : undefined;
