@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Test orchestrator: `node scripts/test.mjs <phase…>` where phase is unit, cluster, extension, ui or all.
-// Each phase reports {passed, failed}; the run ends with one plain line "N passed, N failed" so that a
-// run which executed nothing is visible, and exits non-zero if anything failed or a phase crashed.
+// Before any phase, scripts/setup-system.sh installs every external program the tests spawn (a few
+// `command -v` checks when all are there), so a fresh machine passes on the first run. Each phase
+// reports {passed, failed, skipped}; the run ends with one plain line "N passed, N failed, N skipped" so
+// that a run which executed nothing, or skipped something, is visible, and exits non-zero if anything
+// failed or a phase crashed.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -45,10 +48,12 @@ async function nodeTests(label, dir, env = {}) {
     ...files,
   ], { env: { ...process.env, ...env } });
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-  const passed = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
-  const failed = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
-  if (code !== 0 && failed === 0) return { passed, failed: 1 }; // crashed outside a test
-  return { passed, failed };
+  const count = (what) => Number(new RegExp(`^# ${what} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const passed = count('pass');
+  const failed = count('fail') + count('cancelled');
+  const skipped = count('skipped') + count('todo');
+  if (code !== 0 && failed === 0) return { passed, failed: 1, skipped }; // crashed outside a test
+  return { passed, failed, skipped };
 }
 
 /** Runs an external launcher that writes {"passed":n,"failed":m} to RMQ_TEST_RESULT_FILE. */
@@ -58,8 +63,8 @@ async function launcher(label, script, args = []) {
   const code = await run(process.execPath, ['--enable-source-maps', script, ...args], {
     env: { ...process.env, RMQ_TEST_RESULT_FILE: resultFile },
   });
-  let result = { passed: 0, failed: 0 };
-  if (existsSync(resultFile)) result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  let result = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(resultFile)) result = { ...result, ...JSON.parse(readFileSync(resultFile, 'utf8')) };
   if (code !== 0 && result.failed === 0) result.failed = 1;
   if (code === 0 && result.passed === 0 && result.failed === 0) {
     console.error(`[test] ${label}: launcher reported no tests`);
@@ -68,9 +73,19 @@ async function launcher(label, script, args = []) {
   return result;
 }
 
+/** Installs what the tests spawn (Debian packages), before the first test of any phase. */
+function setupSystem() {
+  const r = spawnSync('bash', [join(root, 'scripts', 'setup-system.sh')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`scripts/setup-system.sh failed (${r.status ?? r.signal}): the tests need the packages it names`);
+}
+
+/** Type-checks everything that ships (the webview too: webpack only transpiles it) and compiles. */
 function build(withBundles) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: root, stdio: 'inherit' });
+  const tscBin = join(root, 'node_modules/typescript/bin/tsc');
+  const tsc = spawnSync(process.execPath, [tscBin, '-p', '.'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('tsc failed');
+  const web = spawnSync(process.execPath, [tscBin, '-p', 'webview/tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+  if (web.status !== 0) throw new Error('tsc -p webview failed');
   if (withBundles) {
     const wp = spawnSync(process.execPath, [join(root, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'development'], { cwd: root, stdio: 'inherit' });
     if (wp.status !== 0) throw new Error('webpack failed');
@@ -83,12 +98,6 @@ function build(withBundles) {
  * (useCluster() attaches to them), runs out/test/cluster/**, and always stops both clusters.
  */
 async function clusterPhase() {
-  const have = (c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
-  if (!['java', 'javac', 'mvn'].every(have)) {
-    console.log('[cluster] java/javac/mvn missing: running scripts/setup-system.sh');
-    const code = await run('bash', [join(root, 'scripts', 'setup-system.sh')]);
-    if (code !== 0) throw new Error(`scripts/setup-system.sh failed (${code})`);
-  }
   const { createRequire } = await import('node:module');
   const harness = createRequire(import.meta.url)(join(root, 'out', 'test', 'support', 'cluster', 'index.js'));
   const log = (line) => console.log(`[cluster] ${line}`);
@@ -127,13 +136,14 @@ const requested = process.argv.slice(2);
 const names = requested.length === 0 || requested.includes('all') ? Object.keys(phases) : requested;
 for (const n of names) if (!phases[n]) { console.error(`unknown phase ${n}; known: ${Object.keys(phases).join(', ')}`); process.exit(2); }
 
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 try {
+  setupSystem();
   build(names.includes('extension') || names.includes('ui'));
 } catch (e) {
-  console.error(`[test] build failed: ${e.message}`);
-  console.log('0 passed, 1 failed');
+  console.error(`[test] ${e.message}`);
+  console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
 for (const n of names) {
@@ -141,10 +151,11 @@ for (const n of names) {
   console.log(`\n=== phase ${n} ===`);
   let r;
   try { r = await phases[n](); } catch (e) { console.error(`[test] phase ${n} crashed: ${e.stack ?? e}`); r = { passed: 0, failed: 1 }; }
-  totals.passed += r.passed; totals.failed += r.failed;
-  lines.push(`${n.padEnd(10)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const skipped = r.skipped ?? 0;
+  totals.passed += r.passed; totals.failed += r.failed; totals.skipped += skipped;
+  lines.push(`${n.padEnd(10)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(skipped).padStart(4)} skipped  ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 console.log('\n=== summary ===');
 for (const l of lines) console.log(l);
-console.log(`${totals.passed} passed, ${totals.failed} failed`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
