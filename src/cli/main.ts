@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The core's command line: the same codec, producer and capture decoder as the extension, in plain Node.
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_USAGE, UsageError } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, OPTION_RULES, parseArgs, UsageError } from './command';
 import { decodeFrameCommand } from './commands/decode-frame';
 import { sendCommand } from './commands/send';
 import { routeCommand } from './commands/route';
@@ -17,6 +17,7 @@ const commands: CliCommand[] = [
 function help(io: CliIo): void {
   io.out('usage: rocketmq-debugger <command> [options]\n');
   for (const c of commands) io.out(`  ${c.name.padEnd(14)} ${c.summary}\n      ${c.usage}`);
+  io.out(`\n${OPTION_RULES}`);
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -25,7 +26,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) { io.err(`unknown command "${name}"; try --help`); return EXIT_USAGE; }
   try {
-    return await cmd.run(rest, io);
+    // Parsed here, against the command's declared options, so that no command runs (or connects) with an option it does not read.
+    const args = parseArgs(rest, cmd.options);
+    if (args.help) { io.out(`${cmd.name}: ${cmd.summary}\nusage: ${cmd.usage}\n${OPTION_RULES}`); return EXIT_OK; }
+    return await cmd.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`error: ${e.message}\nusage: ${cmd.usage}`); return EXIT_USAGE; }
     io.err(`error: ${e instanceof Error ? e.message : String(e)}`);

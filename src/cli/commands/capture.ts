@@ -4,7 +4,7 @@ import {
   CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
   FilterSyntaxError, warnLabels, buildFrameView, genericBody,
 } from '../../core/capture';
-import { CliCommand, EXIT_OK, parseArgs, UsageError } from '../command';
+import { CliCommand, EXIT_OK, UsageError } from '../command';
 
 /** One NDJSON object per frame. */
 export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/remoting').RemotingCommand | null, error: string | undefined, views: boolean): Record<string, unknown> {
@@ -52,11 +52,13 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/r
 export const captureCommand: CliCommand = {
   name: 'capture',
   summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ remoting traffic',
-  usage: 'capture FILE [--json] [--views] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]',
-  async run(args, io) {
-    const { positional, options } = parseArgs(args, ['json', 'views', 'stats-json']);
+  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json',
+  options: { values: ['filter'], flags: ['json', 'views', 'stats-json'] },
+  async run({ positional, options }, io) {
     if (positional.length !== 1) throw new UsageError('give exactly one capture file');
     const file = positional[0];
+    if (options.has('views') && !options.has('json')) throw new UsageError('--views goes with --json');
+    if (options.has('stats-json') && (options.has('json') || options.has('filter'))) throw new UsageError('--stats-json covers the whole capture: not with --json or --filter');
     if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
     let pred: ((i: number) => boolean) | null = null;
     const filterText = options.get('filter');

@@ -4,8 +4,9 @@ export const clustersCommand: CliCommand = {
   name: 'clusters',
   summary: 'list clusters and their brokers (GET_BROKER_CLUSTER_INFO)',
   usage: 'clusters --namesrv <host:port[;…]> [--json]',
+  options: { values: ['namesrv'], flags: ['json'] },
   async run(args, io) {
-    return withNameServer(args, ['json'], 0, 'give --namesrv only', async (client, _positional, options) => {
+    return withNameServer(args, 0, 'give --namesrv only', async (client, _positional, options) => {
       const info = await client.getClusterInfo();
       const brokerOf = (n: string) => info.brokerAddrTable.get(n);
       const entries = <T>(m: Map<string, T>): Array<[string, T]> => [...m];

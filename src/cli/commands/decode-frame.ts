@@ -1,5 +1,5 @@
 import { CodecError, decodeFrame, describeCommand, frameLengthAt } from '../../core/remoting';
-import { CliCommand, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from '../command';
+import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
 
 /** Hex as people paste it: spaces, colons, newlines and a 0x prefix are ignored. */
 export function parseHex(text: string): Buffer {
@@ -17,8 +17,8 @@ export const decodeFrameCommand: CliCommand = {
   name: 'decode-frame',
   summary: 'decode RemotingCommand frame(s) given as hex and print them as JSON',
   usage: 'decode-frame <hex | -> [--compact]   (several frames back to back print one JSON line each)',
-  async run(args, io) {
-    const { positional, options } = parseArgs(args, ['compact']);
+  options: { flags: ['compact'] },
+  async run({ positional, options }, io) {
     if (positional.length !== 1) throw new UsageError('give exactly one hex argument, or - to read standard input');
     const bytes = parseHex(positional[0] === '-' ? await io.stdin() : positional[0]);
     const frames = [];

@@ -5,8 +5,9 @@ export const routeCommand: CliCommand = {
   name: 'route',
   summary: 'show a topic route: brokers with addresses per broker id, queues with read/write counts and perm',
   usage: 'route --namesrv <host:port[;…]> <topic> [--json]',
+  options: { values: ['namesrv'], flags: ['json'] },
   async run(args, io) {
-    return withNameServer(args, ['json'], 1, 'give --namesrv and one topic', async (client, positional, options) => {
+    return withNameServer(args, 1, 'give --namesrv and one topic', async (client, positional, options) => {
       const route = await client.getTopicRoute(positional[0]);
       if (options.has('json')) {
         io.out(JSON.stringify({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Producer } from '../../core/producer';
 import { Message, MessagePropertyError } from '../../core/message';
-import { CliCommand, EXIT_FAILED, EXIT_OK, parseArgs, UsageError } from '../command';
+import { CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from '../command';
 
 export const sendCommand: CliCommand = {
   name: 'send',
@@ -9,22 +9,23 @@ export const sendCommand: CliCommand = {
   usage: 'send --namesrv <host:port[;…]> --topic <t> (--body <text> | --body-file <path> | --body -) [--tags t] [--keys "k1 k2"] '
     + '[--prop k=v]… [--group g] [--mode sync|async|oneway] [--delay level] [--queue brokerName:queueId] [--timeout ms] '
     + '[--count n] [--serialize JSON|ROCKETMQ] [--access-key ak --secret-key sk]',
-  async run(args, io) {
-    const props: Record<string, string> = {};
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--prop') {
-        const kv = args[++i];
-        const eq = kv?.indexOf('=') ?? -1;
-        if (!kv || eq <= 0) throw new UsageError('--prop needs name=value');
-        props[kv.slice(0, eq)] = kv.slice(eq + 1);
-      } else rest.push(args[i]);
-    }
-    const { positional, options } = parseArgs(rest);
+  options: {
+    values: ['namesrv', 'topic', 'body', 'body-file', 'tags', 'keys', 'group', 'mode', 'delay', 'queue', 'timeout', 'count',
+      'serialize', 'access-key', 'secret-key'],
+    repeatable: ['prop'],
+  },
+  async run({ positional, options, lists }, io) {
     if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+    const props: Record<string, string> = {};
+    for (const kv of lists.get('prop') ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--prop needs name=value, not ${JSON.stringify(kv)}`);
+      props[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
     const namesrv = options.get('namesrv');
     const topic = options.get('topic');
     if (!namesrv || !topic) throw new UsageError('--namesrv and --topic are required');
+    if (options.has('body') && options.has('body-file')) throw new UsageError('give --body or --body-file, not both');
     let body: Buffer;
     if (options.has('body-file')) body = readFileSync(options.get('body-file')!);
     else if (options.get('body') === '-') body = Buffer.from(await io.stdin(), 'utf8');
