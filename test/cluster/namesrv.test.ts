@@ -92,7 +92,7 @@ for (const version of ['4.9', '5.3'] as const) {
       } finally { conn.close(); }
     });
 
-    // Observed on the real servers (not what protocol.md §1.2 predicts for 4.x): a 4.9 NameServer
+    // Observed on the real servers (not what docs/protocol.md §1.2 predicts for 4.x): a 4.9 NameServer
     // answers in the request's serialization, a 5.3 NameServer in its own default (JSON).
     const answersInKind = version === '4.9' ? 'ROCKETMQ' : 'JSON';
     test(`a ROCKETMQ request is answered in ${answersInKind}`, async () => {

@@ -1,5 +1,5 @@
 /**
- * Read-back helpers: one-shot "browse" pulls (protocol.md §5.3), offsets (§5.1) and
+ * Read-back helpers: one-shot "browse" pulls (docs/protocol.md §5.3), offsets (§5.1) and
  * VIEW_MESSAGE_BY_ID / QUERY_MESSAGE (§5.2). No consumer group state, no long polling.
  */
 import { RequestCode, ResponseCode, RemotingCommand, isReadable, MASTER_ID } from '../remoting';

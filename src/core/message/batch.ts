@@ -1,5 +1,5 @@
 /**
- * Batch body (protocol.md §3.6): per message
+ * Batch body (docs/protocol.md §3.6): per message
  * TOTALSIZE i32 | MAGIC i32 (0) | BODYCRC i32 (0) | FLAG i32 | BODYLEN i32 body | PROPLEN i16 properties
  */
 import { decodeProperties } from './properties';

@@ -1,5 +1,5 @@
 /**
- * Body compression (protocol.md §3.7). ZLIB = RFC 1950 stream (java.util.zip.Deflater), inflated by
+ * Body compression (docs/protocol.md §3.7). ZLIB = RFC 1950 stream (java.util.zip.Deflater), inflated by
  * node:zlib; LZ4 = LZ4 frame format (lz4-java's LZ4FrameOutputStream), decoded by `./lz4`; ZSTD =
  * zstd frames (zstd-jni), decoded by `./zstd` (Node's own zstd when present, else our TypeScript decoder). All three
  * stop at an output limit (default 64 MiB) and report a bad body as `{ ok: false, reason }`.

@@ -1,5 +1,5 @@
 /**
- * Message ids (protocol.md §3.8, §3.9).
+ * Message ids (docs/protocol.md §3.8, §3.9).
  *
  * UNIQ_KEY (client id): hex(ip[4|16] pid16 classLoaderHash32 msSinceMonthStart32 counter16), 32 or 56 chars.
  * Offset id (offsetMsgId): hex(storeIp[4|16] storePort32 commitLogOffset64), 32 or 56 chars.

@@ -1,7 +1,7 @@
 /**
  * LZ4 frame format decoder (https://github.com/lz4/lz4/blob/dev/doc/lz4_Frame_format.md, block format
  * in lz4_Block_format.md), pure TypeScript: what lz4-java's `LZ4FrameOutputStream` writes for
- * RocketMQ's LZ4 body compression (protocol.md §3.7) and what the `lz4` command writes.
+ * RocketMQ's LZ4 body compression (docs/protocol.md §3.7) and what the `lz4` command writes.
  *
  * Supported: frames back to back, skippable frames, block sizes 64 KiB–4 MiB, independent and linked
  * blocks, compressed and stored (uncompressed) blocks, optional content size, block checksums and

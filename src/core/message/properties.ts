@@ -1,5 +1,5 @@
 /**
- * Message properties string (protocol.md §3.5).
+ * Message properties string (docs/protocol.md §3.5).
  *
  * Wire grammar: (name U+0001 value U+0002)* — with or without the final U+0002 depending on the
  * producer's version: ≤ 4.9.0 trailing, 4.9.1 – 5.1.4 none, 5.2.0+ trailing again.

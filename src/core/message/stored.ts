@@ -1,5 +1,5 @@
 /**
- * Stored-message format (protocol.md §5.3): the body of PULL_MESSAGE / QUERY_MESSAGE /
+ * Stored-message format (docs/protocol.md §5.3): the body of PULL_MESSAGE / QUERY_MESSAGE /
  * VIEW_MESSAGE_BY_ID responses and of CHECK_TRANSACTION_STATE requests — records back to back.
  *
  * TOTALSIZE i32 | MAGIC i32 | BODYCRC i32 | QUEUEID i32 | FLAG i32 | QUEUEOFFSET i64 | PHYSICALOFFSET i64 |

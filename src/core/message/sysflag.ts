@@ -1,4 +1,4 @@
-/** MessageSysFlag bits (protocol.md §3.4). */
+/** MessageSysFlag bits (docs/protocol.md §3.4). */
 export const MessageSysFlag = {
   COMPRESSED_FLAG: 0x1,
   MULTI_TAGS_FLAG: 0x2,

@@ -1,6 +1,6 @@
 /**
  * Zstandard body decompression (RFC 8878; zstd-jni's `ZstdOutputStream` for RocketMQ's ZSTD body
- * compression, protocol.md §3.7). Node's own `zlib.zstdDecompressSync` when the runtime has it
+ * compression, docs/protocol.md §3.7). Node's own `zlib.zstdDecompressSync` when the runtime has it
  * (Node ≥ 22.15), otherwise the decoder below, in TypeScript (entropy tables in ./zstd-entropy.ts).
  *
  * The frame structure is walked first: frame headers (reserved bits, dictionary, window and declared

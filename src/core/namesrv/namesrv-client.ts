@@ -19,7 +19,7 @@ export interface NameServerClientOptions extends ConnectionOptions {
 export interface WithRaw<T> { value: T; raw: Uint8Array; address: string }
 
 /**
- * Queries NameServers (protocol.md §4). Starts at a random address like Java and moves to the next
+ * Queries NameServers (docs/protocol.md §4). Starts at a random address like Java and moves to the next
  * one when a NameServer cannot be reached; an error answer from a reachable NameServer is final.
  */
 export class NameServerClient {

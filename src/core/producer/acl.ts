@@ -1,5 +1,5 @@
 /**
- * ACL request signing (protocol.md §6), as Java's `AclClientRPCHook` (4.9.4+ "sign all extFields").
+ * ACL request signing (docs/protocol.md §6), as Java's `AclClientRPCHook` (4.9.4+ "sign all extFields").
  */
 import { createHmac } from 'node:crypto';
 import type { RemotingCommand } from '../remoting';

@@ -1,5 +1,5 @@
 /**
- * Latency fault tolerance (protocol.md §7, Java `MQFaultStrategy` / `LatencyFaultToleranceImpl`).
+ * Latency fault tolerance (docs/protocol.md §7, Java `MQFaultStrategy` / `LatencyFaultToleranceImpl`).
  * Off by default like Java; when on, a broker whose last send was slow or failed is avoided for a while.
  */
 export interface LatencyTable {

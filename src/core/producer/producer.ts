@@ -1,5 +1,5 @@
 /**
- * The producer (Java `DefaultMQProducer` / `TransactionMQProducer` behaviour, protocol.md §3, §4.5, §5.4, §5.5, §7).
+ * The producer (Java `DefaultMQProducer` / `TransactionMQProducer` behaviour, docs/protocol.md §3, §4.5, §5.4, §5.5, §7).
  *
  * send()        — "sync": up to 1 + retryTimesWhenSendFailed attempts inside one total timeout budget,
  *                 retrying transport/client failures and broker codes {17,14,1,2,16,204,205,1500},

@@ -1,6 +1,6 @@
 /**
  * Topic publish info (Java `TopicPublishInfo` + `MQClientInstance.topicRouteData2TopicPublishInfo`)
- * and queue selection (protocol.md §4.5, §7).
+ * and queue selection (docs/protocol.md §4.5, §7).
  */
 import { TopicRouteData, isWritable, MASTER_ID } from '../remoting';
 import { LatencyFaultTolerance } from './fault';

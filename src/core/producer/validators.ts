@@ -1,4 +1,4 @@
-/** Client-side checks (protocol.md §3.11, Java `Validators` / `TopicValidator` / `MessageBatch`). */
+/** Client-side checks (docs/protocol.md §3.11, Java `Validators` / `TopicValidator` / `MessageBatch`). */
 import { Message, MessageConst, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, SYSTEM_PROPERTY_NAMES } from '../message';
 import { MQClientError } from './errors';
 
@@ -75,7 +75,7 @@ export function checkProperties(props: ReadonlyMap<string, string>): void {
   if (bytes > PROPERTIES_MAX_BYTES) throw new MQClientError('PROPERTIES_TOO_LARGE', `properties take ${bytes} bytes; the stored-message limit is ${PROPERTIES_MAX_BYTES} (broker would answer MESSAGE_ILLEGAL)`);
 }
 
-/** `MessageBatch.generateFromList` rules (vectors A8). */
+/** `MessageBatch.generateFromList` rules (Java `MessageBatchTest`, docs/protocol.md §3.6). */
 export function checkBatch(msgs: readonly Message[]): void {
   if (!msgs || msgs.length === 0) throw new MQClientError('BATCH_EMPTY', 'the batch is empty');
   const first = msgs[0];

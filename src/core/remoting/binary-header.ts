@@ -4,7 +4,7 @@ import { javaHashMapOrder } from './java-hashmap-order';
 import { utf8Range } from './utf8';
 
 /**
- * The ROCKETMQ binary header (protocol.md §1.4):
+ * The ROCKETMQ binary header (docs/protocol.md §1.4):
  *   code int16 | language u8 | version int16 | opaque int32 | flag int32 |
  *   remarkLen int32 | remark | extLen int32 | { keyLen int16 | key | valLen int32 | val }*
  * Zero-length strings mean null, so empty remarks and values cannot be carried.

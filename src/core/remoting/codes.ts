@@ -1,6 +1,6 @@
 /**
  * The one place where RocketMQ's numeric codes get their names: RequestCode, ResponseCode and
- * LanguageCode (protocol.md §1.7, §2.1, §2.2). Unknown numbers are legal on the wire and show as
+ * LanguageCode (docs/protocol.md §1.7, §2.1, §2.2). Unknown numbers are legal on the wire and show as
  * `UNKNOWN(n)` rather than failing a decode.
  */
 

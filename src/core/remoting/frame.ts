@@ -4,7 +4,7 @@ import { decodeJsonCommand, jsonHeaderBytes } from './json-header';
 import { decodeBinaryCommand, encodeBinaryHeader } from './binary-header';
 
 /**
- * A frame (protocol.md §1.2), big-endian:
+ * A frame (docs/protocol.md §1.2), big-endian:
  *   length int32 (bytes after this word) | type u8 + headerLength u24 | header | body
  */
 export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024; // Netty's limit applies to length + 4

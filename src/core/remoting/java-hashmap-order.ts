@@ -1,7 +1,7 @@
 /**
  * The order in which a `java.util.HashMap<String, …>` filled with `keys` (in this insertion order,
  * default capacity 16, load factor 0.75) iterates. Java peers write extFields in this order, so
- * following it makes our frames byte-identical to theirs (protocol.md §1.3).
+ * following it makes our frames byte-identical to theirs (docs/protocol.md §1.3).
  * Bins that Java would turn into trees (≥ 8 colliding keys in a table of ≥ 64) are not modelled:
  * String keys of real headers never collide that much.
  */

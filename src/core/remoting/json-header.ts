@@ -6,7 +6,7 @@ import { javaHashMapOrderShared } from './java-hashmap-order';
 import { utf8Range } from './utf8';
 
 /**
- * The JSON header, written exactly as fastjson 1.2.83 writes a RemotingCommand (protocol.md §1.3):
+ * The JSON header, written exactly as fastjson 1.2.83 writes a RemotingCommand (docs/protocol.md §1.3):
  * keys alphabetical, null members left out, the language as its enum name, `serializeTypeCurrentRPC`
  * present, extFields in Java HashMap iteration order, Java's string escaping.
  */

@@ -4,7 +4,7 @@ import { CodecError } from './errors';
  * JSON as fastjson writes and reads it. RocketMQ bodies are not always standard JSON: fastjson writes
  * non-String map keys unquoted (`{0:"127.0.0.1:10911"}`) and object keys as objects
  * (`{{"brokerName":"b","queueId":0,"topic":"t"}:11110}`), and its parser also takes single quotes and
- * duplicate keys (last wins). `JSON.parse` rejects all of these (protocol.md §4.2).
+ * duplicate keys (last wins). `JSON.parse` rejects all of these (docs/protocol.md §4.2).
  *
  * Integers outside ±(2^53−1) come back as bigint so that commit-log offsets are never rounded.
  * Object keys that were objects or arrays become their canonical JSON text.

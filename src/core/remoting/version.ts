@@ -1,5 +1,5 @@
 /**
- * `version` in a RemotingCommand is the ordinal of Java's `MQVersion.Version` enum (protocol.md §1.8).
+ * `version` in a RemotingCommand is the ordinal of Java's `MQVersion.Version` enum (docs/protocol.md §1.8).
  * The enum is regular enough to rebuild here instead of copying 613 names; tests pin the anchors
  * (0 → V3_0_0_SNAPSHOT, V4_a_b = 213 + 20a + 2b, V5_a_b = 413 + 20a + 2b, 612 → HIGHER_VERSION).
  */

@@ -69,7 +69,7 @@ export class ConnectionSession {
   getTopicList(): Promise<WithRaw<TopicList>> { return this.nameServer.getAllTopicList(); }
   getRoute(topic: string): Promise<WithRaw<TopicRouteData>> { return this.nameServer.getRouteInfo(topic); }
 
-  /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (protocol.md §5.1); max is exclusive. */
+  /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (docs/protocol.md §5.1); max is exclusive. */
   async queueOffset(kind: 'min' | 'max', brokerAddr: string, topic: string, queueId: number): Promise<bigint> {
     const code = kind === 'max' ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET;
     const resp = await this.brokers.invoke(brokerAddr, this.brokers.request(code, { topic, queueId }), this.timeoutMs);

@@ -1,5 +1,5 @@
 /**
- * Pure view models for the Topic Route tree, built from NameServer answers (protocol.md §4).
+ * Pure view models for the Topic Route tree, built from NameServer answers (docs/protocol.md §4).
  * No `vscode` import: unit-tested in plain Node, wrapped into TreeItems by `tree.ts`.
  */
 import { BrokerData, ClusterInfo, MASTER_ID, QueueData, TopicRouteData, isReadable, isWritable, permToString } from '../../core/remoting';
@@ -244,7 +244,7 @@ export interface QueueOffsets {
   max: bigint;
 }
 
-/** `offsets 0 … 12 (12 messages)`; max is exclusive (protocol.md §5.1). */
+/** `offsets 0 … 12 (12 messages)`; max is exclusive (docs/protocol.md §5.1). */
 export function describeOffsets(o: QueueOffsets): string {
   const n = o.max - o.min;
   return `min ${o.min} · max ${o.max} · ${n} message${n === 1n ? '' : 's'}`;

@@ -16,7 +16,7 @@ export interface PinnedVersion {
   ordinal: number;
 }
 
-/** ordinal(V4_a_b) = 213 + 20a + 2b, ordinal(V5_a_b) = 413 + 20a + 2b (protocol.md 1.8). */
+/** ordinal(V4_a_b) = 213 + 20a + 2b, ordinal(V5_a_b) = 413 + 20a + 2b (docs/protocol.md §1.8). */
 function ordinalOf(version: string): number {
   const [maj, a, b] = version.split('.').map(Number);
   return (maj === 4 ? 213 : 413) + 20 * a + 2 * b;

@@ -1,7 +1,7 @@
 /**
  * code-server (VS Code 1.100.3 server + web workbench, from npm) as an offline VS Code host.
- * See /work/shared/docs/vscode-host.md: installed once into a cache folder, started on 127.0.0.1 with
- * throw-away user-data and extensions folders, stopped with its whole process group.
+ * Installed once into a cache folder, started on 127.0.0.1 with throw-away user-data and extensions
+ * folders, stopped with its whole process group.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -230,6 +230,8 @@ export interface CodeServerOptions {
   echo?: boolean;
   /** Port to bind (default: a free one). */
   port?: number;
+  /** Leave Workspace Trust on (no --disable-workspace-trust), for a Restricted Mode run. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -295,7 +297,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const logFile = join(opts.runDir, 'code-server.log');
   let out = '';
   const exitCodes: number[] = [];
-  const child = spawn(process.execPath, [opts.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...common, '--disable-workspace-trust', '--disable-getting-started-override'], {
+  const child = spawn(process.execPath, [opts.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...common, ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'], {
     env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid !== undefined) liveGroups.add(child.pid);

@@ -6,7 +6,7 @@ import {
 } from '../../../src/extension/routes/model';
 import { classifyHost, explainConnectivity, vipAddress } from '../../../src/extension/routes/connectivity';
 
-// Real bodies (protocol.md §4.1, §4.3), including fastjson's bare numeric keys.
+// Real bodies (docs/protocol.md §4.1, §4.3), including fastjson's bare numeric keys.
 const CLUSTER = '{"brokerAddrTable":{"broker-b":{"brokerAddrs":{0:"127.0.0.1:20911"},"brokerName":"broker-b","cluster":"DefaultCluster"},"broker-a":{"brokerAddrs":{1:"127.0.0.1:10921",0:"127.0.0.1:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-b","broker-a"]}}';
 
 describe('cluster view', () => {

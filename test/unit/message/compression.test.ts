@@ -1,4 +1,4 @@
-// LZ4 frame and zstd body decoding (protocol.md §3.7): golden vectors made by the real tools and by
+// LZ4 frame and zstd body decoding (docs/protocol.md §3.7): golden vectors made by the real tools and by
 // RocketMQ's own compressors (fixtures, see compression-vectors.ts), the same tools run live when they
 // are installed, and hostile bodies: truncated, corrupted, bombs, declared sizes over the limit.
 import { test } from 'node:test';

@@ -5,7 +5,7 @@ import {
   ipToBytes, bytesToIp, MessageIdError, createUniqKey,
 } from '../../../src/core/message';
 
-// vectors.md A6
+// A6: ids from apache/rocketmq's unit tests, decoded by its MessageDecoder / MessageClientIDSetter (docs/protocol.md §3.8, §3.9)
 const OFFSET_IDS: Array<[string, string, number, bigint]> = [
   ['645100FA00002A9F000000489A3AA09E', '100.81.0.250', 10911, 311825178782n],
   ['24084004018081003FAA1DDE2B3F898A00002A9F0000000000000CA0', '2408:4004:180:8100:3faa:1dde:2b3f:898a', 10911, 3232n],

@@ -6,7 +6,7 @@ const S1 = '\u0001';
 const S2 = '\u0002';
 const obj = (m: Map<string, string>) => Object.fromEntries(m);
 
-// vectors.md A5 (MessageDecoderTest.testString2messageProperties) + the Java reference extra row
+// A5: apache/rocketmq MessageDecoderTest.testString2messageProperties (docs/protocol.md §3.5) + the Java reference extra row
 const A5: Array<[string, Record<string, string>]> = [
   [`k1${S1}v1`, { k1: 'v1' }],
   ['', {}],

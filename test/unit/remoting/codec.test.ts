@@ -57,7 +57,7 @@ test('JSON header: alphabetical keys, null members omitted, Java escaping', () =
     code: 105, language: 0, version: 412, opaque: 2034, flag: 0, remark: null,
     extFields: { topic: 'TopicTest' }, serializeType: 'JSON', body: null,
   }).toString();
-  // Real 5.0-SNAPSHOT client bytes (protocol.md §1.3).
+  // Real 5.0-SNAPSHOT client bytes (docs/protocol.md §1.3).
   assert.equal(h, '{"code":105,"extFields":{"topic":"TopicTest"},"flag":0,"language":"JAVA","opaque":2034,"serializeTypeCurrentRPC":"JSON","version":412}');
   const esc = encodeJsonHeader({ ...createRequest(1, null, { opaque: 0 }), remark: 'é\t\u0007/\u007f"\\\u001f' }).toString();
   assert.match(esc, /"remark":"é\\t\\u0007\/\\u007F\\"\\\\\\u001F"/);

@@ -1,4 +1,5 @@
-// Golden vectors from the upstream unit tests (shared/docs/vectors.md §A1, §A2, §A4).
+// Golden vectors from apache/rocketmq's own unit tests: A1 RemotingCommandTest, A2 RocketMQSerializableTest,
+// A4 MQVersionTest (docs/protocol.md §1.2, §1.4, §1.8).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

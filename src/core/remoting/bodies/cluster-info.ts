@@ -2,7 +2,7 @@ import { isJsonObject } from '../lenient-json';
 import { Fields, parseBodyJson } from './body-json';
 import { BrokerData, parseBrokerData } from './route';
 
-/** ClusterInfo from GET_BROKER_CLUSTER_INFO (protocol.md §4.3). */
+/** ClusterInfo from GET_BROKER_CLUSTER_INFO (docs/protocol.md §4.3). */
 export interface ClusterInfo {
   brokerAddrTable: Map<string, BrokerData>;
   clusterAddrTable: Map<string, string[]>;

@@ -2,7 +2,7 @@ import { CodecError } from '../errors';
 import { JsonObject } from '../lenient-json';
 import { Fields, parseBodyJson } from './body-json';
 
-/** TopicRouteData from GET_ROUTEINFO_BY_TOPIC (protocol.md §4.1). */
+/** TopicRouteData from GET_ROUTEINFO_BY_TOPIC (docs/protocol.md §4.1). */
 export interface TopicRouteData {
   brokerDatas: BrokerData[];
   queueDatas: QueueData[];

@@ -1,6 +1,6 @@
 import { Fields, parseBodyJson } from './body-json';
 
-/** TopicList from GET_ALL_TOPIC_LIST_FROM_NAMESERVER and friends (protocol.md §4.4). Unordered on the wire. */
+/** TopicList from GET_ALL_TOPIC_LIST_FROM_NAMESERVER and friends (docs/protocol.md §4.4). Unordered on the wire. */
 export interface TopicList {
   topicList: string[];
   brokerAddr?: string;
