@@ -15,6 +15,7 @@ import {
 } from '../message';
 import { RemotingCommand, RequestCode, ResponseCode, allocateOpaque } from '../remoting';
 import { javaHashMapOrderShared } from '../remoting/java-hashmap-order';
+import { encodeSendHeader } from '../remoting/headers/send-message';
 import { TransportError, RemotingConnection } from '../transport';
 import { MQClient, ClientOptions } from './client';
 import { signRequest } from './acl';
@@ -345,25 +346,18 @@ export class Producer {
 
   private buildRequest(out: Outgoing, mq: MessageQueue, oneway: boolean): RemotingCommand {
     const v = this.client.opts.clientVersion;
-    const f: Record<string, string | number | boolean | undefined> = {
-      a: this.group, b: out.topic, c: this.o.createTopicKey, d: this.o.defaultTopicQueueNums, e: mq.queueId, f: out.sysFlag,
-      g: Date.now(), h: out.flag, i: out.propertiesString, j: out.reconsumeTimes ?? 0, k: false,
-      l: out.maxReconsumeTimes, m: out.isBatch,
-      // `n` (brokerName): 5.1.0+ clients, and 4.9.7/4.9.8 (field present in their SendMessageRequestHeaderV2;
-      // confirmed on the wire against the 4.9.7 Java client); not in 5.0.x.
-      n: (v >= 407 && v < 413) || v >= 433 ? mq.brokerName : undefined,
-    };
     let code: number;
-    let ext: Record<string, string | number | boolean | undefined>;
     if (out.isBatch) code = RequestCode.SEND_BATCH_MESSAGE;
     else code = this.o.useSendV2 ? RequestCode.SEND_MESSAGE_V2 : RequestCode.SEND_MESSAGE;
-    if (code === RequestCode.SEND_MESSAGE) {
-      ext = {
-        producerGroup: f.a, topic: f.b, defaultTopic: f.c, defaultTopicQueueNums: f.d, queueId: f.e, sysFlag: f.f,
-        bornTimestamp: f.g, flag: f.h, properties: f.i, reconsumeTimes: f.j, unitMode: f.k, maxReconsumeTimes: f.l,
-        batch: f.m, bname: f.n,
-      };
-    } else ext = f;
+    // Key order is the table's: the JSON header is written in Java's HashMap order anyway.
+    const ext = encodeSendHeader(code, {
+      producerGroup: this.group, topic: out.topic, defaultTopic: this.o.createTopicKey, defaultTopicQueueNums: this.o.defaultTopicQueueNums,
+      queueId: mq.queueId, sysFlag: out.sysFlag, bornTimestamp: Date.now(), flag: out.flag, properties: out.propertiesString,
+      reconsumeTimes: out.reconsumeTimes ?? 0, unitMode: false, maxReconsumeTimes: out.maxReconsumeTimes, batch: out.isBatch,
+      // brokerName: 5.1.0+ clients, and 4.9.7/4.9.8 (field present in their SendMessageRequestHeaderV2;
+      // confirmed on the wire against the 4.9.7 Java client); not in 5.0.x.
+      brokerName: (v >= 407 && v < 413) || v >= 433 ? mq.brokerName : undefined,
+    });
     return this.client.request(code, ext, out.body, oneway);
   }
 

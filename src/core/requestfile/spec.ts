@@ -3,6 +3,7 @@
  * `.rocketmq` request files — and how it becomes producer `Message`s. Pure: no `vscode` import.
  */
 import { Message, MessageConst, SYSTEM_PROPERTY_NAMES } from '../message';
+import { NOT_ALLOWED_SEND_TOPICS } from '../producer/validators';
 
 export type SendMode = 'sync' | 'async' | 'oneway';
 export type TransactionDecision = 'commit' | 'rollback' | 'unknown';
@@ -57,14 +58,9 @@ export function topicProblem(topic: string): string | undefined {
   if (!topic || !topic.trim()) return 'the topic is blank';
   if (!/^[%|a-zA-Z0-9_-]+$/.test(topic)) return `topic "${topic}" contains characters RocketMQ does not allow (only letters, digits, %, |, _ and -)`;
   if (topic.length > 127) return `topic is ${topic.length} characters long; the limit is 127`;
-  if (FORBIDDEN_SEND_TOPICS.has(topic)) return `sending to system topic ${topic} is forbidden (the broker answers NO_PERMISSION)`;
+  if (NOT_ALLOWED_SEND_TOPICS.has(topic)) return `sending to system topic ${topic} is forbidden (the broker answers NO_PERMISSION)`;
   return undefined;
 }
-
-export const FORBIDDEN_SEND_TOPICS: ReadonlySet<string> = new Set([
-  'SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRANS_HALF_TOPIC', 'RMQ_SYS_TRANS_OP_HALF_TOPIC', 'TRANS_CHECK_MAX_TIME_TOPIC',
-  'SELF_TEST_TOPIC', 'OFFSET_MOVED_EVENT',
-]);
 
 /** All problems of a spec, in the order a user would fix them; empty when it can be sent. */
 export function validateSpec(spec: SendSpec): string[] {
