@@ -5,30 +5,37 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { RunningCluster } from '../support/cluster';
 import type { SendOutcome } from '../../src/extension/send/executor';
 import { MQClient } from '../../src/core/producer';
 import { viewMessageById } from '../../src/core/consumer/browse';
 import { activateExtension, ensureConnection, maxOffsets, pollUntil, testCluster, total } from './routes-cluster';
 
+let requestFileCount = 0;
+
 /**
- * An untitled request document with exactly `content`. VS Code reuses the name of a closed untitled
- * document (Untitled-1 again), and the extension host drops the closed one asynchronously: opening
- * right after a close could hand back the old document under the same URI, and a command given that
- * URI then sent the old document's block (the batch test once sent the previous test's single
- * message). closeUntitled waits for the close to arrive; this checks what was opened.
+ * A request document with exactly `content`, in a file of its own. Not an untitled document: VS Code
+ * reuses a closed untitled document's name (Untitled-1 again), and right after a close
+ * openTextDocument({ content }) could return the previous test's document under that URI, even once
+ * the old one reported isClosed (seen: the batch test then sent the CodeLens test's single message).
+ * A fresh file path cannot be confused with another document.
  */
 async function openRequestDocument(content: string): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content });
-  assert.equal(doc.isClosed, false);
+  const file = path.join(os.tmpdir(), `rmq-send-test-${process.pid}-${Date.now()}-${++requestFileCount}.rocketmq`);
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  assert.equal(doc.languageId, 'rocketmq-request');
   assert.equal(doc.getText(), content, `${doc.uri.toString()} is not the document just opened`);
   return doc;
 }
 
-/** Reverts and closes the active untitled editor showing `doc`, and waits until the extension host has dropped it. */
-async function closeUntitled(doc: vscode.TextDocument): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  await pollUntil(`${doc.uri.toString()} closed in the extension host`, 10_000, () => (doc.isClosed ? true : undefined));
+/** Closes the active editor (it shows `doc`, saved and unchanged). */
+async function closeRequestDocument(doc: vscode.TextDocument): Promise<void> {
+  assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 }
 
 const CONN = 'send-test';
@@ -172,7 +179,7 @@ describe('Sending messages (real 5.3 cluster)', function () {
     assert.equal(out3!.sent.length, 3);
     after = await maxOffsets(cluster, topic, QUEUES);
     assert.equal(total(after) - total(before), 3n);
-    await closeUntitled(doc);
+    await closeRequestDocument(doc);
   });
 
   it('batch, committed transaction and delayed blocks of a request file land on the broker', async () => {
