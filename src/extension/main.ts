@@ -5,8 +5,10 @@ import { registerRoutes } from './routes/commands';
 import { registerSend } from './send/commands';
 import { registerRequestFiles } from './requestfile/register';
 import { registerDecodeFrame } from './decode/commands';
+import { registerTrust } from './trust';
 
 export function activate(_context: vscode.ExtensionContext): void {
+  registerTrust(_context);
   registerInspector(_context);
   registerConnections(_context);
   registerRoutes(_context);

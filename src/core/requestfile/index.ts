@@ -1,2 +1,3 @@
 export * from './spec';
 export * from './parser';
+export * from './body-file';

@@ -13,7 +13,8 @@
  *   repeat: 10
  *   type: message | batch | transaction
  *   transaction: commit | rollback | unknown
- *   bodyFile: ./payload.json           ← body from a file (relative to the request file)
+ *   bodyFile: ./payload.json           ← body from a file (relative to the request file, inside its
+ *                                         workspace folder: see body-file.ts)
  *   // comment                         ← comment lines are allowed among the headers
  *
  *   {"orderId": 1}                     ← the body: everything up to the next ### line,
@@ -82,7 +83,7 @@ export const HEADER_DOCS: Readonly<Record<HeaderKey, string>> = {
   repeat: 'Send the block this many times.',
   type: 'message (default), batch (`---` lines separate the messages) or transaction.',
   transaction: 'Send as a transactional half message and then commit, rollback or leave unknown (the broker checks back).',
-  bodyFile: 'Take the body from this file (path relative to the request file).',
+  bodyFile: 'Take the body from this file (path relative to the request file). It must stay inside the workspace folder holding the request file (its own folder when it is in none), symbolic links included: a path outside needs a confirmation in a trusted workspace and is refused in Restricted Mode.',
 };
 
 export interface RequestBlock {

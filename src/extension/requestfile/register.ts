@@ -3,11 +3,14 @@
  * header completion, and the command that sends one block.
  */
 import * as vscode from 'vscode';
-import { HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, parseRequestFile } from '../../core/requestfile';
+import {
+  BodyFileCheck, BodyFileError, HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, bodyFileScope, checkBodyFile, parseRequestFile,
+} from '../../core/requestfile';
 import { services } from '../connections/services';
 import { chooseConnection, sendWithUi } from '../send/commands';
 import { SendOutcome } from '../send/executor';
 import { routeTree } from '../routes/commands';
+import { allowOutsideBodyFile, allowSend, onDidGrantTrust, sendingAllowed } from '../trust';
 
 export const LANGUAGE_ID = 'rocketmq-request';
 const SELECTOR: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
@@ -45,6 +48,8 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
     connections.onDidChange(() => lensChanged.fire()),
+    // Restricted Mode shows a lens that explains instead of "Send"; trusting the folder brings "Send" back.
+    onDidGrantTrust(() => lensChanged.fire()),
   );
 
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(SELECTOR, {
@@ -52,12 +57,20 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     provideCodeLenses(doc) {
       const f = parse(doc);
       const active = connections.activeName();
+      const trusted = sendingAllowed();
       const lenses: vscode.CodeLens[] = [];
       for (const b of f.blocks) {
         const range = new vscode.Range(b.startLine, 0, b.startLine, 0);
         const errors = b.diagnostics.filter((d) => d.severity === 'error').length;
         if (!b.spec) {
           lenses.push(new vscode.CodeLens(range, { title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} — fix to send`, command: 'workbench.actions.view.problems' }));
+          continue;
+        }
+        if (!trusted) {
+          lenses.push(new vscode.CodeLens(range, {
+            title: '$(shield) Restricted Mode — trust this folder to send', command: 'workbench.trust.manage',
+            tooltip: 'Sending is disabled while this folder is not trusted: a request file from an untrusted source could send messages or local files to your brokers. Click to manage Workspace Trust.',
+          }));
           continue;
         }
         const n = b.spec.repeat;
@@ -114,6 +127,7 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
   }));
 
   context.subscriptions.push(vscode.commands.registerCommand('rocketmq.sendRequestBlock', async (uriArg?: unknown, indexArg?: unknown, repeatArg?: unknown): Promise<SendOutcome | undefined> => {
+    if (!allowSend('Sending a request block', log)) return undefined;
     let doc: vscode.TextDocument | undefined;
     if (typeof uriArg === 'string') doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriArg));
     else if (uriArg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(uriArg);
@@ -134,19 +148,32 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     }
     let spec = block.spec;
     if (typeof repeatArg === 'number' && repeatArg >= 1) spec = { ...spec, repeat: Math.trunc(repeatArg) };
+    const where = `${vscode.workspace.asRelativePath(doc.uri)} block ${block.index + 1}${block.title ? ` "${block.title}"` : ''}`;
+    let bodyPath: string | undefined;
+    let outside: BodyFileCheck | undefined;
     if (block.bodyFile) {
-      const base = vscode.Uri.joinPath(doc.uri, '..');
-      const target = block.bodyFile.startsWith('/') ? doc.uri.with({ path: block.bodyFile }) : vscode.Uri.joinPath(base, block.bodyFile);
+      const checked = await resolveBodyFile(doc, block.bodyFile);
+      if (typeof checked === 'string') {
+        log.error(`${where}: ${checked}`);
+        void vscode.window.showErrorMessage(`${where}: ${checked}`);
+        return undefined;
+      }
+      bodyPath = checked.realTarget;
+      if (!checked.inside) outside = checked;
+    }
+    const connection = await chooseConnection(connections);
+    if (!connection) return undefined;
+    if (outside && !(await allowOutsideBodyFile(outside, where, connection, log))) return undefined;
+    if (bodyPath) {
       try {
-        spec = { ...spec, bodies: [Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8')] };
+        // The resolved real path is read (not the link that was checked), so what is read is what was decided on.
+        spec = { ...spec, bodies: [Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(bodyPath))).toString('utf8')] };
       } catch (e) {
         void vscode.window.showErrorMessage(`Cannot read bodyFile ${block.bodyFile}: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }
     }
-    const connection = await chooseConnection(connections);
-    if (!connection) return undefined;
-    return sendWithUi(context, connections, log, connection, spec, `${vscode.workspace.asRelativePath(doc.uri)} block ${block.index + 1}${block.title ? ` "${block.title}"` : ''}`);
+    return sendWithUi(context, connections, log, connection, spec, where);
   }));
 
   context.subscriptions.push(vscode.commands.registerCommand('rocketmq.newRequestFile', async (arg?: unknown) => {
@@ -181,4 +208,29 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(doc);
     return doc.uri.toString();
   }));
+}
+
+/**
+ * Resolves a block's bodyFile under the rules of src/core/requestfile/body-file.ts: scoped to the
+ * request file's workspace folder (its own folder when it is in none; the first workspace folder for
+ * an untitled file), symbolic links resolved. Returns the check, or why it cannot be read.
+ */
+async function resolveBodyFile(doc: vscode.TextDocument, bodyFile: string): Promise<BodyFileCheck | string> {
+  const first = vscode.workspace.workspaceFolders?.find((w) => w.uri.scheme === 'file')?.uri.fsPath;
+  let requestFile: string | undefined;
+  let holding: string | undefined;
+  if (doc.uri.scheme === 'file') {
+    requestFile = doc.uri.fsPath;
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    holding = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  } else if (doc.uri.scheme !== 'untitled') {
+    return `bodyFile works only for request files on disk (this one is ${doc.uri.scheme}:), so that links can be checked; put the body in the block instead`;
+  }
+  const scope = bodyFileScope(requestFile, holding, first);
+  if (!scope) return `bodyFile "${bodyFile}" has no folder to be read from: save the request file first (paths are relative to it), or open a folder`;
+  try {
+    return await checkBodyFile(bodyFile, scope);
+  } catch (e) {
+    return e instanceof BodyFileError ? e.message : `Cannot read bodyFile "${bodyFile}": ${e instanceof Error ? e.message : String(e)}`;
+  }
 }

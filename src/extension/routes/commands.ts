@@ -7,6 +7,7 @@ import { explainConnectivity, probeTcp, vipAddress, ConnectivityReport } from '.
 import { mqadminCommand, MqadminTarget } from './model';
 import { Node, NodeSnapshot, TopicRouteTree, VIEW_ID } from './tree';
 import { describeFailure } from './errors';
+import { allowSend } from '../trust';
 
 let tree: TopicRouteTree | undefined;
 
@@ -134,6 +135,7 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
     }),
 
     vscode.commands.registerCommand('rocketmq.sendMessageToTopic', async (a?: unknown) => {
+      if (!allowSend('Sending messages', log)) return undefined;
       const n = nodeArg(a);
       const topic = n && (n.kind === 'topic' || n.kind === 'routeBroker' || n.kind === 'queue') ? n.topic : undefined;
       const queue = n?.kind === 'queue' ? { brokerName: n.brokerName, queueId: n.queue.queueId } : undefined;

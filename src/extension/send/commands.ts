@@ -12,6 +12,7 @@ import { describeRecordedFrame } from '../connections/session';
 import { describeFailure } from '../routes/errors';
 import { routeTree } from '../routes/commands';
 import { executeSpec, SendOutcome } from './executor';
+import { allowSend } from '../trust';
 
 /** Typed argument of `rocketmq.sendMessage`. With a `body`/`bodies` and no `interactive`, nothing is asked. */
 export interface SendMessageArgs {
@@ -48,6 +49,7 @@ export function registerSend(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     vscode.commands.registerCommand('rocketmq.sendMessage', async (arg?: unknown): Promise<SendOutcome | undefined> => {
+      if (!allowSend('Sending messages', log)) return undefined;
       const a: SendMessageArgs = typeof arg === 'object' && arg !== null && !('kind' in arg) ? arg as SendMessageArgs : { interactive: true };
       const connection = await chooseConnection(connections, a.connection);
       if (!connection) return undefined;
@@ -109,6 +111,8 @@ export async function chooseConnection(connections: ConnectionStore, requested?:
 
 /** Confirmation (production), cancellable progress, notification, log. Shared with request files. */
 export async function sendWithUi(context: vscode.ExtensionContext, connections: ConnectionStore, log: Log, connection: string, spec: SendSpec, source: string): Promise<SendOutcome | undefined> {
+  // Every entry point asks first; this is the last line before the wire.
+  if (!allowSend('Sending messages', log)) return undefined;
   const profile = connections.get(connection);
   if (!profile) throw new Error(`no RocketMQ connection named "${connection}"`);
   const summary = describeSpec(spec);
