@@ -21,6 +21,8 @@ import { launchChromium } from './browser';
 import { runSuiteInWorkbench, suiteFailed, SuiteOutcome } from './workbench';
 
 const SUITE = join(repoRoot, 'out', 'test', 'extension', 'suite', 'index.js');
+/** The Restricted Mode suite: its own workbench, the folder untrusted. */
+const RESTRICTED_SUITE = join(repoRoot, 'out', 'test', 'extension', 'restricted', 'index.js');
 const FAILING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'failing-suite', 'index.js');
 const PASSING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'passing-suite', 'index.js');
 const HANGING_FIXTURE = join(repoRoot, 'out', 'test', 'support', 'vscode', 'fixtures', 'hanging-suite', 'index.js');
@@ -41,7 +43,7 @@ async function main(): Promise<number> {
   write();
   const timeoutMs = Number(process.env.RMQ_EXTENSION_TEST_TIMEOUT ?? 600) * 1000;
 
-  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, FAILING_FIXTURE, PASSING_FIXTURE, HANGING_FIXTURE, join(BROKEN_EXTENSION, 'package.json')]) {
+  for (const f of [join(repoRoot, 'dist', 'extension.js'), join(repoRoot, 'dist', 'webview.js'), SUITE, RESTRICTED_SUITE, FAILING_FIXTURE, PASSING_FIXTURE, HANGING_FIXTURE, join(BROKEN_EXTENSION, 'package.json')]) {
     if (!existsSync(f)) {
       log(`missing ${f}: build first (npm run compile, or node scripts/test.mjs extension)`);
       result.failed = 1; write();
@@ -59,8 +61,9 @@ async function main(): Promise<number> {
     // The real suite and the self-test (a suite with a failing test must be reported as failed) run
     // side by side, each with its own code-server, sharing the browser.
     const selfTests = async () => {
-      // Self-test 3 waits for its time limit, so it runs beside the other two.
-      const [[failingTest, loadError], hanging] = await Promise.all([
+      // Self-test 3 waits for its time limit, so it runs beside the other two (and the Restricted
+      // Mode suite, which follows them).
+      const [[failingTest, loadError, restricted], hanging] = await Promise.all([
         (async () => [
           await runSuiteInWorkbench({
             browser, entry, runDir: join(runRoot, 'self-test-failing'), label: 'self-test 1',
@@ -70,13 +73,17 @@ async function main(): Promise<number> {
             browser, entry, runDir: join(runRoot, 'self-test-load-error'), label: 'self-test 2',
             extensionDevelopmentPath: BROKEN_EXTENSION, extensionTestsPath: PASSING_FIXTURE, timeoutMs: Math.min(timeoutMs, 120_000),
           }),
+          await runSuiteInWorkbench({
+            browser, entry, runDir: join(runRoot, 'restricted'), label: 'restricted',
+            extensionDevelopmentPath: repoRoot, extensionTestsPath: RESTRICTED_SUITE, timeoutMs: Math.min(timeoutMs, 300_000), restricted: true,
+          }),
         ])(),
         runSuiteInWorkbench({
           browser, entry, runDir: join(runRoot, 'self-test-timeout'), label: 'self-test 3',
           extensionDevelopmentPath: repoRoot, extensionTestsPath: HANGING_FIXTURE, timeoutMs: HANGING_TIMEOUT_MS,
         }),
       ]);
-      return { failingTest, loadError, hanging };
+      return { failingTest, loadError, hanging, restricted };
     };
     const [main, self] = await Promise.all([
       runSuiteInWorkbench({
@@ -90,6 +97,13 @@ async function main(): Promise<number> {
     result.passed += main.counts?.passed ?? 0;
     result.failed += main.counts?.failed ?? 0;
     if (suiteFailed(main) && (main.counts?.failed ?? 0) === 0) result.failed += 1; // crashed outside a test
+
+    const r = self.restricted;
+    log(`Restricted Mode suite (untrusted folder): ${describe(r)}`);
+    for (const e of r.errors) log(`  problem: ${e}`);
+    result.passed += r.counts?.passed ?? 0;
+    result.failed += r.counts?.failed ?? 0;
+    if (suiteFailed(r) && (r.counts?.failed ?? 0) === 0) result.failed += 1;
 
     // Self-test 1: a failing test → non-zero exit with the right counts.
     const f1 = self.failingTest;

@@ -71,7 +71,16 @@ export interface RunSuiteOptions {
   timeoutMs: number;
   /** Echo the extension host console to stdout (default true). */
   echo?: boolean;
+  /** Open the workspace folder untrusted (Restricted Mode) instead of with Workspace Trust off. */
+  restricted?: boolean;
 }
+
+/** Workspace Trust on, no startup dialog: a folder nobody trusted opens in Restricted Mode. */
+export const RESTRICTED_MODE_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 export async function runSuiteInWorkbench(opts: RunSuiteOptions): Promise<SuiteOutcome> {
   const started = Date.now();
@@ -95,7 +104,7 @@ export async function runSuiteInWorkbench(opts: RunSuiteOptions): Promise<SuiteO
   const context = await opts.browser.newContext({ viewport: { width: 1400, height: 900 } });
   let timer: NodeJS.Timeout | undefined;
   try {
-    server = await startCodeServer({ entry: opts.entry, runDir: opts.runDir });
+    server = await startCodeServer({ entry: opts.entry, runDir: opts.runDir, ...(opts.restricted ? { workspaceTrust: true, settings: RESTRICTED_MODE_SETTINGS } : {}) });
     const authority = await remoteAuthority(server.url);
     page = await context.newPage();
     let exitResolve!: (code: number) => void;
