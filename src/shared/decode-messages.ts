@@ -5,38 +5,17 @@
  * message crossing the webview boundary is untyped data until proven otherwise.
  */
 
-/** One decoded RemotingCommand frame, flattened to strings and numbers for display. */
-export interface FrameView {
-  direction: 'request' | 'response';
-  oneway: boolean;
-  code: number;
-  /** `SEND_MESSAGE`, `SUCCESS`, … or `UNKNOWN(n)`. */
-  codeName: string;
-  serializeType: 'JSON' | 'ROCKETMQ';
-  language: string;
-  version: number;
-  opaque: number;
-  flag: number;
-  remark: string | null;
-  /** Header fields (extFields), sorted by name; `meaning` names SEND_MESSAGE_V2's one-letter keys. */
-  extFields: Array<{ name: string; value: string; meaning?: string }>;
-  /** The message properties carried in a send's header (`properties`, or `i` in V2), parsed. */
-  properties: Array<{ name: string; value: string }> | null;
-  /** Whole frame, length word included. */
-  frameLength: number;
-  headerLength: number;
-  bodyLength: number;
-  /** The body as UTF-8 text when it is valid text (first 64 KiB), else null. */
-  bodyText: string | null;
-  /** Hex of the first bytes of the body (see bodyHexTruncated). */
-  bodyHex: string;
-  bodyHexTruncated: boolean;
-  /** Bytes after the frame that were not part of it. */
-  trailingBytes: number;
+import type { FrameDescription } from '../core/frame/frame-description';
+
+/** One decoded frame for the panel: the frame model's description and the frame as a hex dump. */
+export interface DecodedFrameView {
+  description: FrameDescription;
+  /** Offset, hex and ASCII lines of the whole frame (capped). */
+  frameHex: string;
 }
 
 export type ExtensionToWebview =
-  | { type: 'showFrame'; seq: number; frame: FrameView };
+  | { type: 'showFrame'; seq: number; frame: DecodedFrameView };
 
 export type WebviewToExtension =
   | { type: 'ready' }
@@ -60,7 +39,7 @@ export function isExtensionToWebview(v: unknown): v is ExtensionToWebview {
   if (!isObject(v) || typeof v.seq !== 'number') return false;
   switch (v.type) {
     case 'showFrame':
-      return isObject(v.frame) && typeof v.frame.codeName === 'string' && Array.isArray(v.frame.extFields);
+      return isObject(v.frame) && typeof v.frame.frameHex === 'string' && isObject(v.frame.description) && Array.isArray(v.frame.description.extFields);
     default:
       return false;
   }

@@ -12,7 +12,7 @@
  * {@link MAX_HEX_BYTES}.
  */
 
-import type { CommandDescription } from '../core/remoting/command-description';
+import type { BodyView, ByteRange, FieldRow, FrameHeader } from '../core/frame/frame-description';
 export const MAX_ROWS_PER_REQUEST = 500;
 export const MAX_HEX_BYTES = 64 * 1024;
 export const MAX_TEXT_CHARS = 64 * 1024;
@@ -78,38 +78,17 @@ export interface FrameRow {
   pair: number | null;
 }
 
-export interface ByteRange {
-  start: number;
-  end: number;
-  label: string;
-}
+/** The frame model's types (src/core/frame): the details pane renders the core's description. */
+export type { ByteRange, BodyView } from '../core/frame/frame-description';
+/** An extField, a property or a section row (FieldRow of the frame model). */
+export type KeyValue = FieldRow;
+/** The header fields of describeCommand, with the flag bits as names (REQUEST/RESPONSE, ONEWAY, OTHER(0x…)). */
+export type FrameHeaderView = FrameHeader;
 
-export interface KeyValue {
-  key: string;
-  /** Real field name (for V2 short keys) or a label. */
-  name: string;
-  value: string;
-  /** Decoded meaning, e.g. sysFlag bits or a UNIQ_KEY's ip/time. */
-  note?: string;
-  /** Byte range in the frame, when known (for the hex highlight). */
-  range?: [number, number];
-}
-
+/** A decoded section of the frame model, flattened into one titled table for the pane. */
 export interface DecodedSection {
   title: string;
   rows: KeyValue[];
-}
-
-/** The header fields of describeCommand, with the flag bits as names (REQUEST/RESPONSE, ONEWAY, OTHER(0x…)). */
-export type FrameHeaderView = Omit<CommandDescription, 'flagBits' | 'extFields' | 'body'> & { flagBits: string[] };
-
-export interface BodyView {
-  length: number;
-  /** How the body was read: 'utf8', 'json', 'binary', 'compressed', 'none'. */
-  encoding: string;
-  /** Text (UTF-8 or pretty JSON), capped at MAX_TEXT_CHARS; absent for binary bodies. */
-  text?: string;
-  textTruncated?: boolean;
 }
 
 export interface FrameDetails {

@@ -71,15 +71,14 @@ for (const version of ['5.3', '4.9'] as const) {
         for (let i = 0; i < ix.length; i++) {
           const d = details.get(i)!;
           if ((ix.cols.flag[i] & 1) || !(ix.cols.code[i] === 310 || ix.cols.code[i] === 10)) continue;
-          const props = d.view?.sections.find((x) => x.title.startsWith('Properties'));
-          const uk = props?.table?.rows.find((r) => r[0] === 'UNIQ_KEY')?.[1];
+          const uk = d.view?.properties.find((p) => p.key === 'UNIQ_KEY')?.value;
           if (uk !== s.msgId) continue;
           found++;
           assert.equal(ix.topicOf(i), topic);
           assert.equal(d.command!.languageRaw ?? d.command!.language, 0, 'JAVA');
           assert.equal(d.command!.version, cluster().versionOrdinal);
           if (s.body.length >= 4096) {
-            assert.equal(d.view!.body!.label, 'compressed');
+            assert.equal(d.view!.body!.kind, 'compressed');
             assert.equal(d.view!.body!.text, s.body);
           } else {
             assert.equal(d.view!.body!.text, s.body);

@@ -197,8 +197,8 @@ const live = (name: string, file: string, cmd: 'tcpdump' | 'dumpcap', args: stri
         const code = ix.cols.code[i], resp = ix.cols.flag[i] & 1;
         if (!resp && (code === 310 || code === 10) && ix.topicOf(i) === topic) {
           const d = await frameDetails(ix, i);
-          assert.equal(d.view?.header.find((r) => r.name === 'topic' || r.key === 'topic')?.value, topic);
-          if (d.view?.body?.label === 'compressed') {
+          assert.equal(d.view?.extFields.find((r) => r.name === 'topic')?.value, topic);
+          if (d.view?.body?.kind === 'compressed') {
             compressed++;
             assert.ok(bodies.includes(d.view.body.text ?? ''), `inflated body of frame ${i} (${d.view.body.text?.length} chars) is not one we sent`);
           }

@@ -93,17 +93,17 @@ describe('captured transaction check-back on RocketMQ 5.3', () => {
       assert.equal(m.rows!.find((r) => r.key === 'topic')!.value, topic);
       assert.equal(m.rows!.find((r) => r.key === 'msgId (UNIQ_KEY)')!.value, uniqKey);
       assert.match(m.children!.find((x) => x.title.startsWith('Body'))!.text!, /captured half message/);
-      assert.ok(d.view!.sections.some((s) => s.title === 'offsetMsgId'));
+      assert.match(d.view!.extFields.find((f) => f.key === 'offsetMsgId')!.note!, /as offsetMsgId: broker /);
     }
     assert.equal(ours, 1, 'exactly one check for our message');
     const states = await Promise.all(ends.map(async (i) => {
       assert.equal(ix.cols.dir[i], 0);
       assert.ok(ix.cols.flag[i] & 2, 'END_TRANSACTION is oneway');
       const d = await frameDetails(ix, i);
-      return [d.command!.extFields!.commitOrRollback, d.command!.extFields!.fromTransactionCheck, d.view!.header.find((r) => r.key === 'commitOrRollback')!.note];
+      return [d.command!.extFields!.commitOrRollback, d.command!.extFields!.fromTransactionCheck, d.view!.extFields.find((r) => r.key === 'commitOrRollback')!.note];
     }));
-    assert.ok(states.some(([c, f, n]) => c === '0' && f === 'false' && /UNKNOWN/.test(n!)), JSON.stringify(states));
-    assert.ok(states.some(([c, f, n]) => c === '8' && f === 'true' && n === 'COMMIT'), JSON.stringify(states));
+    assert.ok(states.some(([c, f, n]) => c === '0' && f === 'false' && /^TRANSACTION_NOT_TYPE/.test(n!)), JSON.stringify(states));
+    assert.ok(states.some(([c, f, n]) => c === '8' && f === 'true' && n === 'TRANSACTION_COMMIT_TYPE'), JSON.stringify(states));
   });
 
   test('every client request on the connection that carries the check-back is paired with its response', () => {

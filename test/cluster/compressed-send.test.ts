@@ -10,7 +10,7 @@ import { JavaSide } from '../support/java-producer/java-side';
 import { MQClient } from '../../src/core/producer';
 import { compressionType } from '../../src/core/message';
 import { browseTopic, pullOnce, readableQueues } from '../../src/core/consumer';
-import { buildFrameView, ViewSection } from '../../src/core/capture/views';
+import { describeCommandFrame, ViewSection } from '../../src/core/frame';
 
 const TYPES = ['LZ4', 'ZSTD', 'ZLIB'] as const;
 
@@ -68,7 +68,7 @@ for (const version of ['5.3', '4.9'] as const) {
       for (const q of await readableQueues(reader, topic)) {
         const r = await pullOnce(reader, q.brokerAddr, { topic, queueId: q.queueId, offset: 0 });
         if (r.status !== 'FOUND') continue;
-        const v = buildFrameView(r.response, { requestCode: 11 });
+        const v = describeCommandFrame(r.response, { requestCode: 11 });
         assert.deepEqual(v.notes, []);
         const msgs = v.sections.find((s) => s.title.startsWith('Messages'))!.children!;
         for (const m of msgs) {

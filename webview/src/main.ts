@@ -2,7 +2,8 @@
  * Decoded-frame webview. Runs under a CSP that allows only this nonce'd script: no inline code, no
  * eval. Untrusted text (remarks, header values, bodies) goes in with textContent only, never as HTML.
  */
-import type { DecodeViewState, ExtensionToWebview, FrameView, WebviewToExtension } from '../../src/shared/decode-messages';
+import type { DecodedFrameView, DecodeViewState, ExtensionToWebview, WebviewToExtension } from '../../src/shared/decode-messages';
+import type { FieldRow, ViewSection } from '../../src/core/frame/frame-description';
 import { isExtensionToWebview } from '../../src/shared/decode-messages';
 
 interface VsCodeApi {
@@ -30,7 +31,7 @@ function visible(s: string): string {
 }
 
 function table(id: string, caption: string, rows: Array<[string, string]>, headers?: [string, string]): HTMLTableElement {
-  const t = el('table', { attrs: { id } });
+  const t = el('table', id ? { attrs: { id } } : {});
   t.append(el('caption', { text: caption }));
   if (headers) t.append(el('thead', {}, el('tr', {}, el('th', { text: headers[0] }), el('th', { text: headers[1] }))));
   const body = el('tbody');
@@ -39,34 +40,63 @@ function table(id: string, caption: string, rows: Array<[string, string]>, heade
   return t;
 }
 
-function renderFrame(f: FrameView): void {
+/** A field as "name (key)" when the wire uses a short key, with its note after the value. */
+function fieldRows(rows: FieldRow[]): Array<[string, string]> {
+  return rows.map((f) => [f.name !== f.key ? `${f.name} (${f.key})` : f.name, f.note ? `${f.value}   — ${f.note}` : f.value]);
+}
+
+/** A decoded section and its children, as headed tables and text blocks. */
+function sectionView(s: ViewSection, depth: number): HTMLElement {
+  const box = el('section', { cls: 'decoded' }, el(depth === 0 ? 'h2' : 'h3', { text: s.title }));
+  if (s.rows?.length) box.append(table('', s.title, fieldRows(s.rows)));
+  if (s.table) {
+    const t = el('table');
+    t.append(el('thead', {}, el('tr', {}, ...s.table.columns.map((c) => el('th', { text: c })))));
+    const tb = el('tbody');
+    for (const r of s.table.rows) tb.append(el('tr', {}, ...r.map((v) => el('td', { text: visible(v) }))));
+    t.append(tb);
+    box.append(t);
+  }
+  if (s.text !== undefined) box.append(el('pre', { cls: 'section-text', text: s.text }));
+  for (const c of s.children ?? []) box.append(sectionView(c, depth + 1));
+  return box;
+}
+
+function renderFrame(f: DecodedFrameView): void {
+  const d = f.description;
+  const h = d.header!;
   const badges = el('p', { cls: 'badges' },
-    el('span', { cls: `badge ${f.direction}`, text: f.direction }),
-    el('span', { cls: 'badge', text: f.serializeType }),
-    ...(f.oneway ? [el('span', { cls: 'badge', text: 'oneway' })] : []));
+    el('span', { cls: `badge ${h.type}`, text: h.type }),
+    el('span', { cls: 'badge', text: h.serializeType }),
+    ...(h.flagBits.includes('ONEWAY') ? [el('span', { cls: 'badge', text: 'oneway' })] : []));
   const summary = table('summary', 'Command', [
-    ['Code', `${f.code} ${f.codeName}`],
-    ['Opaque', String(f.opaque)],
-    ['Flag', `${f.flag}${f.direction === 'response' ? ' (response)' : ''}${f.oneway ? ' (oneway)' : ''}`],
-    ['Language', f.language],
-    ['Version', String(f.version)],
-    ['Remark', f.remark ?? '—'],
-    ['Frame length', `${f.frameLength} bytes`],
-    ['Header length', `${f.headerLength} bytes`],
-    ['Body length', `${f.bodyLength} bytes`],
-    ...(f.trailingBytes > 0 ? [['Ignored after frame', `${f.trailingBytes} bytes`] as [string, string]] : []),
+    ['Code', `${h.code} ${h.codeName}`],
+    ['Opaque', String(h.opaque)],
+    ['Flag', `${h.flag} (${h.flagBits.join(', ')})`],
+    ['Language', h.languageName],
+    ['Version', `${h.version} ${h.versionName}`],
+    ['Remark', h.remark ?? '—'],
+    ['Frame length', `${d.frameLength} bytes`],
+    ['Header length', `${d.headerLength} bytes`],
+    ['Body length', `${d.body?.length ?? 0} bytes`],
+    ...(d.trailingBytes > 0 ? [['Ignored after frame', `${d.trailingBytes} bytes`] as [string, string]] : []),
   ]);
-  const fields = f.extFields.length > 0
-    ? table('ext-fields', `Header fields (${f.extFields.length})`, f.extFields.map((x) => [x.meaning ? `${x.name} (${x.meaning})` : x.name, x.value]), ['Name', 'Value'])
+  const fields = d.extFields.length > 0
+    ? table('ext-fields', `Header fields (${d.extFields.length})`, fieldRows(d.extFields), ['Name', 'Value'])
     : el('p', { cls: 'empty', attrs: { id: 'ext-fields' }, text: 'No header fields.' });
-  const props = f.properties && f.properties.length > 0
-    ? [table('properties', `Message properties (${f.properties.length})`, f.properties.map((x) => [x.name, x.value]), ['Name', 'Value'])]
-    : [];
+  const props = d.properties.length > 0 ? [table('properties', `Message properties (${d.properties.length})`, fieldRows(d.properties), ['Name', 'Value'])] : [];
   const body = el('section', { attrs: { id: 'body' } }, el('h2', { text: 'Body' }));
-  if (f.bodyLength === 0) body.append(el('p', { cls: 'empty', text: 'No body.' }));
-  if (f.bodyText !== null) body.append(el('h3', { text: 'Text (UTF-8)' }), el('pre', { cls: 'body-text', text: f.bodyText }));
-  if (f.bodyLength > 0) body.append(el('h3', { text: `Hex${f.bodyHexTruncated ? ' (first 4096 bytes)' : ''}` }), el('pre', { cls: 'body-hex', text: f.bodyHex }));
-  app.replaceChildren(el('h1', { text: `${f.codeName} (${f.code})` }), badges, summary, fields, ...props, body);
+  const b = d.body;
+  if (!b || b.kind === 'empty') body.append(el('p', { cls: 'empty', text: 'No body.' }));
+  else {
+    body.append(el('p', { cls: 'body-kind', text: `${b.length} bytes, ${b.compression ? `${b.kind} ${b.compression}` : b.kind}${b.note ? ` — ${b.note}` : ''}` }));
+    if (b.text !== undefined) body.append(el('pre', { cls: 'body-text', text: b.text }));
+    if (b.hex !== undefined) body.append(el('pre', { cls: 'body-hex', text: b.hex }));
+  }
+  const sections = d.sections.map((s) => sectionView(s, 0));
+  const notes = d.notes.length ? [el('section', { attrs: { id: 'notes' } }, el('h2', { text: 'Notes' }), ...d.notes.map((n) => el('p', { cls: 'note', text: n })))] : [];
+  const hex = el('section', { attrs: { id: 'frame-hex' } }, el('h2', { text: 'Frame bytes' }), el('pre', { cls: 'frame-hex', text: f.frameHex }));
+  app.replaceChildren(el('h1', { text: `${h.codeName} (${h.code})` }), badges, summary, fields, ...props, body, ...sections, ...notes, hex);
 }
 
 function render(msg: ExtensionToWebview): void {

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
 import {
   CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
-  FilterSyntaxError, warnLabels, buildFrameView, genericBody,
+  FilterSyntaxError, warnLabels,
 } from '../../core/capture';
+import { describeCommandFrame, plainBody } from '../../core/frame';
 import { CliCommand, EXIT_OK, UsageError } from '../command';
 
 /** One NDJSON object per frame. */
@@ -41,9 +42,9 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/r
     o.version = versionName(cmd.version);
     o.remark = cmd.remark;
     o.extFields = cmd.extFields;
-    const b = cmd.body ? genericBody(cmd.body) : null;
-    o.body = b ? { label: b.label, length: b.length, ...(b.text !== undefined && b.text.length <= 65536 ? { text: b.text } : {}), ...(b.label === 'binary' ? { base64: Buffer.from(cmd.body!.buffer, cmd.body!.byteOffset, Math.min(cmd.body!.length, 65536)).toString('base64') } : {}) } : null;
-    if (views) o.view = buildFrameView(cmd, { requestCode: s.requestCode ?? undefined });
+    const b = cmd.body && cmd.body.length ? plainBody(cmd.body, 65536) : null;
+    o.body = b ? { kind: b.kind, length: b.length, ...(b.text !== undefined && !b.textTruncated ? { text: b.text } : {}), ...(b.kind === 'binary' ? { base64: Buffer.from(cmd.body!.buffer, cmd.body!.byteOffset, Math.min(cmd.body!.length, 65536)).toString('base64') } : {}) } : null;
+    if (views) o.view = describeCommandFrame(cmd, { requestCode: s.requestCode ?? undefined, maxBodyText: Infinity });
   }
   if (error) o.error = error;
   return o;

@@ -1,16 +1,16 @@
 import { CodecError, decodeFrame, describeCommand, frameLengthAt } from '../../core/remoting';
+import { HexInputError, parseHex as parseHexInput } from '../../core/frame';
 import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
 
-/** Hex as people paste it: spaces, colons, newlines and a 0x prefix are ignored. */
+/** Hex as people paste it (the core's one parser); bad hex is a usage error. */
 export function parseHex(text: string): Buffer {
-  const clean = text.replace(/^0x/i, '').replace(/[\s:,-]/g, '');
-  if (clean.length === 0) throw new UsageError('no hex given');
-  if (!/^[0-9a-fA-F]*$/.test(clean)) {
-    const bad = clean.search(/[^0-9a-fA-F]/);
-    throw new UsageError(`not hex: ${JSON.stringify(clean[bad])} at hex digit ${bad}`);
+  try {
+    const b = parseHexInput(text);
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    if (e instanceof HexInputError) throw new UsageError(e.message);
+    throw e;
   }
-  if (clean.length % 2 !== 0) throw new UsageError(`odd number of hex digits (${clean.length})`);
-  return Buffer.from(clean, 'hex');
 }
 
 export const decodeFrameCommand: CliCommand = {

@@ -1,10 +1,10 @@
 /**
  * On-demand decoding of indexed frames, and the full-decode streaming pass.
  */
-import { decodeFrame, RemotingCommand, CodecError } from '../remoting';
+import { decodeFrame, RemotingCommand } from '../remoting';
+import { decodeAndDescribeFrame, FrameDescription } from '../frame';
 import { CaptureIndex, FrameSummary, indexCaptureFile, IndexOptions } from './capture-index';
 import { FrameBytes, readFrameBytes, readFrameBytesFromBuffer } from './frame-reader';
-import { buildFrameView, FrameView } from './views';
 import { FrameWarn, warnLabels } from './types';
 import { FrameOut } from './frames';
 
@@ -14,40 +14,25 @@ export interface FrameDetails {
   command: RemotingCommand | null;
   /** Why the command could not be decoded (header not captured, codec error with offset). */
   error?: string;
-  view: FrameView | null;
+  /** The frame model's description (src/core/frame); null when the header could not be decoded. */
+  view: FrameDescription | null;
   holes: [number, number][];
   bytes: Buffer;
 }
 
-/** Decodes re-read frame bytes into command + view. Never throws. */
+/** Decodes re-read frame bytes into command + description (one decode for both). Never throws. */
 export function decodeFrameBytes(ix: CaptureIndex, i: number, fb: FrameBytes): FrameDetails {
   const summary = ix.summary(i);
   const warnings = warnLabels(summary.warnings);
-  const out: FrameDetails = { summary, warnings, command: null, view: null, holes: fb.holes, bytes: fb.bytes };
-  const headerEnd = 8 + summary.headerLength;
-  const headerHole = fb.holes.some(([s]) => s < headerEnd);
-  if (headerHole || (summary.warnings & FrameWarn.Oversize)) {
-    out.error = summary.warnings & FrameWarn.Oversize ? 'oversize frame: only the header was read' : 'header not completely captured';
-  }
-  try {
-    let cmd: RemotingCommand;
-    if (fb.missing > 0 || fb.bytes.length < fb.size) {
-      // decode the header alone; the body is incomplete
-      if (headerHole) throw new CodecError('truncated', 'header bytes missing from the capture', fb.holes[0][0]);
-      const head = Buffer.alloc(headerEnd);
-      fb.bytes.copy(head, 0, 0, headerEnd);
-      head.writeUInt32BE(headerEnd - 4, 0);
-      cmd = decodeFrame(head, { maxFrameLength: 0x7fffffff });
-      cmd = { ...cmd, body: fb.bytes.subarray(headerEnd) };
-    } else {
-      cmd = decodeFrame(fb.bytes, { maxFrameLength: 0x7fffffff });
-    }
-    out.command = cmd;
-    const reqCode = summary.isResponse && summary.requestCode !== null ? summary.requestCode : undefined;
-    out.view = buildFrameView(cmd, { requestCode: reqCode, missingBytes: fb.missing + Math.max(0, fb.size - fb.bytes.length), truncated: (summary.warnings & FrameWarn.Truncated) !== 0 });
-  } catch (e) {
-    out.error = (out.error ? out.error + '; ' : '') + (e instanceof Error ? e.message : String(e));
-  }
+  const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
+  const missing = fb.missing + Math.max(0, fb.size - fb.bytes.length);
+  const requestCode = summary.isResponse && summary.requestCode !== null ? summary.requestCode : undefined;
+  const { command, description } = decodeAndDescribeFrame(fb.bytes, { requestCode, missingBytes: missing, holes });
+  const out: FrameDetails = { summary, warnings, command, view: command ? description : null, holes: fb.holes, bytes: fb.bytes };
+  const errors: string[] = [];
+  if (summary.warnings & FrameWarn.Oversize) errors.push('oversize frame: only the header was read');
+  if (description.decodeError) errors.push(description.decodeError);
+  if (errors.length) out.error = errors.join('; ');
   return out;
 }
 

@@ -12,5 +12,4 @@ export * from './frame-reader';
 export * from './decode';
 export * from './filter';
 export * from './stats';
-export * from './views';
 export * from './pcap-writer';

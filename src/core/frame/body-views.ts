@@ -18,6 +18,8 @@ export interface BodyViewInput {
   ext: Readonly<Record<string, string>>;
   /** For responses: the code of the request answered, when paired. */
   requestCode?: number;
+  /** Characters of body text kept. */
+  maxText: number;
   out: FrameDescription;
 }
 
@@ -31,7 +33,7 @@ export function propertyRows(s: string): FieldRow[] {
   const out: FieldRow[] = [];
   for (const [k, v] of decodeProperties(s)) {
     const r = row(k, v);
-    if (k === 'UNIQ_KEY') { const n = messageIdNote(v); if (n) r.note = n; }
+    if (k === 'UNIQ_KEY') { const n = messageIdNote(v, 'uniq'); if (n) r.note = n; }
     if ((k === 'TIMER_DELIVER_MS' || k === 'TIMER_OUT_MS') && /^\d+$/.test(v)) r.note = iso(Number(v));
     if (k === 'DELAY' && /^\d+$/.test(v)) r.note = `delay level ${v}`;
     out.push(r);
@@ -39,7 +41,7 @@ export function propertyRows(s: string): FieldRow[] {
   return out;
 }
 
-function storedMessageSection(m: MessageExt, title: string): ViewSection {
+function storedMessageSection(m: MessageExt, title: string, maxText: number): ViewSection {
   const rows: FieldRow[] = [
     row('topic', m.topic),
     row('queueId', String(m.queueId)),
@@ -64,27 +66,27 @@ function storedMessageSection(m: MessageExt, title: string): ViewSection {
   let text: string;
   if (m.compressed) {
     text = m.body
-      ? `compressed (${m.compression ?? 'ZLIB'}), ${m.rawBody.length} bytes → ${m.body.length} bytes inflated\n${bodyPreview(m.body, 64 * 1024)}`
+      ? `compressed (${m.compression ?? 'ZLIB'}), ${m.rawBody.length} bytes → ${m.body.length} bytes inflated\n${bodyPreview(m.body, maxText)}`
       : `compressed (${m.compression ?? '?'}), ${m.rawBody.length} bytes: ${m.decompressError ?? 'not decompressed'}`;
-  } else text = m.body ? bodyPreview(m.body, 64 * 1024) : '';
+  } else text = m.body ? bodyPreview(m.body, maxText) : '';
   const label = m.compressed ? `compressed ${m.compression ?? ''}`.trim() : plainBody(m.body ?? new Uint8Array(0)).kind;
   children.push({ title: `Body (${label}, ${m.rawBody.length} bytes)`, text });
   return { title, rows, children };
 }
 
-function storedMessages(x: BodyViewInput, title: string): void {
+function storedMessages(x: BodyViewInput, title: (count: number) => string): void {
   const r = decodeStoredMessages(x.body);
-  const secs = r.messages.slice(0, 500).map((m, i) => storedMessageSection(m, `Message ${i}: ${m.topic} q${m.queueId}@${m.queueOffset}`));
+  const secs = r.messages.slice(0, 500).map((m, i) => storedMessageSection(m, `Message ${i}: ${m.topic} q${m.queueId}@${m.queueOffset}`, x.maxText));
   if (r.messages.length > 500) x.out.notes.push(`${r.messages.length} messages; the first 500 are shown`);
   if (r.error) x.out.notes.push(`stored messages: stopped after ${r.messages.length} at byte ${r.consumed}: ${r.error.message}`);
-  x.out.sections.push({ title: `${title} (${r.messages.length})`, children: secs });
+  x.out.sections.push({ title: title(r.messages.length), children: secs });
   x.out.body = { kind: 'stored-messages', length: x.body.length, note: `${r.messages.length} message(s)` };
 }
 
 function offsetIdSection(ids: string): ViewSection {
   const rows: string[][] = [];
   for (const id of ids.split(',')) {
-    const note = messageIdNote(id.trim());
+    const note = messageIdNote(id.trim(), 'offset');
     rows.push([id, note ?? 'not decodable']);
   }
   return { title: 'offsetMsgId', table: { columns: ['id', 'decoded'], rows } };
@@ -93,6 +95,7 @@ function offsetIdSection(ids: string): ViewSection {
 /** A send request's body: one message (maybe compressed), or a batch of them. */
 const sendRequest: BodyDecoder = (x) => {
   const { cmd, body, ext, out } = x;
+  if (!body.length) return;
   if (cmd.code === RequestCode.SEND_BATCH_MESSAGE || sendHeaderValue(cmd.code, ext, 'batch') === 'true') {
     const entries = decodeBatchBody(body);
     out.body = { kind: 'batch', length: body.length, note: `${entries.length} messages` };
@@ -114,7 +117,7 @@ const sendRequest: BodyDecoder = (x) => {
     const type = compressionType(sysFlag);
     const r = decompressBody(body, type);
     if (r.ok) {
-      const inner = plainBody(r.body);
+      const inner = plainBody(r.body, x.maxText);
       out.body = {
         kind: 'compressed', length: body.length, compression: type, inflatedLength: r.body.length, inflatedKind: inner.kind as BodyView['inflatedKind'],
         note: `${type}: ${body.length} bytes → ${r.body.length} inflated (${inner.kind})`,
@@ -125,15 +128,15 @@ const sendRequest: BodyDecoder = (x) => {
 };
 
 const sendResponse: BodyDecoder = (x) => {
-  if (x.ext.msgId && x.ext.msgId.includes(',')) x.out.sections.push(offsetIdSection(x.ext.msgId));
+  if (x.ext.msgId) x.out.sections.push(offsetIdSection(x.ext.msgId));
 };
 
 const storedBodyResponse: BodyDecoder = (x) => {
-  if (x.cmd.code === ResponseCode.SUCCESS && x.body.length) storedMessages(x, 'Messages');
+  if (x.cmd.code === ResponseCode.SUCCESS && x.body.length) storedMessages(x, (n) => `Messages (${n})`);
 };
 
 const checkTransaction: BodyDecoder = (x) => {
-  if (x.body.length) storedMessages(x, 'Half message');
+  if (x.body.length) storedMessages(x, () => 'Half message');
 };
 
 const routeResponse: BodyDecoder = (x) => {

@@ -40,20 +40,20 @@ export function hexDump(b: Uint8Array, max = MAX_BODY_HEX): string {
   return lines.join('\n');
 }
 
-function capped(text: string): Pick<BodyView, 'text' | 'textTruncated'> {
-  return text.length > MAX_BODY_TEXT ? { text: text.slice(0, MAX_BODY_TEXT), textTruncated: true } : { text };
+function capped(text: string, max: number): Pick<BodyView, 'text' | 'textTruncated'> {
+  return text.length > max ? { text: text.slice(0, max), textTruncated: true } : { text };
 }
 
-/** What a body of no special meaning reads as: empty, json, text or binary. */
-export function plainBody(b: Uint8Array): BodyView {
+/** What a body of no special meaning reads as: empty, json, text or binary (text kept up to maxText characters). */
+export function plainBody(b: Uint8Array, maxText = MAX_BODY_TEXT): BodyView {
   if (b.length === 0) return { kind: 'empty', length: 0 };
   const t = bodyText(b);
   if (t === null) return { kind: 'binary', length: b.length, hex: hexDump(b) };
   const s = t.trimStart();
   if (s.startsWith('{') || s.startsWith('[')) {
-    try { return { kind: 'json', length: b.length, ...capped(prettyJson(parseLenientJson(t))) }; } catch { /* text after all */ }
+    try { return { kind: 'json', length: b.length, ...capped(prettyJson(parseLenientJson(t)), maxText) }; } catch { /* text after all */ }
   }
-  return { kind: 'text', length: b.length, ...capped(t) };
+  return { kind: 'text', length: b.length, ...capped(t, maxText) };
 }
 
 /** One line for a body inside a table (batch entries, pulled messages): text, or "binary, N bytes: hex". */

@@ -6,14 +6,14 @@
  */
 import {
   decodeFrame, frameLengthAt, RemotingCommand, describeCommand, isResponse, requestCodeName, responseCodeName, permToString,
-  SEND_REQUEST_CODES, SEND_V2_REQUEST_CODES, SEND_V2_NAMES, sendHeaderValue, CodecError,
+  SEND_REQUEST_CODES, SEND_V2_REQUEST_CODES, SEND_V2_NAMES, sendHeaderValue, CodecError, RequestCode,
 } from '../remoting';
 import { describeSysFlag } from '../message';
 import type { ByteRange, FieldRow, FrameDescription, FrameHeader } from './frame-description';
-import { plainBody, hexDump } from './body';
+import { plainBody, hexDump, MAX_BODY_TEXT } from './body';
 import { bodyViewFor, propertyRows } from './body-views';
 import { binaryFieldRanges, jsonFieldRanges } from './field-ranges';
-import { messageIdNote } from './message-ids';
+import { messageIdNote, MessageIdKind } from './message-ids';
 
 export interface FrameContext {
   /** For responses: the code of the request answered, when paired. */
@@ -22,6 +22,8 @@ export interface FrameContext {
   missingBytes?: number;
   /** Where those bytes are: [start, end) ranges in the frame. Without them, any missing byte may be in the header. */
   holes?: readonly (readonly [number, number])[];
+  /** Characters of body text kept (default MAX_BODY_TEXT; the CLI keeps all). */
+  maxBodyText?: number;
 }
 
 /** extFields whose values are credentials: flagged, and redacted whenever a frame is copied. */
@@ -31,7 +33,15 @@ const TRANSACTION_TYPES: Readonly<Record<string, string>> = {
   '0': 'TRANSACTION_NOT_TYPE (unknown: the broker will check back)', '4': 'TRANSACTION_PREPARED_TYPE',
   '8': 'TRANSACTION_COMMIT_TYPE', '12': 'TRANSACTION_ROLLBACK_TYPE',
 };
-const ID_FIELDS = new Set(['msgId', 'offsetMsgId', 'transactionId', 'uniqKey']);
+/** extFields holding message ids, and which kind (msgId: an offsetMsgId in send responses, a UNIQ_KEY in transaction requests). */
+function idKind(name: string, resp: boolean, requestCode: number | undefined, code: number): MessageIdKind | undefined {
+  if (name === 'offsetMsgId') return 'offset';
+  if (name === 'transactionId' || name === 'uniqKey') return 'uniq';
+  if (name !== 'msgId') return undefined;
+  if (resp && requestCode !== undefined && SEND_REQUEST_CODES.has(requestCode)) return 'offset';
+  if (!resp && (code === RequestCode.END_TRANSACTION || code === RequestCode.CHECK_TRANSACTION_STATE)) return 'uniq';
+  return 'either';
+}
 const TIME_FIELDS = new Set(['bornTimestamp', 'storeTimestamp', 'timestamp']);
 
 function empty(title: string): FrameDescription {
@@ -46,7 +56,13 @@ function titleOf(cmd: RemotingCommand, requestCode: number | undefined): string 
 
 /** The description of a frame given as bytes (a capture's, pasted hex). */
 export function describeFrame(bytes: Uint8Array, ctx: FrameContext = {}): FrameDescription {
+  return decodeAndDescribeFrame(bytes, ctx).description;
+}
+
+/** The command decoded from the bytes (null when it could not be) and its description: one decode for both. */
+export function decodeAndDescribeFrame(bytes: Uint8Array, ctx: FrameContext = {}): { command: RemotingCommand | null; description: FrameDescription } {
   const out = empty('undecodable frame');
+  const done = (command: RemotingCommand | null) => ({ command, description: out });
   const ranges = out.ranges;
   if (bytes.length >= 4) ranges.push({ start: 0, end: 4, label: 'length' });
   if (bytes.length >= 8) ranges.push({ start: 4, end: 8, label: 'serializeType + headerLength' });
@@ -55,7 +71,7 @@ export function describeFrame(bytes: Uint8Array, ctx: FrameContext = {}): FrameD
   out.trailingBytes = declared !== undefined && declared !== null ? Math.max(0, bytes.length - declared) : 0;
   if (bytes.length < 8) {
     out.decodeError = `a frame needs at least 8 bytes (length and header length); got ${bytes.length}`;
-    return out;
+    return done(null);
   }
   const hl = ((bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
   out.headerLength = hl;
@@ -77,7 +93,7 @@ export function describeFrame(bytes: Uint8Array, ctx: FrameContext = {}): FrameD
   } catch (e) {
     out.decodeError = e instanceof CodecError && e.offset !== undefined ? `${e.message} (at byte ${e.offset})` : e instanceof Error ? e.message : String(e);
     if (bytes.length > 8) ranges.push({ start: 8, end: Math.min(bytes.length, headerEnd), label: 'header' });
-    return out;
+    return done(null);
   }
   const fieldRanges = cmd.serializeType === 'JSON' ? jsonFieldRanges(bytes, 8, headerEnd) : binaryFieldRanges(bytes, 8, headerEnd);
   ranges.push({ start: 8, end: headerEnd, label: 'header' });
@@ -85,7 +101,7 @@ export function describeFrame(bytes: Uint8Array, ctx: FrameContext = {}): FrameD
   const frameEnd = Math.min(bytes.length, out.frameLength);
   if (frameEnd > headerEnd) ranges.push({ start: headerEnd, end: frameEnd, label: 'body' });
   fill(out, cmd, ctx, fieldRanges);
-  return out;
+  return done(cmd);
 }
 
 /** The description of a command already decoded (no byte ranges). */
@@ -115,7 +131,8 @@ function fill(out: FrameDescription, cmd: RemotingCommand, ctx: FrameContext, fi
     const f: FieldRow = { key, name, value };
     const r = fieldRanges.get(`extFields.${key}`);
     if (r) f.range = r;
-    const note = fieldNote(name, value, send);
+    const kind = idKind(name, resp, requestCode, cmd.code);
+    const note = kind ? messageIdNote(value, kind) ?? undefined : fieldNote(name, value, send);
     if (note) f.note = note;
     if (SECRET_FIELDS.has(key)) { f.secret = true; f.note = 'secret: redacted when copied'; }
     out.extFields.push(f);
@@ -133,14 +150,14 @@ function fill(out: FrameDescription, cmd: RemotingCommand, ctx: FrameContext, fi
     return;
   }
   const view = bodyViewFor(resp, cmd.code, requestCode);
-  if (view && body.length) {
+  if (view) {
     try {
-      view({ cmd, body, ext, requestCode, out });
+      view({ cmd, body, ext, requestCode, out, maxText: ctx.maxBodyText ?? MAX_BODY_TEXT });
     } catch (e) {
       out.notes.push(`decoding the body as ${resp ? `a ${requestCode !== undefined ? requestCodeName(requestCode) : ''} response` : requestCodeName(cmd.code)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (!out.body) out.body = plainBody(body);
+  if (!out.body) out.body = plainBody(body, ctx.maxBodyText ?? MAX_BODY_TEXT);
 }
 
 function fieldNote(name: string, value: string, send: boolean): string | undefined {
@@ -154,6 +171,5 @@ function fieldNote(name: string, value: string, send: boolean): string | undefin
   }
   if (name === 'commitOrRollback') return TRANSACTION_TYPES[value] ?? 'unknown value';
   if (name === 'perm' && /^\d+$/.test(value)) return permToString(Number(value));
-  if (ID_FIELDS.has(name)) return messageIdNote(value) ?? undefined;
   return undefined;
 }

@@ -2,6 +2,7 @@
 export * from './frame-description';
 export * from './describe-frame';
 export { plainBody, bodyText, bodyPreview, hexDump, prettyJson, MAX_BODY_TEXT, MAX_BODY_HEX } from './body';
-export { messageIdNote } from './message-ids';
+export { messageIdNote, MessageIdKind } from './message-ids';
 export { propertyRows } from './body-views';
 export { jsonFieldRanges, binaryFieldRanges } from './field-ranges';
+export * from './hex-input';

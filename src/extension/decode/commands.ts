@@ -1,12 +1,12 @@
 /** `rocketmq.decodeFrameHex [hex]`: asks for hex unless given some, decodes it, shows it in a webview. */
 import * as vscode from 'vscode';
-import type { FrameView } from '../../shared/decode-messages';
+import type { DecodedFrameView } from '../../shared/decode-messages';
 import { decodeHexFrame, validateHex } from './frame-view';
 import { DecodePanel } from './panel';
 
 /** What the command resolves to; undefined when the user cancels the input box. */
 export type DecodeFrameCommandResult =
-  | { ok: true; frame: FrameView; rendered: { heading: string; fieldCount: number } }
+  | { ok: true; frame: DecodedFrameView; rendered: { heading: string; fieldCount: number } }
   | { ok: false; error: string; kind: string; offset?: number };
 
 export function registerDecodeFrame(context: vscode.ExtensionContext): void {
@@ -34,7 +34,7 @@ async function decodeFrameHex(context: vscode.ExtensionContext, log: vscode.LogO
     void vscode.window.showErrorMessage(`RocketMQ: cannot decode the frame: ${outcome.error}`);
     return outcome;
   }
-  log.info(`decoded ${outcome.frame.direction} ${outcome.frame.codeName} opaque=${outcome.frame.opaque}`);
+  log.info(`decoded ${outcome.frame.description.title}`);
   const rendered = await DecodePanel.show(context.extensionUri, log).showFrame(outcome.frame);
   return { ok: true, frame: outcome.frame, rendered };
 }

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { webviewOptions, webviewShellHtml } from '../webview-html';
-import { ExtensionToWebview, FrameView, isWebviewToExtension } from '../../shared/decode-messages';
+import { ExtensionToWebview, DecodedFrameView, isWebviewToExtension } from '../../shared/decode-messages';
 
 export const DECODE_VIEW_TYPE = 'rocketmq.decodedFrame';
 const RENDER_TIMEOUT_MS = 20_000;
@@ -66,13 +66,13 @@ export class DecodePanel {
   }
 
   /** Shows a frame; resolves when the webview has put it on screen. */
-  showFrame(frame: FrameView): Promise<RenderReport> {
+  showFrame(frame: DecodedFrameView): Promise<RenderReport> {
     return this.post({ type: 'showFrame', seq: ++this.seq, frame });
   }
 
   private post(msg: ExtensionToWebview): Promise<RenderReport> {
     this.last = msg;
-    this.panel.title = `Frame: ${msg.frame.codeName}`;
+    this.panel.title = `Frame: ${msg.frame.description.header?.codeName ?? 'undecodable'}`;
     return new Promise<RenderReport>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(msg.seq);

@@ -137,7 +137,7 @@ if (inRestrictedSuite()) {
     it('decodes a frame from hex in the decode panel', async () => {
       const r = await vscode.commands.executeCommand<DecodeFrameCommandResult>('rocketmq.decodeFrameHex', toHex(sampleSendFrame()));
       assert.ok(r?.ok, JSON.stringify(r));
-      assert.equal(r.frame.codeName, 'SEND_MESSAGE_V2');
+      assert.equal(r.frame.description.header!.codeName, 'SEND_MESSAGE_V2');
       assert.equal(r.rendered.heading, 'SEND_MESSAGE_V2 (310)');
     });
   });

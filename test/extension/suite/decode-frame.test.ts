@@ -23,17 +23,20 @@ describe('Decode Frame from Hex', () => {
   it('decodes a SEND_MESSAGE_V2 request and the webview renders it', async () => {
     const result = await decode(toHex(sampleSendFrame()));
     assert.ok(result?.ok, `decode failed: ${JSON.stringify(result)}`);
-    assert.equal(result.frame.codeName, 'SEND_MESSAGE_V2');
-    assert.equal(result.frame.code, 310);
-    assert.equal(result.frame.direction, 'request');
-    assert.equal(result.frame.opaque, 4242);
-    assert.equal(result.frame.serializeType, 'JSON');
-    assert.equal(result.frame.bodyText, '{"orderId":42,"amount":"19.90"}');
-    assert.deepEqual(result.frame.extFields.find((f) => f.name === 'b'), { name: 'b', value: 'OrderCreated', meaning: 'topic' });
-    assert.deepEqual(result.frame.properties, [{ name: 'KEYS', value: 'order-42' }, { name: 'UNIQ_KEY', value: 'AC1100010F2A18B4AAC2' }]);
+    const d = result.frame.description;
+    assert.equal(d.header!.codeName, 'SEND_MESSAGE_V2');
+    assert.equal(d.header!.code, 310);
+    assert.equal(d.header!.type, 'request');
+    assert.equal(d.header!.opaque, 4242);
+    assert.equal(d.header!.serializeType, 'JSON');
+    assert.equal(d.body!.kind, 'json');
+    assert.equal(d.body!.text, JSON.stringify({ orderId: 42, amount: '19.90' }, null, 2));
+    assert.deepEqual(d.extFields.find((f) => f.key === 'b'), { key: 'b', name: 'topic', value: 'OrderCreated', range: d.extFields.find((f) => f.key === 'b')!.range });
+    assert.ok(d.extFields.every((f) => f.range), 'every field has its byte range');
+    assert.deepEqual(d.properties.map((f) => [f.name, f.value]), [['KEYS', 'order-42'], ['UNIQ_KEY', 'AC1100010F2A18B4AAC2']]);
     // The webview answered with what it drew: heading and one table row per header field.
     assert.equal(result.rendered.heading, 'SEND_MESSAGE_V2 (310)');
-    assert.equal(result.rendered.fieldCount, result.frame.extFields.length);
+    assert.equal(result.rendered.fieldCount, d.extFields.length);
     assert.equal(result.rendered.fieldCount, 12);
     const tabs = await pollUntil('the decoded-frame tab', 10_000, () => (webviewTabs().length > 0 ? webviewTabs() : undefined));
     assert.equal(tabs.length, 1);
@@ -43,14 +46,15 @@ describe('Decode Frame from Hex', () => {
   it('reuses the panel for the next frame, a binary-header response', async () => {
     const result = await decode(`0x${sampleResponseFrame('topic not exist').toString('hex')}`);
     assert.ok(result?.ok, JSON.stringify(result));
-    assert.equal(result.frame.direction, 'response');
-    assert.equal(result.frame.codeName, 'TOPIC_NOT_EXIST');
-    assert.equal(result.frame.serializeType, 'ROCKETMQ');
-    assert.equal(result.frame.remark, 'topic not exist');
+    const d = result.frame.description;
+    assert.equal(d.header!.type, 'response');
+    assert.equal(d.header!.codeName, 'TOPIC_NOT_EXIST');
+    assert.equal(d.header!.serializeType, 'ROCKETMQ');
+    assert.equal(d.header!.remark, 'topic not exist');
     assert.equal(result.rendered.heading, 'TOPIC_NOT_EXIST (17)');
     assert.equal(result.rendered.fieldCount, 1);
-    assert.deepEqual(result.frame.extFields, [{ name: 'msgId', value: '<b>not bold</b>' }]); // responses: no V2 names
-    assert.equal(result.frame.properties, null);
+    assert.deepEqual(d.extFields.map((f) => [f.key, f.name, f.value]), [['msgId', 'msgId', '<b>not bold</b>']]); // responses: no V2 names
+    assert.deepEqual(d.properties, []);
     assert.equal(webviewTabs().length, 1, 'a second panel was opened instead of reusing the first');
   });
 

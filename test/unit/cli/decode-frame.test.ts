@@ -37,5 +37,5 @@ test('decode-frame reports bad input with kind and byte offset and exit code 2',
   assert.match(r.stderr, /truncated.*at byte 8/);
   const h = run('decode-frame', 'zz');
   assert.equal(h.status, 2);
-  assert.match(h.stderr, /not hex/);
+  assert.match(h.stderr, /"z" is not a hex digit/);
 });

@@ -183,7 +183,7 @@ describe('inspector model over a fixture capture', () => {
     assert.equal(uniq.value, f.uniqKey);
     assert.match(uniq.note!, /ip 127\.0\.0\.1/);
     assert.equal(d.properties.find((p) => p.key === 'TAGS')!.value, 'TagA');
-    assert.equal(d.body!.encoding, 'json');
+    assert.equal(d.body!.kind, 'json');
     assert.match(d.body!.text!, /"orderId": 1/);
     assert.equal(d.hex.length, d.hexTotalBytes * 2);
     const bRange = d.extFields.find((k) => k.key === 'b')!.range!;

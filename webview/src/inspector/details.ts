@@ -76,15 +76,18 @@ export class DetailsPane {
     }
     if (d.extFields.length) parts.push(this.section('extFields', d.extFields, 'sec-ext', false, 'extFields.'));
     if (d.properties.length) parts.push(this.section('Properties', d.properties, 'sec-props'));
-    if (d.body) {
+    if (d.body && d.body.kind !== 'empty') {
+      const body = d.body;
       const b = el('section', 'sec sec-body');
-      b.appendChild(el('h3', undefined, `Body (${d.body.length} bytes, ${d.body.encoding})`));
-      if (d.body.text !== undefined) {
-        const pre = el('pre', 'body-text', d.body.text);
+      b.appendChild(el('h3', undefined, `Body (${body.length} bytes, ${body.compression ? `${body.kind} ${body.compression}` : body.kind})`));
+      if (body.note) b.appendChild(el('div', 'note', body.note));
+      if (body.text !== undefined) {
+        const pre = el('pre', 'body-text', body.text);
         pre.id = 'body-text';
         b.appendChild(pre);
-        if (d.body.textTruncated) b.appendChild(el('div', 'note', 'Text truncated; copy the frame for all of it.'));
-      } else b.appendChild(el('div', 'note', 'Binary body: see the hex below.'));
+        if (body.textTruncated) b.appendChild(el('div', 'note', 'Text truncated; copy the frame for all of it.'));
+      } else if (body.kind === 'batch' || body.kind === 'stored-messages') b.appendChild(el('div', 'note', 'Decoded in the sections below.'));
+      else b.appendChild(el('div', 'note', 'Binary body: see the hex below.'));
       parts.push(b);
     }
     for (const s of d.sections) parts.push(this.section(s.title, s.rows, 'sec-decoded'));

@@ -8,8 +8,12 @@ import {
   FromWebview, parseFromWebview, ProgressInfo, ToWebview, MAX_ROWS_PER_REQUEST,
 } from '../../../shared/inspector-protocol';
 import { CaptureSource } from './capture-source';
+import { CaptureIndex } from '../../../core/capture/capture-index';
+import { FrameBytes } from '../../../core/capture/frame-reader';
 import { buildDetails, frameAsHex, frameAsJson } from './details';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
+import { INDEX_READ_STEP } from './capture-source';
+import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../../core/capture/search';
 
 // Sources are built next to the session by the VS Code side and the benchmark: one import for both.
 export type { CaptureSource } from './capture-source';
@@ -35,6 +39,12 @@ export class InspectorSession {
   private growthTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private disposed = false;
+  /** Content-search results by lower-cased term, kept for the session (one byte per frame each). */
+  private readonly searches = new Map<string, SearchHits>();
+  /** The content search running for a file capture (one at a time; a new term cancels it). */
+  private searching: { key: string; ac: AbortController; promise: Promise<SearchHits> } | null = null;
+  /** Counts setView requests: a slower, older one does not overwrite a newer view. */
+  private viewSeq = 0;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
@@ -77,6 +87,7 @@ export class InspectorSession {
 
   dispose(): void {
     this.disposed = true;
+    this.searching?.ac.abort();
     this.unsubscribe();
     if (this.growthTimer) clearTimeout(this.growthTimer);
     // A file capture's indexing belongs to its document (other editors may show it); live sources go on.
@@ -119,18 +130,26 @@ export class InspectorSession {
         return;
       }
       case 'setView': {
-        const total = this.model.setView(msg.sort, msg.filter);
+        const seq = ++this.viewSeq;
+        const text = msg.filter.text?.trim();
+        let hits: SearchHits | undefined;
+        if (text) {
+          try {
+            hits = await this.contentSearch(text);
+          } catch (e) {
+            if (!(e instanceof SearchCancelled)) this.host.post({ type: 'notice', message: `Searching frame contents failed (${e instanceof Error ? e.message : String(e)}); Text matched the list's columns only` });
+          }
+        }
+        if (seq !== this.viewSeq) { this.host.post({ type: 'viewSet', reqId: msg.reqId, total: this.model.length }); return; } // a newer view was asked for meanwhile
+        const key = text?.toLowerCase();
+        const total = this.model.setView(msg.sort, msg.filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined);
         this.host.post({ type: 'viewSet', reqId: msg.reqId, total });
         return;
       }
       case 'getDetails': {
         if (msg.frame >= ix.length) { this.host.post({ type: 'details', reqId: msg.reqId, details: null, error: `no frame ${msg.frame}` }); return; }
         const fb = await this.source.readFrame(msg.frame);
-        const c = ix.cols;
-        const p = c.pair[msg.frame];
-        const reqCode = (c.flag[msg.frame] & 1) && p >= 0 ? c.code[p] : undefined;
-        const missing = fb.missing + (fb.size - fb.bytes.length); // holes, and what was not re-read or kept
-        const details = buildDetails({ index: ix, frame: msg.frame, row: this.model.row(msg.frame), bytes: fb.bytes, missing, requestCode: reqCode });
+        const details = buildDetails({ index: ix, frame: msg.frame, row: this.model.row(msg.frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, msg.frame) });
         this.host.post({ type: 'details', reqId: msg.reqId, details, error: null });
         return;
       }
@@ -143,10 +162,7 @@ export class InspectorSession {
       case 'copy': {
         if (msg.frame >= ix.length) return;
         const fb = await this.source.readFrame(msg.frame);
-        const c = ix.cols;
-        const p = c.pair[msg.frame];
-        const reqCode = (c.flag[msg.frame] & 1) && p >= 0 ? c.code[p] : undefined;
-        const text = msg.format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, reqCode);
+        const text = msg.format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, msg.frame), ...gapsOf(fb) });
         await this.host.copyToClipboard(text);
         this.host.post({ type: 'notice', message: `Frame ${msg.frame} copied as ${msg.format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` });
         return;
@@ -160,10 +176,71 @@ export class InspectorSession {
     }
   }
 
+  /**
+   * Frames whose content contains `term` (search.ts), cached per term for the session. File
+   * captures: one streaming pass over the file once indexing is done (frame numbers are the
+   * finished index's), with progress notices; a search for another term cancels a running one.
+   * Live captures: the frames' kept bytes by random access, extending the cached result to frames
+   * that arrived since.
+   */
+  async contentSearch(term: string): Promise<SearchHits> {
+    const key = term.toLowerCase();
+    const ix = this.source.index;
+    const cached = this.searches.get(key);
+    if (this.source.live) {
+      const h = await searchFrames(ix, term, (i) => this.source.readFrame(i), { from: cached?.frames ?? 0, to: ix.length, into: cached });
+      this.searches.set(key, h);
+      return h;
+    }
+    if (cached) return cached;
+    if (this.searching?.key === key) return this.searching.promise;
+    this.searching?.ac.abort();
+    const ac = new AbortController();
+    const promise = (async () => {
+      if (!this.doneState) this.host.post({ type: 'notice', message: `Searching frame contents for "${term}" after indexing…` });
+      await this.source.done;
+      if (ac.signal.aborted || this.disposed) throw new SearchCancelled();
+      const t0 = Date.now();
+      let last = 0;
+      const [h] = await searchCaptureFile(ix, [term], {
+        signal: ac.signal,
+        step: INDEX_READ_STEP,
+        onProgress: (read, size) => {
+          const now = Date.now();
+          if (now - last < 250 || !size) return;
+          last = now;
+          this.host.post({ type: 'notice', message: `Searching frame contents for "${term}"… ${Math.min(100, Math.floor((read / size) * 100))}%` });
+        },
+      });
+      if (Date.now() - t0 >= 250) this.host.post({ type: 'notice', message: `Searched frame contents for "${term}" in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+      return h;
+    })();
+    this.searching = { key, ac, promise };
+    try {
+      const h = await promise;
+      this.searches.set(key, h);
+      return h;
+    } finally {
+      if (this.searching?.promise === promise) this.searching = null;
+    }
+  }
+
   /** Resets to the default view (used by tests and "clear filter"). */
   resetView(): number { return this.model.setView(DEFAULT_SORT, {}); }
 }
 
 function safePreview(v: unknown): string {
   try { const s = JSON.stringify(v); return s.length > 200 ? `${s.slice(0, 200)}…` : s; } catch { return typeof v; }
+}
+
+/** For a response: the code of the request it answers, as the index paired them. */
+function answeredCode(ix: CaptureIndex, i: number): number | undefined {
+  const c = ix.cols;
+  return (c.flag[i] & 1) && c.reqCode[i] >= 0 ? c.reqCode[i] : undefined;
+}
+
+/** What of a re-read frame is missing: uncaptured holes, and the tail that was not re-read or kept. */
+function gapsOf(fb: FrameBytes): { missing: number; holes: [number, number][] } {
+  const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
+  return { missing: fb.missing + (fb.size - fb.bytes.length), holes };
 }
