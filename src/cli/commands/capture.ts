@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
 import {
   CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
-  FilterSyntaxError, warnLabels,
+  FilterSyntaxError, warnLabels, textTerms,
 } from '../../core/capture';
 import { describeCommandFrame, plainBody } from '../../core/frame';
+import { searchCaptureFile } from '../../core/capture/search';
+import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
 import { CliCommand, EXIT_OK, UsageError } from '../command';
 
 /** One NDJSON object per frame. */
@@ -53,7 +55,8 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/r
 export const captureCommand: CliCommand = {
   name: 'capture',
   summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ remoting traffic',
-  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json',
+  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json'
+    + `\n  --filter terms (all must match):\n${FILTER_SYNTAX.map((l) => `    ${l}`).join('\n')}\n  ${ERROR_HELP}\n  ${TEXT_HELP}`,
   options: { values: ['filter'], flags: ['json', 'views', 'stats-json'] },
   async run({ positional, options }, io) {
     if (positional.length !== 1) throw new UsageError('give exactly one capture file');
@@ -65,10 +68,14 @@ export const captureCommand: CliCommand = {
     const filterText = options.get('filter');
     const ix = await indexCaptureFile(file);
     if (filterText) {
-      try { pred = compileFilter(ix, parseFilter(filterText)); } catch (e) {
+      let filter;
+      try { filter = parseFilter(filterText); } catch (e) {
         if (e instanceof FilterSyntaxError) throw new UsageError(e.message);
         throw e;
       }
+      // free text also searches frame contents (keys, ids, properties, bodies): one more pass over the file
+      const hits = textTerms(filter).length ? await searchCaptureFile(ix, textTerms(filter)) : [];
+      pred = compileFilter(ix, filter, { content: (t) => hits.find((h) => h.term === t) });
     }
     if (options.has('stats-json')) {
       io.out(JSON.stringify(computeStats(ix), null, 2));

@@ -1,42 +1,79 @@
 /**
- * Layer 9: frame filters over the index columns (no decoding needed except for free text, which
- * matches on the index strings: code names, topic, addresses).
+ * Layer 9: THE frame filter — one compiled matcher over the index columns, used by the CLI
+ * (`capture FILE --filter "…"`, parsed by `parseFilter`) and by the inspector's filter bar (its
+ * FilterSpec is translated into a `FrameFilter` by `filterFromSpec` in the inspector's view model).
  *
- * Syntax (CLI `--filter`, space-separated terms, all must match):
- *   code=SEND_MESSAGE_V2|310,105   request or response code (names or numbers; a response matches its request's code too)
- *   req | resp                     requests only / responses only
- *   error                          responses with a code other than 0 (SUCCESS) and not 10–12 (stored)
- *   topic=TopicTest                topic (exact), topic~=Test (substring)
+ * Syntax (CLI `--filter`, space-separated terms, all must match; see FILTER_SYNTAX in filter-help.ts):
+ *   code=SEND_MESSAGE_V2,105      request codes by name or number — a request with that code or a
+ *                                 response to one; part of a name ("PULL") means every request code
+ *                                 whose name contains it; a response code *name* (TOPIC_NOT_EXIST)
+ *                                 means responses with that code
+ *   status=17|TOPIC_NOT_EXIST     responses whose response code is one of these
+ *   req | resp                    requests only / responses only
+ *   error                         error frames, as errors.ts defines them: responses with a code
+ *                                 other than SUCCESS (10–12 FLUSH_DISK_TIMEOUT / SLAVE_NOT_AVAILABLE /
+ *                                 FLUSH_SLAVE_TIMEOUT included) except the normal-flow answers (19–21
+ *                                 to pulls, 22 to lookups, 208/210 to pops), the requests they
+ *                                 answer, and damaged frames (undecodable, truncated, gap, oversize)
+ *   topic=TopicTest | topic~=test topic (exact) / topic containing (case-insensitive)
  *   opaque=123
- *   conn=3 | conn=127.0.0.1:10911  connection id or an endpoint
- *   time=START..END                µs since epoch, or ISO times; either side may be empty
- *   latency>5ms                    paired frames whose latency exceeds (units us, ms, s)
- *   warn | warn=gap                frames with any / a given warning label
- *   unanswered
- *   text                           anything else: free text on code name, topic, endpoints, warnings
+ *   conn=3 | conn=127.0.0.1:10911 connection id or an endpoint (address or address:port)
+ *   time=START..END               first byte within [START, END]: µs since epoch or ISO times; either side may be empty
+ *   latency>5ms                   paired frames (both sides) whose latency exceeds (units us, ms, s)
+ *   warn | warn=gap | unanswered  frames with any / a given warning label
+ *   text | "text with spaces"     free text (case-insensitive): code and status names, topic,
+ *                                 endpoints, warning labels, opaque (whole number); and, when the
+ *                                 caller ran a content search (search.ts) for the term, message keys,
+ *                                 UNIQ_KEY / msgId, offsetMsgId, property values, header field values,
+ *                                 remark and body text (inflated, batch entries, pulled messages). The
+ *                                 response to a request whose content matches matches too.
  */
-import { requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../remoting';
+import { allRequestCodes, requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../remoting/codes';
 import { CaptureIndex, formatEndpoint } from './capture-index';
+import { isErrorFrame } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn, warnLabels } from './types';
 
 export interface FrameFilter {
+  /** Request codes: requests with one of them, and responses to them. OR'ed with `responseCodes`. */
   codes?: number[];
+  /** Response codes given by name in `code=`: responses with one of them. OR'ed with `codes`. */
+  responseCodes?: number[];
+  /** Responses whose code is one of these (`status=`; the inspector's responseCode). */
+  status?: number[];
   kind?: 'request' | 'response';
+  /** Error frames (errors.ts). */
   errorsOnly?: boolean;
   topic?: string;
+  /** Topic containing this text, case-insensitive. */
   topicContains?: string;
   opaque?: number;
   conn?: number;
   endpoint?: string;
+  /** First byte of the frame at or after / at or before (µs since the epoch). */
   fromUs?: number;
   toUs?: number;
   latencyAboveUs?: number;
   warnMask?: number;
   anyWarning?: boolean;
+  /** Free-text terms; every one must match. */
   text?: string[];
+  /** Matches no frame (a code name or warning label that names nothing). */
+  none?: boolean;
 }
 
 export class FilterSyntaxError extends Error {}
+
+/** Frames whose content contains a search term (search.ts). */
+export interface ContentMatches {
+  /** Frames [0, frames) were searched; later frames match on the index strings only. */
+  readonly frames: number;
+  has(i: number): boolean;
+}
+
+export interface CompileOptions {
+  /** Content-search results by term (as given in `FrameFilter.text`); a term without one matches on the index strings only. */
+  content?: (term: string) => ContentMatches | undefined;
+}
 
 function parseTime(s: string): number | undefined {
   if (!s) return undefined;
@@ -53,18 +90,64 @@ function parseDuration(s: string): number {
   return m[2] === 's' ? v * 1e6 : m[2] === 'us' || m[2] === 'µs' ? v : v * 1000;
 }
 
+export interface CodeList {
+  codes: number[];
+  responseCodes: number[];
+  /** Parts that name nothing. */
+  unknown: string[];
+}
+
+/**
+ * Parses a code list (`SEND_MESSAGE_V2, 105 | pull`): numbers are request codes; names are request
+ * or response code names; a part of a name means every request code whose name contains it.
+ */
+export function parseCodeList(text: string): CodeList {
+  const req = new Set<number>(), resp = new Set<number>();
+  const unknown: string[] = [];
+  for (const part of text.split(/[\s,|]+/)) {
+    if (!part) continue;
+    if (/^-?\d+$/.test(part)) { req.add(Number(part)); continue; }
+    const name = part.toUpperCase();
+    const rq = requestCodeOf(name);
+    const rs = responseCodeOf(name);
+    if (rq !== undefined) req.add(rq);
+    if (rs !== undefined) resp.add(rs);
+    if (rq !== undefined || rs !== undefined) continue;
+    let any = false;
+    for (const [code, n] of allRequestCodes()) if (n.includes(name)) { req.add(code); any = true; }
+    if (!any) unknown.push(part);
+  }
+  return { codes: [...req], responseCodes: [...resp], unknown };
+}
+
+function parseResponseCodes(text: string): number[] {
+  return text.split(/[\s,|]+/).filter(Boolean).map((c) => {
+    if (/^-?\d+$/.test(c)) return Number(c);
+    const n = responseCodeOf(c.toUpperCase());
+    if (n === undefined) throw new FilterSyntaxError(`unknown response code name ${c}`);
+    return n;
+  });
+}
+
+/** Splits a filter expression into terms; "double quotes" keep spaces inside one term. */
+function terms(expr: string): string[] {
+  const out: string[] = [];
+  for (const m of expr.matchAll(/(?:[^\s"]+|"[^"]*")+/g)) out.push(m[0].replace(/"/g, ''));
+  return out.filter(Boolean);
+}
+
+/** Parses the CLI filter syntax (module comment). Throws FilterSyntaxError. */
 export function parseFilter(expr: string): FrameFilter {
   const f: FrameFilter = {};
-  for (const term of expr.trim().split(/\s+/).filter(Boolean)) {
+  for (const term of terms(expr)) {
     let m: RegExpExecArray | null;
     if ((m = /^code=(.+)$/.exec(term))) {
-      f.codes = m[1].split(/[,|]/).map((c) => {
-        if (/^-?\d+$/.test(c)) return Number(c);
-        const n = requestCodeOf(c.toUpperCase()) ?? responseCodeOf(c.toUpperCase());
-        if (n === undefined) throw new FilterSyntaxError(`unknown code name ${c}`);
-        return n;
-      });
-    } else if (term === 'req' || term === 'request' || term === 'requests') f.kind = 'request';
+      const l = parseCodeList(m[1]);
+      if (l.unknown.length) throw new FilterSyntaxError(`unknown code name ${l.unknown.join(', ')}`);
+      f.codes = l.codes;
+      f.responseCodes = l.responseCodes;
+    } else if ((m = /^status=(.+)$/.exec(term))) f.status = parseResponseCodes(m[1]);
+    else if (term === 'req' || term === 'request' || term === 'requests') f.kind = 'request';
     else if (term === 'resp' || term === 'response' || term === 'responses') f.kind = 'response';
     else if (term === 'error' || term === 'errors') f.errorsOnly = true;
     else if ((m = /^topic~=(.+)$/.exec(term))) f.topicContains = m[1];
@@ -80,52 +163,152 @@ export function parseFilter(expr: string): FrameFilter {
       if (!e) throw new FilterSyntaxError(`unknown warning ${m[1]} (known: ${FRAME_WARN_LABELS.map(([, l]) => l).join(', ')})`);
       f.warnMask = (f.warnMask ?? 0) | e[0];
     } else if (term === 'unanswered') f.warnMask = (f.warnMask ?? 0) | FrameWarn.Unanswered;
-    else (f.text ??= []).push(term.toLowerCase());
+    else (f.text ??= []).push(term);
   }
   return f;
 }
 
-/** Compiles a filter into a predicate over frame indices. */
-export function compileFilter(ix: CaptureIndex, f: FrameFilter): (i: number) => boolean {
+/** The filter selects every frame. */
+export function isEmptyFilter(f: FrameFilter): boolean {
+  return !f.none && f.codes === undefined && f.responseCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
+    && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined
+    && f.fromUs === undefined && f.toUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning
+    && !(f.text && f.text.some((t) => t.length > 0));
+}
+
+/** Free-text terms of a filter, as `compileFilter` looks them up in `CompileOptions.content`. */
+export function textTerms(f: FrameFilter): string[] {
+  return (f.text ?? []).filter((t) => t.length > 0);
+}
+
+/**
+ * Matcher of one free-text term over the index strings: code name (a response: its request's), status
+ * (a response: its code's name; a request: its response's), topic, "client:port → server:port",
+ * warning labels, opaque (the whole number). Case-insensitive. Cached per distinct value.
+ */
+export function indexTextMatcher(ix: CaptureIndex, term: string): (i: number) => boolean {
   const c = ix.cols;
-  const codes = f.codes ? new Set(f.codes) : null;
-  let topicId = -2;
-  if (f.topic !== undefined) topicId = ix.topics.lookup(f.topic);
-  const topicContains = f.topicContains ? new Set(ix.topics.names.map((n, id) => (n.includes(f.topicContains!) ? id : -1)).filter((x) => x >= 0)) : null;
-  const endpointConns = f.endpoint ? new Set(ix.conns.filter((k) => k && (formatEndpoint(k.client, k.clientPort) === f.endpoint || formatEndpoint(k.server, k.serverPort) === f.endpoint || k.client === f.endpoint || k.server === f.endpoint)).map((k) => k.id)) : null;
-  return (i: number) => {
-    const resp = (c.flag[i] & 1) !== 0;
-    if (f.kind === 'request' && resp) return false;
-    if (f.kind === 'response' && !resp) return false;
-    if (codes && !codes.has(c.code[i]) && !(resp && codes.has(c.reqCode[i]))) return false;
-    if (f.errorsOnly && !(resp && c.code[i] !== 0 && !(c.code[i] >= 10 && c.code[i] <= 12))) return false;
-    if (topicId !== -2 && c.topic[i] !== topicId) return false;
-    if (topicContains && !topicContains.has(c.topic[i])) return false;
-    if (f.opaque !== undefined && c.opaque[i] !== f.opaque) return false;
-    if (f.conn !== undefined && c.conn[i] !== f.conn) return false;
-    if (endpointConns && !endpointConns.has(c.conn[i])) return false;
-    if (f.fromUs !== undefined && c.tsLast[i] < f.fromUs) return false;
-    if (f.toUs !== undefined && c.tsFirst[i] > f.toUs) return false;
-    if (f.latencyAboveUs !== undefined) { const l = ix.latencyUs(i); if (l === null || l <= f.latencyAboveUs) return false; }
-    if (f.anyWarning && c.warn[i] === 0) return false;
-    if (f.warnMask !== undefined && (c.warn[i] & f.warnMask) !== f.warnMask) return false;
-    if (f.text) {
-      const k = ix.conns[c.conn[i]];
-      const hay = [
-        resp ? responseCodeName(c.code[i], c.reqCode[i] >= 0 ? c.reqCode[i] : undefined) : requestCodeName(c.code[i]),
-        c.reqCode[i] >= 0 ? requestCodeName(c.reqCode[i]) : '',
-        ix.topicOf(i) ?? '', k ? `${formatEndpoint(k.client, k.clientPort)} ${formatEndpoint(k.server, k.serverPort)}` : '',
-        warnLabels(c.warn[i]).join(' '), String(c.opaque[i]),
-      ].join(' ').toLowerCase();
-      for (const t of f.text) if (!hay.includes(t)) return false;
+  const needle = term.toLowerCase();
+  const has = (s: string) => s.toLowerCase().includes(needle);
+  const opaque = /^-?\d+$/.test(term) ? Number(term) : null;
+  const topicMatch: number[] = [];
+  const codeCache = new Map<number, boolean>();
+  const statusCache = new Map<number, Map<number, boolean>>();
+  const connCache = new Map<number, boolean>();
+  const warnCache = new Map<number, boolean>();
+  return (i) => {
+    const t = c.topic[i];
+    if (t >= 0) {
+      let tm = topicMatch[t];
+      if (tm === undefined) tm = topicMatch[t] = has(ix.topics.names[t] ?? '') ? 1 : 0;
+      if (tm) return true;
     }
-    return true;
+    const resp = (c.flag[i] & 1) !== 0;
+    const undecodable = c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader) !== 0;
+    if (!undecodable) {
+      const rq = resp ? c.reqCode[i] : c.code[i];
+      let cm = codeCache.get(rq);
+      if (cm === undefined) { cm = rq >= 0 && has(requestCodeName(rq)); codeCache.set(rq, cm); }
+      if (cm) return true;
+      const p = c.pair[i];
+      const rc = resp ? c.code[i] : p >= 0 ? c.code[p] : null;
+      if (rc !== null) {
+        let byRq = statusCache.get(rc);
+        if (!byRq) statusCache.set(rc, byRq = new Map());
+        let sm = byRq.get(rq);
+        if (sm === undefined) { sm = has(responseCodeName(rc, rq >= 0 ? rq : undefined)); byRq.set(rq, sm); }
+        if (sm) return true;
+      }
+    }
+    let km = connCache.get(c.conn[i]);
+    if (km === undefined) {
+      const k = ix.conns[c.conn[i]];
+      km = !!k && has(`${formatEndpoint(k.client, k.clientPort)} → ${formatEndpoint(k.server, k.serverPort)}`);
+      if (k) connCache.set(c.conn[i], km);
+    }
+    if (km) return true;
+    if (c.warn[i]) {
+      let wm = warnCache.get(c.warn[i]);
+      if (wm === undefined) { wm = warnLabels(c.warn[i]).some((l) => l.includes(needle)); warnCache.set(c.warn[i], wm); }
+      if (wm) return true;
+    }
+    return opaque !== null && c.opaque[i] === opaque;
   };
 }
 
+/** Compiles a filter into a predicate over frame numbers. */
+export function compileFilter(ix: CaptureIndex, f: FrameFilter, opts: CompileOptions = {}): (i: number) => boolean {
+  const c = ix.cols;
+  if (f.none) return () => false;
+  const tests: ((i: number) => boolean)[] = [];
+  if (f.codes !== undefined || f.responseCodes !== undefined) {
+    const req = new Set(f.codes ?? []);
+    const resp = new Set(f.responseCodes ?? []);
+    tests.push((i) => {
+      const isResp = (c.flag[i] & 1) !== 0;
+      if (isResp) return req.has(c.reqCode[i]) || resp.has(c.code[i]);
+      return req.has(c.code[i]) && !(c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader));
+    });
+  }
+  if (f.status) { const st = new Set(f.status); tests.push((i) => (c.flag[i] & 1) !== 0 && st.has(c.code[i])); }
+  if (f.kind === 'request') tests.push((i) => (c.flag[i] & 1) === 0);
+  if (f.kind === 'response') tests.push((i) => (c.flag[i] & 1) !== 0);
+  if (f.errorsOnly) tests.push((i) => isErrorFrame(ix, i));
+  if (f.topic !== undefined) {
+    const name = f.topic;
+    let id = -1;
+    tests.push((i) => {
+      if (id < 0) id = ix.topics.lookup(name); // the topic may appear later while indexing
+      return id >= 0 && c.topic[i] === id;
+    });
+  }
+  if (f.topicContains !== undefined) {
+    const needle = f.topicContains.toLowerCase();
+    const match: number[] = [];
+    tests.push((i) => {
+      const t = c.topic[i];
+      if (t < 0) return false;
+      let m = match[t];
+      if (m === undefined) m = match[t] = (ix.topics.names[t] ?? '').toLowerCase().includes(needle) ? 1 : 0;
+      return m === 1;
+    });
+  }
+  if (f.opaque !== undefined) { const o = f.opaque; tests.push((i) => c.opaque[i] === o); }
+  if (f.conn !== undefined) { const k = f.conn; tests.push((i) => c.conn[i] === k); }
+  if (f.endpoint !== undefined) {
+    const e = f.endpoint;
+    const cache = new Map<number, boolean>();
+    tests.push((i) => {
+      let m = cache.get(c.conn[i]);
+      if (m === undefined) {
+        const k = ix.conns[c.conn[i]];
+        m = !!k && (formatEndpoint(k.client, k.clientPort) === e || formatEndpoint(k.server, k.serverPort) === e || k.client === e || k.server === e);
+        if (k) cache.set(c.conn[i], m);
+      }
+      return m;
+    });
+  }
+  if (f.fromUs !== undefined) { const lo = f.fromUs; tests.push((i) => c.tsFirst[i] >= lo); }
+  if (f.toUs !== undefined) { const hi = f.toUs; tests.push((i) => c.tsFirst[i] <= hi); }
+  if (f.latencyAboveUs !== undefined) {
+    const limit = f.latencyAboveUs;
+    tests.push((i) => { const l = ix.latencyUs(i); return l !== null && l > limit; });
+  }
+  if (f.anyWarning) tests.push((i) => c.warn[i] !== 0);
+  if (f.warnMask !== undefined) { const mask = f.warnMask; tests.push((i) => (c.warn[i] & mask) === mask); }
+  for (const term of textTerms(f)) {
+    const idx = indexTextMatcher(ix, term);
+    const content = opts.content?.(term);
+    tests.push(content ? (i) => idx(i) || content.has(i) : idx);
+  }
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0];
+  return (i) => { for (const t of tests) if (!t(i)) return false; return true; };
+}
+
 /** Indices of matching frames, in index order. */
-export function filterFrames(ix: CaptureIndex, f: FrameFilter | string): Uint32Array {
-  const pred = compileFilter(ix, typeof f === 'string' ? parseFilter(f) : f);
+export function filterFrames(ix: CaptureIndex, f: FrameFilter | string, opts: CompileOptions = {}): Uint32Array {
+  const pred = compileFilter(ix, typeof f === 'string' ? parseFilter(f) : f, opts);
   const out: number[] = [];
   for (let i = 0; i < ix.length; i++) if (pred(i)) out.push(i);
   return Uint32Array.from(out);

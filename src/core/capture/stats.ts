@@ -1,6 +1,19 @@
-/** Summary statistics of an index: frames by code, errors, unanswered requests, latency percentiles. */
-import { requestCodeName, responseCodeName } from '../remoting';
+/**
+ * THE stats engine: summary statistics of an index — frames by code, errors, unanswered requests,
+ * latency percentiles. Used by the CLI summary (`formatSummary`, `--stats-json`) and by the
+ * inspector's expert summary (view-model.ts), so both print the same numbers for one capture.
+ *
+ * - Errors are error responses as errors.ts defines them (`isErrorResponseCode`).
+ * - Latency of a pair: the response's first byte − the request's last byte (CaptureIndex.latencyUs),
+ *   counted on the response, grouped by the request code.
+ * - Percentiles are nearest-rank (`percentile`): the smallest observed latency with at least p·n of
+ *   the n observations at or below it. Always a latency that was actually measured (no value is
+ *   invented between two observations), p100 is the maximum, and on few samples it does not
+ *   pretend a precision the capture does not have.
+ */
+import { requestCodeName, responseCodeName } from '../remoting/codes';
 import { CaptureIndex, formatEndpoint } from './capture-index';
+import { isErrorResponseCode } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn } from './types';
 
 export interface CodeStats {
@@ -12,7 +25,7 @@ export interface CodeStats {
   errors: number;
   unanswered: number;
   bytes: number;
-  latencyUs: { count: number; p50: number; p90: number; p99: number; max: number } | null;
+  latencyUs: LatencySummary | null;
 }
 
 export interface CaptureStats {
@@ -29,10 +42,25 @@ export interface CaptureStats {
   captureWarnings: Record<string, number>;
 }
 
-function pct(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[k];
+/**
+ * Nearest-rank percentile of ascending `sorted` values, 0 < p ≤ 1: the value at rank ⌈p·n⌉ (1-based),
+ * i.e. the smallest value with at least p·n values at or below it. 0 for no values.
+ */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  // p·n computed in integer-friendly steps: 0.29·100 is 28.999999999999996 in floating point
+  const rank = Math.ceil(Math.round(p * n * 1e9) / 1e9);
+  return sorted[Math.min(n - 1, Math.max(0, rank - 1))];
+}
+
+export interface LatencySummary { count: number; p50: number; p90: number; p99: number; max: number }
+
+/** Latency summary (µs) of unsorted samples. */
+export function latencySummary(samples: ArrayLike<number>): LatencySummary | null {
+  if (samples.length === 0) return null;
+  const a = Float64Array.from(samples).sort();
+  return { count: a.length, p50: percentile(a, 0.5), p90: percentile(a, 0.9), p99: percentile(a, 0.99), max: a[a.length - 1] };
 }
 
 export function computeStats(ix: CaptureIndex): CaptureStats {
@@ -65,7 +93,7 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
       s.responses++;
       s.bytes += c.size[i];
       const code = c.code[i];
-      if (code !== 0 && !(code >= 10 && code <= 12 && (rc === 10 || rc === 310 || rc === 320 || rc === 324 || rc === 325))) {
+      if (isErrorResponseCode(code, rc)) {
         s.errors++;
         const key = `${code}/${rc}`;
         const e = errs.get(key) ?? { code, name: responseCodeName(code, rc >= 0 ? rc : undefined), requestCode: rc >= 0 ? rc : null, count: 0 };
@@ -77,10 +105,7 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
     }
   }
   const byCode = [...by.values()].map(({ lat, ...s }) => {
-    if (lat.length) {
-      const a = Float64Array.from(lat).sort();
-      s.latencyUs = { count: a.length, p50: pct(a, 0.5), p90: pct(a, 0.9), p99: pct(a, 0.99), max: a[a.length - 1] };
-    }
+    s.latencyUs = latencySummary(lat);
     return s;
   }).sort((a, b) => b.requests + b.responses - (a.requests + a.responses));
   return {
@@ -98,7 +123,8 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
   };
 }
 
-function us(v: number): string {
+/** A latency in µs as the CLI summary prints it. */
+export function formatLatencyUs(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(2)}s`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(2)}ms`;
   return `${v.toFixed(0)}µs`;
@@ -117,8 +143,9 @@ export function formatSummary(ix: CaptureIndex, s = computeStats(ix)): string {
     L.push(`  #${k.id} ${formatEndpoint(k.client, k.clientPort)} → ${formatEndpoint(k.server, k.serverPort)}  ${k.rocketmq ? 'RocketMQ' : 'not RocketMQ'}  frames ${k.frames[0]}/${k.frames[1]}  bytes ${k.bytes[0]}/${k.bytes[1]}${k.closed ? `  ${k.closed}` : ''}${k.sawSyn ? '' : '  (started before capture)'}${k.gapBytes ? `  gaps ${k.gapBytes} B` : ''}`);
   }
   L.push('');
-  L.push('Frames by code (requests / responses, errors, unanswered, latency p50 / p90 / p99 / max):');
+  L.push('Frames by code (requests / responses, errors, unanswered, latency p50 / p90 / p99 / max, nearest-rank):');
   for (const b of s.byCode) {
+    const us = formatLatencyUs;
     const lat = b.latencyUs ? `  ${us(b.latencyUs.p50)} / ${us(b.latencyUs.p90)} / ${us(b.latencyUs.p99)} / ${us(b.latencyUs.max)} (n=${b.latencyUs.count})` : '';
     L.push(`  ${b.code >= 0 ? String(b.code).padStart(5) : '    ?'} ${b.name.padEnd(34)} ${String(b.requests).padStart(7)} / ${String(b.responses).padEnd(7)}${b.oneway ? ` oneway ${b.oneway}` : ''}${b.errors ? ` errors ${b.errors}` : ''}${b.unanswered ? ` unanswered ${b.unanswered}` : ''}${lat}`);
   }

@@ -99,7 +99,8 @@ test('filters: code names and numbers, req/resp, error, topic, opaque, conn, tim
   assert.equal(n('code=SEND_MESSAGE_V2'), 40); // requests and their responses
   assert.equal(n('code=310 req'), 20);
   assert.equal(n('code=105,310 resp'), 40);
-  assert.equal(n('error'), 1);
+  assert.equal(n('error'), 2); // the SYSTEM_ERROR response and the request it answers (errors.ts)
+  assert.equal(n('error resp'), 1);
   assert.equal(n('topic=TB3'), 2);
   assert.equal(n('topic~=TA'), 40);
   assert.equal(n('opaque=1005'), 2);

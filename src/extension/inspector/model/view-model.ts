@@ -9,15 +9,18 @@
  * Plain Node: no vscode import.
  */
 import { CaptureIndex, formatEndpoint } from '../../../core/capture/capture-index';
+import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../../core/capture/filter';
+import { computeStats } from '../../../core/capture/stats';
 import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../../core/capture/types';
-import { requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../../../core/remoting/codes';
+import { requestCodeName, responseCodeName } from '../../../core/remoting/codes';
 import type {
   ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
 } from '../../../shared/inspector-protocol';
 
 export const DEFAULT_SORT: SortSpec = { column: 'index', descending: false };
 
-const ERROR_WARN = FrameWarn.UndecodableHeader | FrameWarn.Truncated | FrameWarn.Gap | FrameWarn.Oversize;
+/** Content-search results by free-text term (the session's cache), for the filter's Text field. */
+export type ContentLookup = (term: string) => ContentMatches | undefined;
 
 export class InspectorModel {
   private order: Uint32Array | null = null;
@@ -55,11 +58,15 @@ export class InspectorModel {
     return l;
   }
 
-  /** Sets sort and filter; returns the new number of frames in view. */
-  setView(sort: SortSpec, filter: FilterSpec): number {
+  /**
+   * Sets sort and filter; returns the new number of frames in view. `content`: the session's
+   * content-search results (search.ts) for the Text field; without them Text matches the index
+   * strings only.
+   */
+  setView(sort: SortSpec, filter: FilterSpec, content?: ContentLookup): number {
     this.sort = sort;
     this.filter = filter;
-    this.matcher = buildMatcher(this, filter);
+    this.matcher = buildMatcher(this, filter, content);
     this.rebuild();
     return this.length;
   }
@@ -176,35 +183,36 @@ export class InspectorModel {
     };
   }
 
+  /**
+   * The expert summary. Error counts and latency percentiles come from the core stats engine
+   * (computeStats: errors as errors.ts defines them, nearest-rank percentiles), the same numbers the
+   * CLI summary prints.
+   */
   summary(): ExpertSummary {
     const ix = this.index;
     const c = ix.cols;
     const n = ix.length;
-    const warnCounts = new Map<number, number>();
-    const errByCode = new Map<number, number>();
-    const lat = new Map<number, number[]>();
+    const st = computeStats(ix);
     let slow = 0;
     for (let i = 0; i < n; i++) {
-      const w = c.warn[i];
-      if (w) for (const [bit] of FRAME_WARN_LABELS) if (w & bit) warnCounts.set(bit, (warnCounts.get(bit) ?? 0) + 1);
-      if (c.flag[i] & 1) {
-        if (c.code[i] !== 0) errByCode.set(c.code[i], (errByCode.get(c.code[i]) ?? 0) + 1);
-        const l = ix.latencyUs(i);
-        if (l !== null) {
-          const key = c.reqCode[i];
-          let arr = lat.get(key);
-          if (!arr) { arr = []; lat.set(key, arr); }
-          arr.push(l);
-          if (l > 1e6) slow++;
-        }
-      }
+      if (!(c.flag[i] & 1)) continue;
+      const l = ix.latencyUs(i);
+      if (l !== null && l > 1e6) slow++;
     }
     const items: ExpertItem[] = [];
-    const w = (bit: number) => warnCounts.get(bit) ?? 0;
+    const byLabel = new Map(FRAME_WARN_LABELS.map(([bit, label]) => [bit, label]));
+    const w = (bit: number) => st.warningsByLabel[byLabel.get(bit) ?? ''] ?? 0;
     const push = (label: string, count: number, filter: FilterSpec, severity: ExpertItem['severity']) => { if (count > 0) items.push({ label, count, filter, severity }); };
     push('Unanswered requests', w(FrameWarn.Unanswered), { warning: 'unanswered' }, 'warning');
-    for (const [code, count] of [...errByCode].sort((a, b) => b[1] - a[1])) {
-      push(`Error responses: ${responseCodeName(code)} (${code})`, count, { responseCode: code, kind: 'responses' }, 'error');
+    const errs = new Map<string, { code: number; name: string; count: number }>();
+    for (const e of st.errorResponses) {
+      const key = `${e.code} ${e.name}`;
+      const x = errs.get(key) ?? { code: e.code, name: e.name, count: 0 };
+      x.count += e.count;
+      errs.set(key, x);
+    }
+    for (const e of [...errs.values()].sort((a, b) => b.count - a.count)) {
+      push(`Error responses: ${e.name} (${e.code})`, e.count, { responseCode: e.code, kind: 'responses', errorsOnly: true }, 'error');
     }
     push('Responses without a request in the capture', w(FrameWarn.OrphanResponse), { warning: 'orphan-response' }, 'info');
     push('Frames with TCP gaps (missing bytes)', w(FrameWarn.Gap), { warning: 'gap' }, 'error');
@@ -217,10 +225,10 @@ export class InspectorModel {
     push('Responses to oneway requests', w(FrameWarn.ResponseToOneway), { warning: 'response-to-oneway' }, 'warning');
     push('Latency above 1 s', slow, { latencyAboveMs: 1000 }, 'warning');
     const latency: LatencyStat[] = [];
-    for (const [code, arr] of lat) {
-      const s = Float64Array.from(arr).sort();
-      const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))] / 1000;
-      latency.push({ code, codeName: code >= 0 ? requestCodeName(code) : '(unknown)', count: s.length, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: s[s.length - 1] / 1000 });
+    for (const b of st.byCode) {
+      const l = b.latencyUs;
+      if (!l) continue;
+      latency.push({ code: b.code, codeName: b.code >= 0 ? requestCodeName(b.code) : '(unknown)', count: l.count, p50Ms: l.p50 / 1000, p90Ms: l.p90 / 1000, p99Ms: l.p99 / 1000, maxMs: l.max / 1000 });
     }
     latency.sort((a, b) => b.count - a.count);
     let gapBytes = 0;
@@ -233,104 +241,51 @@ export class InspectorModel {
   }
 }
 
-/** Compiles a filter into a predicate over frame numbers (null: matches everything). */
-export function buildMatcher(m: InspectorModel, f: FilterSpec): ((i: number) => boolean) | null {
-  const ix = m.index;
-  const c = ix.cols;
-  const tests: ((i: number) => boolean)[] = [];
-  if (f.code) {
-    const req = new Set<number>(), resp = new Set<number>();
-    for (const part of f.code.split(/[\s,|]+/)) {
-      const t = part.trim();
-      if (!t) continue;
-      if (/^-?\d+$/.test(t)) { req.add(Number(t)); continue; }
-      const name = t.toUpperCase();
-      const rq = requestCodeOf(name);
-      const rs = responseCodeOf(name);
-      if (rq !== undefined) req.add(rq);
-      if (rs !== undefined) resp.add(rs);
-      if (rq === undefined && rs === undefined) {
-        // Partial names: every request code whose name contains the text ("PULL" → PULL_MESSAGE, …).
-        for (let code = -1; code < 400; code++) if (requestCodeName(code).includes(name) && !requestCodeName(code).startsWith('UNKNOWN')) req.add(code);
-      }
-    }
-    tests.push((i) => {
-      const isResp = (c.flag[i] & 1) !== 0;
-      return req.has(isResp ? c.reqCode[i] : c.code[i]) || (isResp && resp.has(c.code[i]));
-    });
+/**
+ * The inspector's FilterSpec as the core filter (src/core/capture/filter.ts), which does all the
+ * matching for the CLI and the inspector alike:
+ *   code → request codes (names, numbers, part of a name) and response code names (a list that names
+ *   nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
+ *   case-insensitive; opaque; conn; timeFromSec / timeToSec → first byte within [origin + from,
+ *   origin + to]; latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
+ *   free-text term (trimmed): index strings, and frame contents when the session searched them.
+ */
+export function filterFromSpec(f: FilterSpec, originUs: number): FrameFilter {
+  const out: FrameFilter = {};
+  if (f.code !== undefined && f.code.trim()) {
+    const l = parseCodeList(f.code);
+    if (l.codes.length === 0 && l.responseCodes.length === 0) out.none = true;
+    out.codes = l.codes;
+    out.responseCodes = l.responseCodes;
   }
-  if (f.kind === 'requests') tests.push((i) => (c.flag[i] & 1) === 0);
-  if (f.kind === 'responses') tests.push((i) => (c.flag[i] & 1) !== 0);
-  if (f.errorsOnly) {
-    tests.push((i) => {
-      if (c.warn[i] & ERROR_WARN) return true;
-      if (c.flag[i] & 1) return c.code[i] !== 0;
-      const p = c.pair[i];
-      return p >= 0 && c.code[p] !== 0;
-    });
-  }
-  if (f.topic) {
-    const needle = f.topic.toLowerCase();
-    const names = ix.topics.names;
-    const match = new Uint8Array(names.length + 1);
-    for (let t = 0; t < names.length; t++) match[t] = names[t].toLowerCase().includes(needle) ? 1 : 0;
-    tests.push((i) => { const t = c.topic[i]; return t >= 0 && (t < match.length ? match[t] === 1 : (ix.topics.names[t] ?? '').toLowerCase().includes(needle)); });
-  }
-  if (f.opaque !== undefined) { const o = f.opaque; tests.push((i) => c.opaque[i] === o); }
-  if (f.conn !== undefined) { const k = f.conn; tests.push((i) => c.conn[i] === k); }
-  if (f.timeFromSec !== undefined || f.timeToSec !== undefined) {
-    const origin = m.originUs;
-    const lo = f.timeFromSec !== undefined ? origin + f.timeFromSec * 1e6 : -Infinity;
-    const hi = f.timeToSec !== undefined ? origin + f.timeToSec * 1e6 : Infinity;
-    tests.push((i) => c.tsFirst[i] >= lo && c.tsFirst[i] <= hi);
-  }
-  if (f.latencyAboveMs !== undefined) {
-    const limit = f.latencyAboveMs * 1000;
-    tests.push((i) => { const l = ix.latencyUs(i); return l !== null && l > limit; });
-  }
+  if (f.kind === 'requests') out.kind = 'request';
+  if (f.kind === 'responses') out.kind = 'response';
+  if (f.errorsOnly) out.errorsOnly = true;
+  if (f.topic) out.topicContains = f.topic;
+  if (f.opaque !== undefined) out.opaque = f.opaque;
+  if (f.conn !== undefined) out.conn = f.conn;
+  if (f.timeFromSec !== undefined) out.fromUs = originUs + f.timeFromSec * 1e6;
+  if (f.timeToSec !== undefined) out.toUs = originUs + f.timeToSec * 1e6;
+  if (f.latencyAboveMs !== undefined) out.latencyAboveUs = f.latencyAboveMs * 1000;
   if (f.warning) {
-    if (f.warning === 'any') tests.push((i) => c.warn[i] !== 0);
+    if (f.warning === 'any') out.anyWarning = true;
     else {
-      const bit = FRAME_WARN_LABELS.find(([, l]) => l === f.warning)?.[0] ?? 0;
-      tests.push((i) => (c.warn[i] & bit) !== 0);
+      const bit = FRAME_WARN_LABELS.find(([, l]) => l === f.warning)?.[0];
+      if (bit === undefined) out.none = true;
+      else out.warnMask = bit;
     }
   }
-  if (f.responseCode !== undefined) { const rc = f.responseCode; tests.push((i) => (c.flag[i] & 1) !== 0 && c.code[i] === rc); }
-  if (f.text) {
-    const needle = f.text.toLowerCase();
-    const keyCache = new Map<number, boolean>();
-    const names = ix.topics.names;
-    const topicMatch = new Uint8Array(names.length);
-    for (let t = 0; t < names.length; t++) topicMatch[t] = names[t].toLowerCase().includes(needle) ? 1 : 0;
-    const connCache = new Map<number, boolean>();
-    const warnCache = new Map<number, boolean>();
-    const digits = /^-?\d+$/.test(needle);
-    tests.push((i) => {
-      const t = c.topic[i];
-      if (t >= 0 && t < topicMatch.length && topicMatch[t]) return true;
-      const key = (((c.reqCode[i] & 0xffff) * 65536 + (c.code[i] & 0xffff)) * 2) + (c.flag[i] & 1);
-      let k = keyCache.get(key);
-      if (k === undefined) {
-        k = m.codeName(i).toLowerCase().includes(needle) || (m.status(i) ?? '').toLowerCase().includes(needle);
-        if ((c.flag[i] & 1) === 0) k = m.codeName(i).toLowerCase().includes(needle); // requests: status depends on the pair
-        keyCache.set(key, k);
-      }
-      if (k) return true;
-      if ((c.flag[i] & 1) === 0 && (m.status(i) ?? '').toLowerCase().includes(needle)) return true;
-      let cm = connCache.get(c.conn[i]);
-      if (cm === undefined) { cm = m.connLabel(c.conn[i]).toLowerCase().includes(needle); connCache.set(c.conn[i], cm); }
-      if (cm) return true;
-      if (c.warn[i]) {
-        let wm = warnCache.get(c.warn[i]);
-        if (wm === undefined) { wm = m.warnLabels(c.warn[i]).some((l) => l.includes(needle)); warnCache.set(c.warn[i], wm); }
-        if (wm) return true;
-      }
-      return digits && String(c.opaque[i]) === needle;
-    });
-  }
-  if (tests.length === 0) return null;
-  if (tests.length === 1) return tests[0];
-  return (i) => { for (const t of tests) if (!t(i)) return false; return true; };
+  if (f.responseCode !== undefined) out.status = [f.responseCode];
+  const text = f.text?.trim();
+  if (text) out.text = [text];
+  return out;
+}
+
+/** Compiles a FilterSpec into a predicate over frame numbers (null: matches everything). */
+export function buildMatcher(m: InspectorModel, f: FilterSpec, content?: ContentLookup): ((i: number) => boolean) | null {
+  const ff = filterFromSpec(f, m.originUs);
+  if (isEmptyFilter(ff)) return null;
+  return compileFilter(m.index, ff, { content });
 }
 
 /** Sorts frame numbers in place by a column (ties by frame number, so sorting is stable). */

@@ -1,0 +1,399 @@
+/**
+ * Content search: which frames contain a text in what they carry, not only in what the index holds.
+ * The filter (filter.ts) matches a free-text term on the index strings (code and status names,
+ * topic, endpoints, warnings, opaque) OR on the result of this search for the same term.
+ *
+ * **What is searched** (case-insensitive; ASCII letters fold by byte, a needle with other characters
+ * is compared on decoded text, lower-cased):
+ *   - the remark and every header field value (extFields); a value holding a message properties
+ *     string (SEND's `properties` / V2 `i`) is searched by property *value* — KEYS, UNIQ_KEY, TAGS,
+ *     user properties — never by property name;
+ *   - send responses: msgId (= the UNIQ_KEY), offsetMsgId, transactionId (header fields);
+ *   - bodies: a send request's body, inflated when its sysFlag says compressed (ZLIB / LZ4 / ZSTD,
+ *     `decompressBody`); batch sends entry by entry (`decodeBatchBody`: each body and its property
+ *     values); stored messages — responses to PULL_MESSAGE, LITE_PULL_MESSAGE, QUERY_MESSAGE,
+ *     VIEW_MESSAGE_BY_ID, POP_MESSAGE, PEEK_MESSAGE and CHECK_TRANSACTION_STATE requests —
+ *     message by message (`decodeStoredMessages`: topic, msgId, the computed offsetMsgId, property
+ *     values, inflated body, 5.x inner batches unwrapped); any other body as its bytes;
+ *   - a frame whose header cannot be decoded: its bytes; a frame not captured in full: its decoded
+ *     header and the body bytes that were captured.
+ *   JSON header keys, property names and the fixed header fields (language, version, flag) are not
+ *   searched: "topic" or "KEYS" does not match every send.
+ *
+ * **Pairs**: the response to a request whose content matches matches too (value 2 in `hits`): a
+ * search for a message key lists the send and the broker's answer (SEND_OK or the error,
+ * offsetMsgId). The request of a matching response is not added (a pull request says nothing
+ * about the messages that came back).
+ *
+ * **How**: one streaming pass over the capture in index order (`searchCaptureFile`: the same
+ * pipeline as the index pass, in full mode, so frame k of the pass is frame k of the index; memory
+ * does not grow with the file: frame bytes are views into the read buffers or a per-stream scratch
+ * buffer, the result is one byte per frame). Per frame a cheap test runs first: the needle's bytes
+ * (case-folded Horspool search) anywhere in the frame, or content that a byte search cannot see —
+ * a send body starting with a ZLIB / LZ4 / ZSTD header, stored messages with a compressed record or,
+ * for a hex needle, their computed offsetMsgIds. Only frames that pass are decoded and searched
+ * field by field. A needle with characters that a JSON header escapes (`"`, `\`, control
+ * characters) or non-ASCII characters skips the cheap test: every frame is decoded (slower).
+ * `searchFrames` does the same by random access (live captures); `searchCaptureBytes` in memory.
+ */
+import { decodeFrame } from '../remoting/frame';
+import type { RemotingCommand } from '../remoting/command';
+import { RequestCode } from '../remoting/codes';
+import { decodeBatchBody } from '../message/batch';
+import { decompressBody } from '../message/compression';
+import { decodeProperties } from '../message/properties';
+import { decodeStoredMessages, MAGIC_V1, MAGIC_V2 } from '../message/stored';
+import { compressionType, MessageSysFlag } from '../message/sysflag';
+import { CaptureIndex } from './capture-index';
+import { CaptureParser } from './file-format';
+import { FrameBytes } from './frame-reader';
+import { FrameOut } from './frames';
+import type { ContentMatches } from './filter';
+import { Pipeline } from './pipeline';
+import { streamCapture } from './source';
+import { FrameWarn } from './types';
+
+const SEND_CODES: ReadonlySet<number> = new Set([RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2]);
+const V2_CODES: ReadonlySet<number> = new Set([RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2]);
+/** Requests whose SUCCESS response body is stored messages. */
+const STORED_ANSWERS: ReadonlySet<number> = new Set([
+  RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID,
+  RequestCode.POP_MESSAGE, RequestCode.PEEK_MESSAGE,
+]);
+
+const FOLD = (() => {
+  const t = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) t[b] = b >= 65 && b <= 90 ? b + 32 : b;
+  return t;
+})();
+
+const utf8 = new TextDecoder('utf-8');
+
+/** A search text, prepared for byte and string matching. */
+export class SearchNeedle {
+  /** Lower-cased text (string comparisons). */
+  readonly lower: string;
+  /** UTF-8 of the text with ASCII letters lower-cased (byte comparisons). */
+  readonly bytes: Uint8Array;
+  /** Horspool shift by haystack byte (both cases of a letter). */
+  readonly shift: Int32Array;
+  /** Only ASCII characters: byte search with ASCII case folding is exact. */
+  readonly ascii: boolean;
+  /** The cheap byte test is valid: ASCII, and nothing a JSON header would escape. */
+  readonly rawSafe: boolean;
+  /** Hex digits only: could be part of a computed offsetMsgId. */
+  readonly hex: boolean;
+
+  constructor(readonly text: string) {
+    this.lower = text.toLowerCase();
+    this.ascii = /^[\x00-\x7f]*$/.test(text);
+    this.rawSafe = this.ascii && !/["\\\x00-\x1f\x7f]/.test(text);
+    this.hex = /^[0-9a-fA-F]+$/.test(text);
+    const raw = Buffer.from(text, 'utf8');
+    const b = new Uint8Array(raw.length);
+    for (let k = 0; k < raw.length; k++) b[k] = FOLD[raw[k]];
+    this.bytes = b;
+    const m = b.length;
+    const shift = new Int32Array(256).fill(Math.max(1, m));
+    for (let k = 0; k < m - 1; k++) {
+      shift[b[k]] = m - 1 - k;
+      if (b[k] >= 97 && b[k] <= 122) shift[b[k] - 32] = m - 1 - k;
+    }
+    this.shift = shift;
+  }
+}
+
+/** Position of the needle in `h[from, to)` with ASCII letters folded, or -1 (Horspool). */
+export function indexOfFolded(h: Uint8Array, from: number, to: number, n: SearchNeedle): number {
+  const p = n.bytes, m = p.length;
+  if (m === 0) return from;
+  const last = m - 1, lastB = p[last], shift = n.shift;
+  for (let i = from + last; i < to;) {
+    const x = h[i];
+    if (FOLD[x] === lastB) {
+      let k = last - 1, j = i - 1;
+      while (k >= 0 && FOLD[h[j]] === p[k]) { k--; j--; }
+      if (k < 0) return j + 1;
+    }
+    i += shift[x];
+  }
+  return -1;
+}
+
+function strHas(s: string | null | undefined, n: SearchNeedle): boolean {
+  return !!s && s.toLowerCase().includes(n.lower);
+}
+
+function bytesHave(b: Uint8Array, n: SearchNeedle): boolean {
+  if (n.ascii) return indexOfFolded(b, 0, b.length, n) >= 0;
+  return utf8.decode(b).toLowerCase().includes(n.lower);
+}
+
+/** A properties string (name U+0001 value U+0002 …): does a property *value* contain the needle? */
+function propsHave(s: string | null | undefined, n: SearchNeedle): boolean {
+  if (!strHas(s, n)) return false; // a value that contains it is inside the string
+  for (const v of decodeProperties(s).values()) if (strHas(v, n)) return true;
+  return false;
+}
+
+function storedBodyOf(response: boolean, code: number, requestCode: number | undefined): boolean {
+  return response ? code === 0 && requestCode !== undefined && STORED_ANSWERS.has(requestCode) : code === RequestCode.CHECK_TRANSACTION_STATE;
+}
+
+/** Does the body of a decoded command contain the needle (see the module comment)? */
+function bodyContains(cmd: RemotingCommand, requestCode: number | undefined, body: Uint8Array, n: SearchNeedle): boolean {
+  const resp = (cmd.flag & 1) !== 0;
+  if (!resp && SEND_CODES.has(cmd.code)) {
+    const ext = cmd.extFields ?? {};
+    const v2 = V2_CODES.has(cmd.code);
+    const get = (short: string, long: string): string | undefined => (v2 ? ext[short] ?? ext[long] : ext[long] ?? ext[short]);
+    const sysFlag = Number(get('f', 'sysFlag') ?? 0) | 0;
+    let b = body;
+    if (sysFlag & MessageSysFlag.COMPRESSED_FLAG) {
+      const r = decompressBody(body, compressionType(sysFlag));
+      if (r.ok) b = r.body;
+    }
+    if (cmd.code === RequestCode.SEND_BATCH_MESSAGE || get('m', 'batch') === 'true') {
+      try {
+        for (const e of decodeBatchBody(b)) if (bytesHave(e.body, n) || propsHave(e.propertiesString, n)) return true;
+        return false;
+      } catch { /* not a batch after all: its bytes */ }
+    }
+    return bytesHave(b, n);
+  }
+  if (storedBodyOf(resp, cmd.code, requestCode)) {
+    const r = decodeStoredMessages(body);
+    for (const m of r.messages) {
+      if (strHas(m.topic, n) || strHas(m.msgId, n) || strHas(m.offsetMsgId, n) || propsHave(m.propertiesString, n)) return true;
+      if (bytesHave(m.body ?? m.rawBody, n)) return true;
+    }
+    return r.consumed < body.length && bytesHave(body.subarray(r.consumed), n);
+  }
+  return bytesHave(body, n);
+}
+
+/** Does a decoded command contain the needle: remark, header field values, body (module comment)? */
+export function commandContains(cmd: RemotingCommand, requestCode: number | undefined, n: SearchNeedle): boolean {
+  if (strHas(cmd.remark, n)) return true;
+  const ext = cmd.extFields;
+  if (ext) {
+    for (const k in ext) {
+      const v = ext[k];
+      if (typeof v !== 'string') continue;
+      if (v.includes('\u0001') ? propsHave(v, n) : strHas(v, n)) return true;
+    }
+  }
+  return !!cmd.body && cmd.body.length > 0 && bodyContains(cmd, requestCode, cmd.body, n);
+}
+
+/** A body that starts like a ZLIB stream, an LZ4 frame or a ZSTD frame. */
+function looksCompressed(b: Uint8Array, at: number): boolean {
+  if (at + 4 > b.length) return false;
+  const b0 = b[at], b1 = b[at + 1];
+  if ((b0 & 0x0f) === 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 === 0) return true; // zlib CMF/FLG
+  const magic = (b0 | (b1 << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+  return magic === 0x184d2204 || magic === 0xfd2fb528;
+}
+
+/** Stored-message records from `at`: is one compressed, or is the layout not what we expect? */
+function storedNeedsDecode(b: Uint8Array, at: number): boolean {
+  let p = at;
+  while (p < b.length) {
+    if (p + 40 > b.length) return true;
+    const size = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+    const magic = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]);
+    if ((magic !== MAGIC_V1 && magic !== MAGIC_V2) || size < 91) return true;
+    const sysFlag = (b[p + 36] << 24) | (b[p + 37] << 16) | (b[p + 38] << 8) | b[p + 39];
+    if (sysFlag & MessageSysFlag.COMPRESSED_FLAG) return true;
+    p += size;
+  }
+  return false;
+}
+
+/**
+ * One needle over frames. `bytes`: the frame as captured from its first byte (length ≤ size);
+ * `complete`: every byte captured. The rest comes from the index: response flag, own code, the
+ * answered request's code (undefined when not paired), header length.
+ */
+export class FrameSearcher {
+  constructor(readonly needle: SearchNeedle) {}
+
+  matches(bytes: Uint8Array, size: number, complete: boolean, response: boolean, code: number, requestCode: number | undefined, headerLen: number): boolean {
+    const n = this.needle;
+    if (n.bytes.length === 0) return true;
+    if (n.rawSafe && indexOfFolded(bytes, 0, bytes.length, n) < 0) {
+      // not in the bytes: only content the bytes do not show can still hold it
+      const bodyAt = 8 + headerLen;
+      if (bodyAt >= bytes.length) return false;
+      if (!response && SEND_CODES.has(code)) { if (!looksCompressed(bytes, bodyAt)) return false; }
+      else if (storedBodyOf(response, code, requestCode)) { if (!n.hex && !storedNeedsDecode(bytes, bodyAt)) return false; }
+      else return false;
+    }
+    return this.verify(bytes, size, complete, requestCode, headerLen);
+  }
+
+  private verify(bytes: Uint8Array, size: number, complete: boolean, requestCode: number | undefined, headerLen: number): boolean {
+    const n = this.needle;
+    try {
+      if (complete && bytes.length >= size) return commandContains(decodeFrame(bytes.subarray(0, size), { maxFrameLength: 0x7fffffff }), requestCode, n);
+      // not captured in full: the header alone (when captured) and the body bytes as they are
+      const headerEnd = 8 + headerLen;
+      if (bytes.length < headerEnd) return bytesHave(bytes, n);
+      const head = Buffer.alloc(headerEnd);
+      head.set(bytes.subarray(0, headerEnd));
+      head.writeUInt32BE(headerEnd - 4, 0);
+      const cmd = decodeFrame(head, { maxFrameLength: 0x7fffffff });
+      return commandContains({ ...cmd, body: null }, requestCode, n) || bytesHave(bytes.subarray(headerEnd), n);
+    } catch {
+      return bytesHave(bytes, n); // undecodable: its bytes
+    }
+  }
+}
+
+/** Content-search result of one term: `hits[i]` 1 = frame i's content matches, 2 = it answers a request that does. */
+export class SearchHits implements ContentMatches {
+  constructor(readonly term: string, public hits: Uint8Array, public frames: number) {}
+  has(i: number): boolean { return i < this.frames && this.hits[i] !== 0; }
+  /** Frames that match (own content or answering a matching request). */
+  count(): number { let k = 0; for (let i = 0; i < this.frames; i++) if (this.hits[i]) k++; return k; }
+  /** Room for frames up to `n` (searching more frames of a growing index). */
+  reserve(n: number): void {
+    if (this.hits.length >= n) return;
+    const h = new Uint8Array(Math.max(n, this.hits.length * 2));
+    h.set(this.hits);
+    this.hits = h;
+  }
+}
+
+/** The response of a request whose content matches matches too (frames [from, to)). */
+function addAnswers(ix: CaptureIndex, h: SearchHits, from: number, to: number): void {
+  const c = ix.cols, hits = h.hits;
+  for (let i = from; i < to; i++) {
+    if (hits[i] !== 1 || c.flag[i] & 1) continue;
+    const p = c.pair[i];
+    if (p >= 0 && p < to && hits[p] === 0) hits[p] = 2;
+  }
+  // a response searched now to a request searched before
+  for (let i = from; i < to; i++) {
+    if (hits[i] !== 0 || !(c.flag[i] & 1)) continue;
+    const p = c.pair[i];
+    if (p >= 0 && p < from && hits[p] === 1) hits[i] = 2;
+  }
+}
+
+export class SearchCancelled extends Error {
+  override name = 'AbortError';
+  constructor() { super('search cancelled'); }
+}
+
+/** Feeds the frames of a pass (index order) to the searchers. */
+class SearchPass {
+  k = 0;
+  mismatch: string | null = null;
+  halt: (() => void) | null = null;
+  readonly searchers: FrameSearcher[];
+  readonly result: SearchHits[];
+  readonly n: number;
+  constructor(readonly ix: CaptureIndex, terms: readonly string[]) {
+    this.n = ix.length;
+    this.searchers = terms.map((t) => new FrameSearcher(new SearchNeedle(t)));
+    this.result = terms.map((t) => new SearchHits(t, new Uint8Array(this.n), this.n));
+  }
+  frame(f: FrameOut): void {
+    const i = this.k++;
+    if (i >= this.n) { if (this.ix.state !== 'indexing') this.halt?.(); return; }
+    const c = this.ix.cols;
+    if (f.summary.ok && (f.summary.opaque !== c.opaque[i] || f.summary.code !== c.code[i] || f.conn !== c.conn[i])) {
+      this.mismatch ??= `frame ${i} of the search pass is not frame ${i} of the index (was the capture file changed?)`;
+      this.halt?.();
+      return;
+    }
+    let bytes: Uint8Array;
+    if (f.bytes) bytes = f.bytes.subarray(0, f.bytesAvailable);
+    else if (f.summary.ok) bytes = f.headerBuf.subarray(0, 8 + f.headerLen); // oversize: only the header was kept
+    else return;
+    const complete = f.missing === 0 && f.bytesAvailable >= f.size && !(f.warn & (FrameWarn.Oversize | FrameWarn.Truncated));
+    const response = (c.flag[i] & 1) !== 0;
+    const rq = c.reqCode[i];
+    const requestCode = response && rq >= 0 ? rq : undefined;
+    for (let t = 0; t < this.searchers.length; t++) {
+      if (this.searchers[t].matches(bytes, f.size, complete, response, c.code[i], requestCode, f.headerLen)) this.result[t].hits[i] = 1;
+    }
+  }
+  finish(): SearchHits[] {
+    if (this.mismatch) throw new Error(this.mismatch);
+    for (const h of this.result) addAnswers(this.ix, h, 0, this.n);
+    return this.result;
+  }
+}
+
+export interface SearchOptions {
+  signal?: AbortSignal;
+  /** After each read: bytes of the file read so far (compressed bytes for `.gz`) and its size. */
+  onProgress?: (bytesRead: number, fileSize: number) => void;
+  /** Plain files: reads of 64 KiB doubling to `step` bytes, for a caller on a shared thread (see IndexOptions.step). */
+  step?: number;
+  /** Between reads; a returned promise pauses reading. */
+  pace?: () => Promise<void> | void;
+}
+
+/**
+ * Searches every frame of the index (frames [0, ix.length) as the call starts) for each term, in one
+ * streaming pass over the capture file. Rejects with SearchCancelled when `signal` aborts, and when
+ * the file no longer matches the index.
+ */
+export async function searchCaptureFile(ix: CaptureIndex, terms: readonly string[], opts: SearchOptions = {}): Promise<SearchHits[]> {
+  const path = ix.source.path;
+  if (!path) throw new Error('index has no source path');
+  const pass = new SearchPass(ix, terms);
+  const held: { parser: CaptureParser | null } = { parser: null };
+  pass.halt = () => held.parser?.halt();
+  const p = new Pipeline({ frame: (f) => pass.frame(f) }, { full: true });
+  const info = await streamCapture(path, p, {
+    signal: opts.signal,
+    onParser: (x) => { held.parser = x; },
+    pace: (read) => { opts.onProgress?.(read, ix.source.fileSize); return opts.pace?.(); },
+    ...(opts.step ? { first: 64 * 1024, max: opts.step } : {}),
+  });
+  if (opts.signal?.aborted) throw new SearchCancelled();
+  if (!held.parser?.isStopped) p.finish();
+  opts.onProgress?.(info.fileSize, info.fileSize);
+  return pass.finish();
+}
+
+/** The same over capture bytes in memory (tests, small captures). */
+export function searchCaptureBytes(ix: CaptureIndex, data: Uint8Array, terms: readonly string[]): SearchHits[] {
+  const pass = new SearchPass(ix, terms);
+  const p = new Pipeline({ frame: (f) => pass.frame(f) }, { full: true });
+  const parser = p.newParser();
+  pass.halt = () => parser.halt();
+  parser.push(data);
+  parser.finish();
+  if (!parser.isStopped) p.finish();
+  return pass.finish();
+}
+
+/**
+ * Searches frames [from, to) by random access (`read`: e.g. a live capture's kept bytes), adding to
+ * `into` when given (extending an earlier search of a growing index). Frames whose bytes are gone
+ * match on nothing here.
+ */
+export async function searchFrames(ix: CaptureIndex, term: string, read: (i: number) => FrameBytes | Promise<FrameBytes>, o: { from?: number; to?: number; into?: SearchHits; signal?: AbortSignal } = {}): Promise<SearchHits> {
+  const from = o.from ?? 0, to = o.to ?? ix.length;
+  const h = o.into ?? new SearchHits(term, new Uint8Array(to), 0);
+  h.reserve(to);
+  const s = new FrameSearcher(new SearchNeedle(term));
+  const c = ix.cols;
+  for (let i = from; i < to; i++) {
+    if (o.signal?.aborted) throw new SearchCancelled();
+    const fb = await read(i);
+    if (fb.bytes.length === 0) { h.hits[i] = 0; continue; }
+    const response = (c.flag[i] & 1) !== 0;
+    const rq = c.reqCode[i];
+    const complete = fb.missing === 0 && fb.bytes.length >= fb.size && !(c.warn[i] & (FrameWarn.Oversize | FrameWarn.Truncated));
+    h.hits[i] = s.matches(fb.bytes, fb.size, complete, response, c.code[i], response && rq >= 0 ? rq : undefined, c.headerLen[i]) ? 1 : 0;
+  }
+  addAnswers(ix, h, from, to);
+  h.frames = Math.max(h.frames, to);
+  return h;
+}
