@@ -97,8 +97,10 @@ export function decodeBinaryCommand(b: Uint8Array, baseOffset: number, body: Uin
       if (p + 4 > mapEnd) throw new CodecError('binary-field-overflow', `value length of extFields key "${key}" runs past the map`, baseOffset + p);
       const vl = i32(b, p); p += 4;
       if (vl < 0 || p + vl > mapEnd) throw new CodecError('binary-field-overflow', `value of extFields key "${key}" (${vl} bytes) runs past the map`, baseOffset + p - 4);
-      // Java keeps zero-length keys/values as null; a null value reads as absent, and the last duplicate wins.
-      if (kl > 0 && vl > 0) extFields[key] = utf8Range(b, p, p + vl);
+      // Java reads a zero-length key or value as null and keeps the entry (HashMap.put(key, null)); we keep
+      // what is on the wire: the key with an empty value, as the JSON form carries it ("attributes": "").
+      // A null key cannot be named, so it is dropped. The last duplicate wins.
+      if (kl > 0) extFields[key] = vl > 0 ? utf8Range(b, p, p + vl) : '';
       p += vl;
     }
   }

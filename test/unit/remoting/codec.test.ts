@@ -35,11 +35,13 @@ for (const st of ['JSON', 'ROCKETMQ'] as const) {
   });
 }
 
-test('ROCKETMQ: empty strings decode as null (remark) or absent (extField value), as in Java', () => {
+test('ROCKETMQ: an empty remark decodes as null; an extField with an empty value keeps its key (Java keeps key → null), as the JSON form does', () => {
   const cmd: RemotingCommand = { ...sample('ROCKETMQ'), remark: '', extFields: { k: '', j: 'v' } };
   const back = decodeFrame(encodeFrame(cmd));
   assert.equal(back.remark, null);
-  assert.deepEqual({ ...back.extFields }, { j: 'v' });
+  assert.deepEqual({ ...back.extFields }, { k: '', j: 'v' });
+  const json = decodeFrame(encodeFrame({ ...cmd, serializeType: 'JSON' }));
+  assert.deepEqual({ ...json.extFields }, { ...back.extFields }, 'one answer in both serializations');
 });
 
 test('ROCKETMQ: the binary code is a signed int16 and codes above it are refused, not truncated', () => {
