@@ -6,7 +6,8 @@ import {
   createRequest, decodeFrame, parseClusterInfo, parseTopicRouteData, permToString, RequestCode, ResponseCode, SerializeType,
 } from '../../src/core/remoting';
 import { NameServerClient } from '../../src/core/namesrv/namesrv-client';
-import { RemotingConnection, RemotingResponseError, TrafficRecord, TransportError } from '../../src/core/transport';
+import { RemotingConnection, TrafficRecord, TransportError } from '../../src/core/transport';
+import { ResponseCodeError } from '../../src/core/errors';
 import { RunningCluster, useCluster } from '../support/cluster';
 
 for (const version of ['4.9', '5.3'] as const) {
@@ -49,7 +50,7 @@ for (const version of ['4.9', '5.3'] as const) {
         const ns = new NameServerClient(cluster.namesrv, { serializeType });
         try {
           await assert.rejects(ns.getRouteInfo(`NoSuchTopic_${Date.now()}`), (e: unknown) => {
-            assert.ok(e instanceof RemotingResponseError, String(e));
+            assert.ok(e instanceof ResponseCodeError, String(e));
             assert.equal(e.code, ResponseCode.TOPIC_NOT_EXIST);
             assert.equal(e.codeName, 'TOPIC_NOT_EXIST');
             assert.match(e.remark ?? '', /No topic route info in name server for the topic: NoSuchTopic_/);

@@ -1,15 +1,17 @@
 /**
  * Shared client plumbing (Java `MQClientInstance` + `MQClientAPIImpl` + the remoting client):
- * one connection per address, NameServer failover, ACL signing, route queries, traffic hook and
- * server→client request dispatch. Used by the producer and the read-back helpers.
+ * the connection pool (one connection per address), ACL signing, traffic hook and server→client request
+ * dispatch; NameServer queries go through the one NameServerClient over this pool (`nameServer`).
+ * Used by the producer, the CLI, the extension's connection session and the read-back helpers.
  */
 import {
-  RemotingCommand, allocateOpaque, RequestCode, ResponseCode, parseTopicRouteData, TopicRouteData,
-  parseClusterInfo, parseTopicList, SerializeType, LanguageCode, DEFAULT_CLIENT_VERSION,
+  RemotingCommand, allocateOpaque, ResponseCode, TopicRouteData, ClusterInfo, TopicList, SerializeType, LanguageCode,
+  DEFAULT_CLIENT_VERSION,
 } from '../remoting';
 import { RemotingConnection, TrafficRecord, TransportError, parseAddressList, RequestHandler } from '../transport';
+import { NameServerClient } from '../namesrv/namesrv-client';
 import { AclCredentials, signRequest } from './acl';
-import { MQClientError, MQNameServerError, errorText } from './errors';
+import { MQClientError, errorText } from './errors';
 
 export interface ClientOptions {
   /** NameServer list `host:port;host:port`. */
@@ -32,8 +34,7 @@ export type ServerRequestHandler = (req: RemotingCommand, conn: RemotingConnecti
 
 export class MQClient {
   readonly namesrvList: string[];
-  private namesrvIndex: number;
-  private chosenNamesrv: string | undefined;
+  private ns: NameServerClient | undefined;
   private readonly conns = new Map<string, Promise<RemotingConnection>>();
   /** Connections already established (lets the hot path skip a promise hop). */
   private readonly ready = new Map<string, RemotingConnection>();
@@ -46,13 +47,17 @@ export class MQClient {
     try {
       this.namesrvList = parseAddressList(opts.namesrvAddr);
     } catch (e) {
-      throw new MQClientError('NO_NAMESERVER', `invalid NameServer address list ${JSON.stringify(opts.namesrvAddr)}: ${errorText(e)}`);
+      throw new MQClientError('NO_NAMESERVER', `invalid NameServer address list ${JSON.stringify(opts.namesrvAddr)}: ${errorText(e)}`, { cause: e });
     }
     this.opts = {
       serializeType: 'JSON', clientVersion: DEFAULT_CLIENT_VERSION, language: LanguageCode.JAVA, connectTimeoutMs: 3000,
       apiTimeoutMs: 3000, closeSocketIfTimeout: true, ...opts,
     };
-    this.namesrvIndex = Math.floor(Math.random() * 999);
+  }
+
+  /** The NameServer client over this pool (random start, sticky, failover; see namesrv-client.ts). */
+  get nameServer(): NameServerClient {
+    return this.ns ??= new NameServerClient(this);
   }
 
   get closed(): boolean { return this.closedFlag; }
@@ -146,56 +151,17 @@ export class MQClient {
     await conn.oneway(this.sign(cmd));
   }
 
-  /**
-   * Request to a NameServer: sticks to the last good one, otherwise round-robin from a random start;
-   * a connection failure moves on to the next within the same budget.
-   */
-  async invokeNameServer(makeCmd: () => RemotingCommand, timeoutMs = this.opts.apiTimeoutMs): Promise<{ resp: RemotingCommand; addr: string }> {
-    const deadline = Date.now() + timeoutMs;
-    const order: string[] = [];
-    if (this.chosenNamesrv) order.push(this.chosenNamesrv);
-    for (let i = 0; i < this.namesrvList.length; i++) {
-      const a = this.namesrvList[Math.abs(this.namesrvIndex + i) % this.namesrvList.length];
-      if (!order.includes(a)) order.push(a);
-    }
-    const failures: string[] = [];
-    for (const addr of order) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      try {
-        const resp = await this.invoke(addr, makeCmd(), left);
-        this.chosenNamesrv = addr;
-        return { resp, addr };
-      } catch (e) {
-        if (e instanceof MQClientError) throw e;
-        failures.push(`${addr}: ${errorText(e)}`);
-        if (this.chosenNamesrv === addr) this.chosenNamesrv = undefined;
-        this.namesrvIndex++;
-        if (e instanceof TransportError && e.kind === 'timeout') break; // budget is gone
-      }
-    }
-    if (failures.length < order.length) failures.push(`${order.length - failures.length} NameServer(s) not tried: the ${timeoutMs} ms budget ran out`);
-    throw new MQClientError('NAMESERVER_UNREACHABLE', `no NameServer answered within ${timeoutMs} ms — ${failures.join('; ')}`);
-  }
-
-  /** GET_ROUTEINFO_BY_TOPIC. TOPIC_NOT_EXIST and other codes raise MQNameServerError. */
+  /** GET_ROUTEINFO_BY_TOPIC through `nameServer`. TOPIC_NOT_EXIST and other codes raise MQNameServerError. */
   async getTopicRoute(topic: string, timeoutMs = this.opts.apiTimeoutMs): Promise<TopicRouteData> {
-    const { resp, addr } = await this.invokeNameServer(
-      () => this.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic, acceptStandardJsonOnly: 'true' }), timeoutMs);
-    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_ROUTEINFO_BY_TOPIC);
-    return parseTopicRouteData(resp.body);
+    return (await this.nameServer.getRouteInfo(topic, timeoutMs)).value;
   }
 
-  async getClusterInfo(timeoutMs = this.opts.apiTimeoutMs): Promise<ReturnType<typeof parseClusterInfo>> {
-    const { resp, addr } = await this.invokeNameServer(() => this.request(RequestCode.GET_BROKER_CLUSTER_INFO), timeoutMs);
-    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_BROKER_CLUSTER_INFO);
-    return parseClusterInfo(resp.body);
+  async getClusterInfo(timeoutMs = this.opts.apiTimeoutMs): Promise<ClusterInfo> {
+    return (await this.nameServer.getClusterInfo(timeoutMs)).value;
   }
 
-  async getTopicList(timeoutMs = this.opts.apiTimeoutMs): Promise<ReturnType<typeof parseTopicList>> {
-    const { resp, addr } = await this.invokeNameServer(() => this.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER), timeoutMs);
-    if (resp.code !== ResponseCode.SUCCESS) throw new MQNameServerError(resp.code, resp.remark, addr, RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
-    return parseTopicList(resp.body);
+  async getTopicList(timeoutMs = this.opts.apiTimeoutMs): Promise<TopicList> {
+    return (await this.nameServer.getAllTopicList(timeoutMs)).value;
   }
 
   /** Closes every connection; their pending requests fail at once. */

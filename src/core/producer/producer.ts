@@ -19,7 +19,8 @@ import { encodeSendHeader } from '../remoting/headers/send-message';
 import { TransportError, RemotingConnection } from '../transport';
 import { MQClient, ClientOptions } from './client';
 import { signRequest } from './acl';
-import { MQBrokerError, MQClientError, MQNameServerError, errorText } from './errors';
+import { MQBrokerError, MQClientError, errorText } from './errors';
+import { ResponseCodeError } from '../errors';
 import { LatencyFaultTolerance, LatencyTable, LATENCY_TABLE_4X, LATENCY_TABLE_5X } from './fault';
 import { TopicPublishInfo, MessageQueue, adaptDefaultRoute, describeUnwritable } from './route';
 import { checkBatch, checkMessage, checkProducerGroup, MAX_MESSAGE_SIZE } from './validators';
@@ -97,6 +98,11 @@ const STATUS_BY_CODE: Record<number, SendStatus> = {
 };
 
 export type ProducerState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
+
+/** A broker's failure code (only those are retried or final per Java's send rules; NameServer answers are not). */
+const isBrokerAnswer = (e: unknown): e is ResponseCodeError => e instanceof ResponseCodeError && e.role === 'broker';
+const isNameServerTopicNotExist = (e: unknown): e is ResponseCodeError =>
+  e instanceof ResponseCodeError && e.role === 'nameserver' && e.code === ResponseCode.TOPIC_NOT_EXIST;
 
 export class Producer {
   readonly client: MQClient;
@@ -208,7 +214,7 @@ export class Producer {
 
   private async lookupRoute(topic: string, timeoutMs: number): Promise<TopicPublishInfo> {
     const deadline = Date.now() + timeoutMs;
-    let notExist: MQNameServerError | undefined;
+    let notExist: ResponseCodeError | undefined;
     try {
       const route = await this.client.getTopicRoute(topic, timeoutMs);
       const info = new TopicPublishInfo(topic, route);
@@ -218,7 +224,7 @@ export class Producer {
       }
       return info;
     } catch (e) {
-      if (!(e instanceof MQNameServerError) || e.code !== ResponseCode.TOPIC_NOT_EXIST) throw e;
+      if (!isNameServerTopicNotExist(e)) throw e;
       notExist = e;
     }
     // Unknown topic: use the auto-create template's route.
@@ -226,7 +232,7 @@ export class Producer {
     try {
       def = await this.client.getTopicRoute(this.o.createTopicKey, Math.max(1, deadline - Date.now()));
     } catch (e) {
-      if (e instanceof MQNameServerError && e.code === ResponseCode.TOPIC_NOT_EXIST) {
+      if (isNameServerTopicNotExist(e)) {
         throw new MQClientError('NO_ROUTE', `No route info of this topic: ${topic} — the NameServer does not know it (${notExist.remark?.split('\n')[0]}) and no broker offers auto-creation through ${this.o.createTopicKey}`);
       }
       throw e;
@@ -441,7 +447,7 @@ export class Producer {
         this.updateFault(mq.brokerName, Date.now() - t0, true);
         if (this.state === 'SHUTDOWN_ALREADY') throw new MQClientError('SHUT_DOWN', `the producer was shut down while sending to ${out.topic}: ${errorText(e)}`, { cause: e });
         lastError = e;
-        if (e instanceof MQBrokerError && !RETRY_RESPONSE_CODES.has(e.code)) throw e;
+        if (isBrokerAnswer(e) && !RETRY_RESPONSE_CODES.has(e.code)) throw e;
         if (e instanceof MQClientError && (e.rule === 'SHUT_DOWN' || e.rule === 'NOT_STARTED')) throw e;
       }
     }
@@ -492,7 +498,7 @@ export class Producer {
         return r;
       } catch (e) {
         this.updateFault(mq.brokerName, Date.now() - t0, true);
-        if (e instanceof MQBrokerError) throw e;
+        if (isBrokerAnswer(e)) throw e;
         if (this.state === 'SHUTDOWN_ALREADY') throw new MQClientError('SHUT_DOWN', `the producer was shut down while sending to ${out.topic}: ${errorText(e)}`, { cause: e });
         if (attempt >= this.o.retryTimesWhenSendAsyncFailed || !(e instanceof TransportError || e instanceof MQClientError)) {
           if (e instanceof MQClientError) throw e;

@@ -1,19 +1,23 @@
-import { requestCodeName, responseCodeName } from '../remoting/codes';
+import { requestCodeName } from '../remoting/codes';
+import { FailureOutcome, RocketMQDebuggerError, TransportErrorKind } from '../errors';
 
-export type TransportErrorKind =
-  | 'invalid-address'   // not host:port
-  | 'connect-refused'   // nothing listens there
-  | 'connect-timeout'   // no answer to the SYN in time
-  | 'connect-failed'    // any other socket error while connecting (DNS, unreachable)
-  | 'timeout'           // no response to a request in time
-  | 'closed'            // the connection closed while the request was pending, or was already closed
-  | 'protocol';         // the peer sent bytes that are not RemotingCommand frames
+export type { TransportErrorKind } from '../errors';
+
+const TRANSPORT_OUTCOME: Record<TransportErrorKind, FailureOutcome> = {
+  'invalid-address': 'invalid',
+  'connect-refused': 'refused',
+  'connect-timeout': 'timeout',
+  'connect-failed': 'unreachable',
+  timeout: 'timeout',
+  closed: 'unreachable',
+  protocol: 'unreadable',
+};
 
 /** A transport failure, always with the address it concerns and, for requests, which request. */
-export class TransportError extends Error {
+export class TransportError extends RocketMQDebuggerError {
   override readonly name = 'TransportError';
   constructor(
-    readonly kind: TransportErrorKind,
+    override readonly kind: TransportErrorKind,
     message: string,
     readonly address: string,
     readonly requestCode?: number,
@@ -21,20 +25,6 @@ export class TransportError extends Error {
   ) {
     super(`${message} [${address}${requestCode !== undefined ? `, ${requestCodeName(requestCode)}` : ''}]`);
   }
-}
 
-/** A response whose code says the request failed: carries the code's name, the remark and the address. */
-export class RemotingResponseError extends Error {
-  override readonly name = 'RemotingResponseError';
-  readonly codeName: string;
-  constructor(
-    readonly code: number,
-    readonly remark: string | null,
-    readonly address: string,
-    readonly requestCode: number,
-  ) {
-    const codeName = responseCodeName(code, requestCode);
-    super(`${codeName} (${code}) from ${address} for ${requestCodeName(requestCode)}${remark ? `: ${remark}` : ''}`);
-    this.codeName = codeName;
-  }
+  get outcome(): FailureOutcome { return TRANSPORT_OUTCOME[this.kind]; }
 }

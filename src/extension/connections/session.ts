@@ -1,15 +1,15 @@
 /**
- * One live connection profile: its NameServer client (with the raw bodies for "Show raw route"),
- * a broker client for offset and runtime queries, and a lazily started producer whose frames are
- * recorded for "Show frames". No `vscode` import; the extension layer owns the lifetime.
+ * One live connection profile: one connection pool (the producer's MQClient) for everything the
+ * profile asks — NameServer queries with the raw bodies for "Show raw route", broker offset and runtime
+ * queries, and the lazily started producer's sends — whose frames are all recorded for "Show frames"
+ * and the inspector's "Show My Traffic". No `vscode` import; the extension layer owns the lifetime.
  *
- * Thin adapter over src/core (NameServerClient, MQClient, Producer): the namesrv client and the
- * producer are separate objects, so ACL signing is wired into both here.
+ * Thin adapter over src/core (MQClient, its NameServerClient, Producer); ACL signing is the client's.
  */
-import { NameServerClient, WithRaw } from '../../core/namesrv/namesrv-client';
-import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse } from '../../core/remoting';
-import { TrafficRecord, RemotingResponseError } from '../../core/transport';
-import { MQClient, Producer, AclCredentials, signRequest, TransactionListener, LocalTransactionState } from '../../core/producer';
+import { WithRaw } from '../../core/namesrv/namesrv-client';
+import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse, requestCodeName } from '../../core/remoting';
+import { TrafficRecord } from '../../core/transport';
+import { MQClient, MQBrokerError, MQClientError, Producer, AclCredentials, TransactionListener, LocalTransactionState } from '../../core/producer';
 import type { Message, MessageExt } from '../../core/message';
 import { ConnectionProfile, ConnectionSecrets } from './profile';
 
@@ -28,8 +28,9 @@ const FRAME_RING = 2000;
 type Decisions = Map<string, LocalTransactionState>;
 
 export class ConnectionSession {
-  readonly nameServer: NameServerClient;
-  readonly brokers: MQClient;
+  /** The profile's one connection pool: NameServer and broker queries and the producer's sends. */
+  readonly client: MQClient;
+  private readonly producerInstance: Producer;
   private producerPromise: Promise<Producer> | undefined;
   private readonly frames: RecordedFrame[] = [];
   private seq = 0;
@@ -41,16 +42,12 @@ export class ConnectionSession {
     readonly profile: ConnectionProfile,
     readonly secrets: ConnectionSecrets,
     private readonly timeoutMs = 3000,
-    /** Also sees every frame the producer writes or reads (the inspector's "Show My Traffic"). */
+    /** Also sees every frame the session writes or reads (the inspector's "Show My Traffic"). */
     private readonly observeTraffic?: (r: TrafficRecord) => void,
   ) {
-    const acl = this.acl();
-    this.nameServer = new NameServerClient(profile.namesrv, {
-      timeoutMs,
-      connectTimeoutMs: timeoutMs,
-      beforeRequest: acl ? (cmd) => { signRequest(cmd, acl); } : undefined,
-    });
-    this.brokers = new MQClient({ namesrvAddr: profile.namesrv, acl, apiTimeoutMs: timeoutMs, connectTimeoutMs: timeoutMs });
+    // Made here (not started: that contacts no server) so that its client is the session's one pool.
+    this.producerInstance = this.createProducer();
+    this.client = this.producerInstance.client;
   }
 
   acl(): AclCredentials | undefined {
@@ -65,17 +62,17 @@ export class ConnectionSession {
     return `${ns}%${topic}`;
   }
 
-  getClusterInfo(): Promise<WithRaw<ClusterInfo>> { return this.nameServer.getClusterInfo(); }
-  getTopicList(): Promise<WithRaw<TopicList>> { return this.nameServer.getAllTopicList(); }
-  getRoute(topic: string): Promise<WithRaw<TopicRouteData>> { return this.nameServer.getRouteInfo(topic); }
+  getClusterInfo(): Promise<WithRaw<ClusterInfo>> { return this.client.nameServer.getClusterInfo(); }
+  getTopicList(): Promise<WithRaw<TopicList>> { return this.client.nameServer.getAllTopicList(); }
+  getRoute(topic: string): Promise<WithRaw<TopicRouteData>> { return this.client.nameServer.getRouteInfo(topic); }
 
   /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (docs/protocol.md §5.1); max is exclusive. */
   async queueOffset(kind: 'min' | 'max', brokerAddr: string, topic: string, queueId: number): Promise<bigint> {
     const code = kind === 'max' ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET;
-    const resp = await this.brokers.invoke(brokerAddr, this.brokers.request(code, { topic, queueId }), this.timeoutMs);
-    if (resp.code !== ResponseCode.SUCCESS) throw new RemotingResponseError(resp.code, resp.remark, brokerAddr, code);
+    const resp = await this.client.invoke(brokerAddr, this.client.request(code, { topic, queueId }), this.timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, code);
     const v = resp.extFields?.offset;
-    if (v === undefined || !/^-?\d+$/.test(v)) throw new RemotingResponseError(resp.code, `the response has no offset field (${JSON.stringify(resp.extFields)})`, brokerAddr, code);
+    if (v === undefined || !/^-?\d+$/.test(v)) throw new MQClientError('REQUEST_FAILED', `broker ${brokerAddr} answered ${requestCodeName(code)} with SUCCESS but no offset field (${JSON.stringify(resp.extFields)})`);
     return BigInt(v);
   }
 
@@ -86,8 +83,8 @@ export class ConnectionSession {
 
   /** The broker's version: `brokerVersionDesc` from GET_BROKER_RUNTIME_INFO (28), else the response header's version. */
   async brokerVersion(brokerAddr: string): Promise<string> {
-    const resp = await this.brokers.invoke(brokerAddr, this.brokers.request(RequestCode.GET_BROKER_RUNTIME_INFO), this.timeoutMs);
-    if (resp.code !== ResponseCode.SUCCESS) throw new RemotingResponseError(resp.code, resp.remark, brokerAddr, RequestCode.GET_BROKER_RUNTIME_INFO);
+    const resp = await this.client.invoke(brokerAddr, this.client.request(RequestCode.GET_BROKER_RUNTIME_INFO), this.timeoutMs);
+    if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, RequestCode.GET_BROKER_RUNTIME_INFO);
     try {
       const body = parseBodyJson(resp.body, 'KVTable');
       const table = body.table;
@@ -96,35 +93,39 @@ export class ConnectionSession {
     return `protocol version ${resp.version}`;
   }
 
-  /** The producer, started on first use. Its traffic goes to the frame recorder. */
+  /** The producer, started on first use. Its client is the session's pool. */
   producer(): Promise<Producer> {
     if (!this.producerPromise) {
-      const listener: TransactionListener = {
-        executeLocalTransaction: (msg: Message, arg: unknown) => {
-          const decision = isTransactionState(arg) ? arg : this.pendingDecision ?? 'UNKNOW';
-          this.pendingDecision = undefined;
-          if (msg.uniqKey) this.setTransactionDecision(msg.uniqKey, decision);
-          return decision;
-        },
-        checkLocalTransaction: (msg: MessageExt) => {
-          const answer = this.decisions.get(msg.msgId ?? '') ?? 'UNKNOW';
-          this.onCheckBack?.(msg, answer);
-          return answer;
-        },
-      };
-      const p = new Producer({
-        producerGroup: PRODUCER_GROUP,
-        namesrvAddr: this.profile.namesrv,
-        acl: this.acl(),
-        apiTimeoutMs: this.timeoutMs,
-        connectTimeoutMs: this.timeoutMs,
-        sendMsgTimeoutMs: this.timeoutMs,
-        transactionListener: listener,
-        onTraffic: (r) => this.record(r),
-      });
+      const p = this.producerInstance;
       this.producerPromise = p.start().then(() => p, (e) => { this.producerPromise = undefined; throw e; });
     }
     return this.producerPromise;
+  }
+
+  private createProducer(): Producer {
+    const listener: TransactionListener = {
+      executeLocalTransaction: (msg: Message, arg: unknown) => {
+        const decision = isTransactionState(arg) ? arg : this.pendingDecision ?? 'UNKNOW';
+        this.pendingDecision = undefined;
+        if (msg.uniqKey) this.setTransactionDecision(msg.uniqKey, decision);
+        return decision;
+      },
+      checkLocalTransaction: (msg: MessageExt) => {
+        const answer = this.decisions.get(msg.msgId ?? '') ?? 'UNKNOW';
+        this.onCheckBack?.(msg, answer);
+        return answer;
+      },
+    };
+    return new Producer({
+      producerGroup: PRODUCER_GROUP,
+      namesrvAddr: this.profile.namesrv,
+      acl: this.acl(),
+      apiTimeoutMs: this.timeoutMs,
+      connectTimeoutMs: this.timeoutMs,
+      sendMsgTimeoutMs: this.timeoutMs,
+      transactionListener: listener,
+      onTraffic: (r) => this.record(r),
+    });
   }
 
   private pendingDecision: LocalTransactionState | undefined;
@@ -151,12 +152,10 @@ export class ConnectionSession {
     return this.frames.filter((f) => f.seq > afterSeq && f.seq <= upToSeq);
   }
 
+  /** Stops the producer (if started) and closes the pool: pending requests fail at once. */
   async dispose(): Promise<void> {
-    this.nameServer.close();
-    await this.brokers.close();
-    const p = this.producerPromise;
     this.producerPromise = undefined;
-    if (p) await p.then((x) => x.shutdown(), () => undefined);
+    await this.producerInstance.shutdown();
   }
 }
 

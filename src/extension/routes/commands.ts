@@ -109,7 +109,7 @@ export function registerRoutes(context: vscode.ExtensionContext): void {
         log.info(`[${connection}] raw ${topic ? `route of ${topic}` : 'cluster info'} (${raw.length} bytes) opened in an editor`);
         return text;
       } catch (e) {
-        const d = describeFailure(e, 'NameServer');
+        const d = describeFailure(e, 'nameserver');
         log.error(`[${connection}] raw route: ${d.short}`);
         void vscode.window.showErrorMessage(d.short);
         return undefined;

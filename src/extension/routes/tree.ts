@@ -150,13 +150,13 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   private clusterInfo(name: string): Promise<Result<ClusterInfo>> {
     const c = this.cache(name);
-    c.cluster ??= this.load(name, 'NameServer', 'GET_BROKER_CLUSTER_INFO', (s) => s.getClusterInfo());
+    c.cluster ??= this.load(name, 'nameserver', 'GET_BROKER_CLUSTER_INFO', (s) => s.getClusterInfo());
     return c.cluster;
   }
 
   private topicList(name: string): Promise<Result<string[]>> {
     const c = this.cache(name);
-    c.topics ??= this.load(name, 'NameServer', 'GET_ALL_TOPIC_LIST_FROM_NAMESERVER', async (s) => {
+    c.topics ??= this.load(name, 'nameserver', 'GET_ALL_TOPIC_LIST_FROM_NAMESERVER', async (s) => {
       const r = await s.getTopicList();
       return { value: r.value.topicList, raw: r.raw, address: r.address };
     });
@@ -168,7 +168,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
     const c = this.cache(name);
     let p = c.routes.get(topic);
     if (!p) {
-      p = this.load(name, 'NameServer', `GET_ROUTEINFO_BY_TOPIC ${topic}`, (s) => s.getRoute(topic));
+      p = this.load(name, 'nameserver', `GET_ROUTEINFO_BY_TOPIC ${topic}`, (s) => s.getRoute(topic));
       c.routes.set(topic, p);
     }
     return p;
@@ -201,18 +201,18 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         const [ci, tl] = await Promise.all([this.clusterInfo(name), this.topicList(name)]);
         const out: Node[] = [];
         // One error node when both queries failed the same way (a dead NameServer), else one each.
-        if (!ci.ok && !tl.ok && describeFailure(ci.error, 'NameServer').short === describeFailure(tl.error, 'NameServer').short) {
-          return [this.errorNode(n, name, 'namesrv', ci.error, 'NameServer')];
+        if (!ci.ok && !tl.ok && describeFailure(ci.error, 'nameserver').short === describeFailure(tl.error, 'nameserver').short) {
+          return [this.errorNode(n, name, 'namesrv', ci.error, 'nameserver')];
         }
-        if (!ci.ok) out.push(this.errorNode(n, name, 'cluster', ci.error, 'NameServer'));
-        if (!tl.ok) out.push(this.errorNode(n, name, 'topics', tl.error, 'NameServer'));
+        if (!ci.ok) out.push(this.errorNode(n, name, 'cluster', ci.error, 'nameserver'));
+        if (!tl.ok) out.push(this.errorNode(n, name, 'topics', tl.error, 'nameserver'));
         out.push(this.node({ kind: 'clusters', id: `${n.id}/clusters`, parent: n, connectionName: name }));
         out.push(this.node({ kind: 'topics', id: `${n.id}/topics`, parent: n, connectionName: name }));
         return out;
       }
       case 'clusters': {
         const ci = await this.clusterInfo(n.connectionName);
-        if (!ci.ok) return [this.errorNode(n, n.connectionName, 'cluster', ci.error, 'NameServer')];
+        if (!ci.ok) return [this.errorNode(n, n.connectionName, 'cluster', ci.error, 'nameserver')];
         const views = buildClusterViews(ci.value);
         if (views.length === 0) return [this.info(n, 'empty', 'No brokers are registered with this NameServer', 'info', `The NameServer at ${ci.address} answered GET_BROKER_CLUSTER_INFO with an empty table. Brokers register every 30 s after start.`)];
         return views.map((cluster) => this.node({ kind: 'cluster', id: `${n.id}/${cluster.name}`, parent: n, connectionName: n.connectionName, cluster }));
@@ -228,7 +228,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         return n.broker.addresses.map((address) => this.node({ kind: 'address', id: `${n.id}/${address.brokerId}`, parent: n, connectionName: n.connectionName, brokerName: n.broker.brokerName, address }));
       case 'topics': {
         const [tl, ci] = await Promise.all([this.topicList(n.connectionName), this.clusterInfo(n.connectionName)]);
-        if (!tl.ok) return [this.errorNode(n, n.connectionName, 'topics', tl.error, 'NameServer')];
+        if (!tl.ok) return [this.errorNode(n, n.connectionName, 'topics', tl.error, 'nameserver')];
         const names = ci.ok ? { brokerNames: [...ci.value.brokerAddrTable.keys()], clusterNames: [...ci.value.clusterAddrTable.keys()] } : {};
         const showSystem = this.showSystemTopics();
         const v = buildTopicList(tl.value, { showSystem, filter: this.filter, ...names });
@@ -242,7 +242,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
       }
       case 'topic': {
         const r = await this.route(n.connectionName, n.topic);
-        if (!r.ok) return [this.errorNode(n, n.connectionName, 'route', r.error, 'NameServer')];
+        if (!r.ok) return [this.errorNode(n, n.connectionName, 'route', r.error, 'nameserver')];
         const view = buildRouteView(n.topic, r.value);
         const out: Node[] = [];
         for (const f of view.flags) out.push(this.info(n, `flag:${f}`, FLAG_TEXT[f], 'warning'));

@@ -4,8 +4,7 @@ import * as net from 'node:net';
 import {
   createRequest, createResponse, decodeFrame, encodeFrame, FrameSplitter, RemotingCommand, RequestCode, ResponseCode,
 } from '../../../src/core/remoting';
-import { RemotingConnection, TransportError, TrafficRecord, RemotingResponseError } from '../../../src/core/transport';
-import { NameServerClient } from '../../../src/core/namesrv/namesrv-client';
+import { RemotingConnection, TransportError, TrafficRecord } from '../../../src/core/transport';
 
 /** An in-memory stand-in for a server (unit tests only; integration tests use the real cluster). */
 async function fakeServer(onRequest: (cmd: RemotingCommand, sock: net.Socket) => void): Promise<{ addr: string; server: net.Server; sockets: net.Socket[] }> {
@@ -122,31 +121,4 @@ test('server-to-client requests reach the handler and its response goes back wit
   assert.equal(answered!.remark, 'checked X');
   assert.equal(answered!.opaque, resp.opaque);
   conn.close();
-});
-
-test('NameServerClient fails over to the next address and reports error codes with name and remark', async () => {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const dead = `127.0.0.1:${(probe.address() as net.AddressInfo).port}`;
-  await new Promise<void>((r) => probe.close(() => r()));
-  const { addr } = await fakeServer((cmd, sock) => {
-    if (cmd.code === RequestCode.GET_ROUTEINFO_BY_TOPIC && cmd.extFields!.topic === 'missing') {
-      sock.write(encodeFrame(createResponse(cmd, ResponseCode.TOPIC_NOT_EXIST, 'No topic route info in name server for the topic: missing')));
-    } else {
-      sock.write(encodeFrame(createResponse(cmd, 0, null, null, { body: Buffer.from('{"topicList":["A",\'B\']}') })));
-    }
-  });
-  for (const list of [`${dead};${addr}`, `${addr};${dead}`]) {
-    const c = new NameServerClient(list);
-    assert.deepEqual((await c.getAllTopicList()).value.topicList, ['A', 'B']);
-    await assert.rejects(c.getRouteInfo('missing'), (e: unknown) => {
-      assert.ok(e instanceof RemotingResponseError);
-      assert.equal(e.codeName, 'TOPIC_NOT_EXIST');
-      assert.match(e.message, /No topic route info/);
-      assert.equal(e.address, addr);
-      return true;
-    });
-    c.close();
-  }
-  await assert.rejects(new NameServerClient(dead).getClusterInfo(), isTransport('connect-refused'));
 });
