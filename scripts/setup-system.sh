@@ -21,6 +21,7 @@ TOOLS=(
   "javac      openjdk-17-jdk-headless  compiles the Java sides of the cross-checks"
   "mvn        maven             fetches the RocketMQ jars from Maven Central"
   "tar        tar               packs Debian's rg for code-server's ripgrep cache"
+  "mkfifo     coreutils         a FIFO as a bodyFile that must be refused (request-file tests)"
   "g++        g++               code-server's native modules (node-pty, kerberos, argon2)"
   "make       make              code-server's native modules"
   "python3    python3           node-gyp, for code-server's native modules"

@@ -42,9 +42,10 @@ interface JavaCase {
  * Java's ROCKETMQ decoder keeps a zero-length value as a null map entry; ours drops the entry (a header
  * decoder treats null and absent alike). Compare with null entries removed; the quirks test pins both.
  */
-function dropNullValues(m: Record<string, string | null> | null): Record<string, string> | null {
+/** Java keeps an extField read with a zero-length value as key → null; ours keeps the key with "". */
+function nullValuesAsEmpty(m: Record<string, string | null> | null): Record<string, string> | null {
   if (m === null) return null;
-  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v ?? ''])) as Record<string, string>;
 }
 
 function strip(f: Fields & { languageName?: unknown; ok?: unknown }): Fields {
@@ -55,7 +56,7 @@ function strip(f: Fields & { languageName?: unknown; ok?: unknown }): Fields {
     opaque: f.opaque,
     flag: f.flag,
     remark: f.remark,
-    extFields: f.extFields === null ? null : sortKeys(dropNullValues(f.extFields)!),
+    extFields: f.extFields === null ? null : sortKeys(nullValuesAsEmpty(f.extFields)!),
     serializeType: f.serializeType,
     bodyHex: f.bodyHex,
   };
@@ -456,8 +457,8 @@ for (const version of VERSION_KEYS) {
       assert.equal(byName.get('empty-remark-json')!.decoded.remark, '');
       const emptyValue = byName.get('empty-ext-value-rocketmq')!;
       assert.deepEqual(emptyValue.decoded.extFields, { a: null });
-      // ours: the entry is dropped, the (empty) map stays
-      assert.deepEqual(ours(decodeFrame(Buffer.from(emptyValue.frameHex, 'hex'))).extFields, {});
+      // ours: the key stays, with an empty value (the JSON form's "a": "" decodes the same)
+      assert.deepEqual(ours(decodeFrame(Buffer.from(emptyValue.frameHex, 'hex'))).extFields, { a: '' });
       assert.equal(byName.get('large-code-rocketmq')!.decoded.code, 3442);
       assert.equal(byName.get('large-code-json')!.decoded.code, 200050);
       // and our decoder agrees on the JSON side's escapes: the control-character case round-trips exactly

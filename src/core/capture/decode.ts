@@ -27,7 +27,8 @@ export function decodeFrameBytes(ix: CaptureIndex, i: number, fb: FrameBytes): F
   const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
   const missing = fb.missing + Math.max(0, fb.size - fb.bytes.length);
   const requestCode = summary.isResponse && summary.requestCode !== null ? summary.requestCode : undefined;
-  const { command, description } = decodeAndDescribeFrame(fb.bytes, { requestCode, missingBytes: missing, holes });
+  // The core's API keeps whole bodies; the UIs cap what they show.
+  const { command, description } = decodeAndDescribeFrame(fb.bytes, { requestCode, missingBytes: missing, holes, maxBodyText: Infinity });
   const out: FrameDetails = { summary, warnings, command, view: command ? description : null, holes: fb.holes, bytes: fb.bytes };
   const errors: string[] = [];
   if (summary.warnings & FrameWarn.Oversize) errors.push('oversize frame: only the header was read');
