@@ -45,10 +45,11 @@ import { decodeProperties } from '../message/properties';
 import { decodeStoredMessages, MAGIC_V1, MAGIC_V2 } from '../message/stored';
 import { compressionType, MessageSysFlag } from '../message/sysflag';
 import { CaptureIndex } from './capture-index';
-import { CaptureParser } from './file-format';
-import { FrameBytes } from './frame-reader';
+import { CaptureParser, PacketInfo } from './file-format';
+import { FrameBytes, readFrameBytes, readFrameBytesFromBuffer } from './frame-reader';
 import { FrameOut } from './frames';
 import type { ContentMatches } from './filter';
+import { NetDecoder } from './netlayers';
 import { Pipeline } from './pipeline';
 import { streamCapture } from './source';
 import { FrameWarn } from './types';
@@ -299,9 +300,14 @@ class SearchPass {
     this.searchers = terms.map((t) => new FrameSearcher(new SearchNeedle(t)));
     this.result = terms.map((t) => new SearchHits(t, new Uint8Array(this.n), this.n));
   }
+  /** Pipeline passes: only these frames (null: all). */
+  only: Set<number> | null = null;
+  /** Frames the pipeline handed over without bytes: the driver re-reads them by random access. */
+  readonly reread: number[] = [];
   frame(f: FrameOut): void {
     const i = this.k++;
     if (i >= this.n) { if (this.ix.state !== 'indexing') this.halt?.(); return; }
+    if (this.only && !this.only.has(i)) return;
     const c = this.ix.cols;
     if (f.summary.ok && (f.summary.opaque !== c.opaque[i] || f.summary.code !== c.code[i] || f.conn !== c.conn[i])) {
       this.mismatch ??= `frame ${i} of the search pass is not frame ${i} of the index (was the capture file changed?)`;
@@ -310,14 +316,18 @@ class SearchPass {
     }
     let bytes: Uint8Array;
     if (f.bytes) bytes = f.bytes.subarray(0, f.bytesAvailable);
-    else if (f.summary.ok) bytes = f.headerBuf.subarray(0, 8 + f.headerLen); // oversize: only the header was kept
-    else return;
+    else if (f.summary.ok && f.warn & FrameWarn.Oversize) bytes = f.headerBuf.subarray(0, 8 + f.headerLen); // oversize: only the header was kept
+    else { this.reread.push(i); return; } // e.g. a header cut by a gap: the pipeline kept no bytes, random access has them
     const complete = f.missing === 0 && f.bytesAvailable >= f.size && !(f.warn & (FrameWarn.Oversize | FrameWarn.Truncated));
     const response = (c.flag[i] & 1) !== 0;
     const rq = c.reqCode[i];
-    const requestCode = response && rq >= 0 ? rq : undefined;
+    this.evaluate(i, bytes, f.size, complete, response, response && rq >= 0 ? rq : undefined);
+  }
+  /** Frame i's bytes (from its first byte; `complete`: all captured) against every term. */
+  evaluate(i: number, bytes: Uint8Array, size: number, complete: boolean, response: boolean, requestCode: number | undefined): void {
+    const c = this.ix.cols;
     for (let t = 0; t < this.searchers.length; t++) {
-      if (this.searchers[t].matches(bytes, f.size, complete, response, c.code[i], requestCode, f.headerLen)) this.result[t].hits[i] = 1;
+      if (this.searchers[t].matches(bytes, size, complete, response, c.code[i], requestCode, c.headerLen[i])) this.result[t].hits[i] = 1;
     }
   }
   finish(): SearchHits[] {
@@ -335,30 +345,260 @@ export interface SearchOptions {
   step?: number;
   /** Between reads; a returned promise pauses reading. */
   pace?: () => Promise<void> | void;
+  /**
+   * 'index' (default): the index-guided pass below; 'pipeline': the index pass's own pipeline in
+   * full mode (TCP reassembly and frame splitting again) — slower, kept as the reference the tests
+   * compare with.
+   */
+  method?: 'index' | 'pipeline';
+  /** Filled with how the frames were read (benchmarks, tests). */
+  stats?: SearchStats;
+  /** Frames the index-guided pass could not assemble are re-read one by one up to this many (default 64); more go through one pipeline pass. */
+  maxRereads?: number;
+}
+
+/** How a search read its frames. */
+export interface SearchStats {
+  /** Searched in place: the whole frame in one packet. */
+  inPlace: number;
+  /** Put together from several packets by the index-guided pass. */
+  assembled: number;
+  /** Re-read by random access. */
+  reread: number;
+  /** Searched in a pipeline pass. */
+  pipeline: number;
+}
+
+/** Default of SearchOptions.maxRereads. */
+const MAX_RANDOM_REREADS = 64;
+/** A frame is re-read in full up to this size (frame-reader's limit); oversize frames: the header. */
+const MAX_ASSEMBLE = 32 * 1024 * 1024;
+
+/** Bytes of frame i that the search assembles (all of it, oversize: the header). */
+function wanted(ix: CaptureIndex, i: number): number {
+  const c = ix.cols;
+  if (c.warn[i] & FrameWarn.Oversize) return Math.min(c.size[i], 8 + c.headerLen[i]);
+  return Math.min(c.size[i], MAX_ASSEMBLE);
+}
+
+/** One multi-packet frame being put together: first copy of each byte wins (as the index pass and random access). */
+class Assembly {
+  readonly buf: Buffer;
+  private readonly filled: [number, number][] = [];
+  constructor(readonly want: number) { this.buf = Buffer.alloc(want); }
+  fill(src: Uint8Array, base: number, s: number, e: number): void {
+    const r = this.filled;
+    let lo = 0, hi = r.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (r[m][1] <= s) lo = m + 1; else hi = m; }
+    let pos = s;
+    for (let k = lo; pos < e;) {
+      const next = k < r.length ? r[k] : null;
+      if (next && next[0] <= pos) { pos = Math.max(pos, next[1]); k++; continue; }
+      const end = next ? Math.min(e, next[0]) : e;
+      this.buf.set(src.subarray(base + pos, base + end), pos);
+      pos = end;
+    }
+    let a = lo;
+    if (a > 0 && r[a - 1][1] === s) a--;
+    let z = a, ns = s, ne = e;
+    for (; z < r.length && r[z][0] <= e; z++) { ns = Math.min(ns, r[z][0]); ne = Math.max(ne, r[z][1]); }
+    r.splice(a, z - a, [ns, ne]);
+  }
+  get missing(): number {
+    let have = 0;
+    for (const [s, e] of this.filled) have += e - s;
+    return this.want - have;
+  }
+}
+
+function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * The index-guided pass: the index already knows where every frame is — its connection and
+ * direction, the TCP sequence number of its first byte, its size and the records that carried it —
+ * so this pass does not reassemble TCP or split frames again. It reads the records in file order,
+ * decodes link / IP / TCP headers (IP fragments reassembled as in the index pass), and copies each
+ * segment's payload into the frames of its stream whose record range holds this record. A frame in
+ * one packet (the common case) is searched in place, without a copy. Frames are searched when the
+ * pass is past their last record. A frame that ends up with more bytes missing than the index
+ * recorded (out-of-order arrival this simple walk does not follow, a port reused in ways it cannot
+ * tell apart) is re-read like random access does (frame-reader.ts) or, when there are many, by the
+ * pipeline pass. Memory: one buffer per multi-packet frame in flight.
+ */
+class IndexedPass {
+  private readonly c: CaptureIndex['cols'];
+  private readonly n: number;
+  /** Next frame of the same stream (connection × direction) in index order, -1 at the end. */
+  private readonly nextInStream: Int32Array;
+  /** First frame of each stream (conn * 2 + dir) not searched yet, -1 when none is left. */
+  private readonly cur: Int32Array;
+  /** Streams by (source port << 16 | destination port). */
+  private readonly byPorts = new Map<number, number[]>();
+  private readonly done: Uint8Array;
+  private readonly asm = new Map<number, Assembly>();
+  readonly fallback: number[] = [];
+  inPlace = 0;
+  assembled = 0;
+  private readonly dec = new NetDecoder(() => { /* the index pass reported it */ });
+
+  constructor(private readonly ix: CaptureIndex, private readonly evaluate: (i: number, bytes: Uint8Array, complete: boolean) => void) {
+    const c = this.c = ix.cols;
+    const n = this.n = ix.length;
+    const streams = ix.conns.length * 2;
+    this.cur = new Int32Array(streams).fill(-1);
+    const last = new Int32Array(streams).fill(-1);
+    this.nextInStream = new Int32Array(n).fill(-1);
+    this.done = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const st = c.conn[i] * 2 + c.dir[i];
+      if (st >= streams) { this.fallback.push(i); this.done[i] = 1; continue; }
+      if (last[st] < 0) this.cur[st] = i; else this.nextInStream[last[st]] = i;
+      last[st] = i;
+    }
+    for (const k of ix.conns) {
+      if (!k) continue;
+      this.addPorts((k.clientPort << 16) | k.serverPort, k.id * 2);
+      this.addPorts((k.serverPort << 16) | k.clientPort, k.id * 2 + 1);
+    }
+  }
+
+  private addPorts(key: number, stream: number): void {
+    if (this.cur[stream] < 0) return; // no frames on this stream
+    const l = this.byPorts.get(key);
+    if (l) l.push(stream); else this.byPorts.set(key, [stream]);
+  }
+
+  packet(p: PacketInfo): void {
+    const R = p.recordOffset;
+    if (this.dec.decode(p.linkType, p.data, p.tsUs, R) !== 'ok') return;
+    const o = this.dec.out;
+    if (o.protocol !== 6 || o.l4len < 20) return;
+    const b = o.buf, t = o.l4off;
+    const list = this.byPorts.get((((b[t] << 8) | b[t + 1]) << 16) | ((b[t + 2] << 8) | b[t + 3]));
+    if (!list) return;
+    const hl = (b[t + 12] >> 4) * 4;
+    if (hl < 20 || hl > o.l4len) return;
+    const cap = o.l4len - hl;
+    if (cap <= 0) return;
+    let seq = ((b[t + 4] << 24) | (b[t + 5] << 16) | (b[t + 6] << 8) | b[t + 7]) >>> 0;
+    if (b[t + 13] & 0x02) seq = (seq + 1) >>> 0;
+    const c = this.c;
+    for (const st of list) {
+      const k = this.ix.conns[st >> 1];
+      const dir = st & 1;
+      if (!sameAddr(o.src, dir === 0 ? k.clientAddr : k.serverAddr) || !sameAddr(o.dst, dir === 0 ? k.serverAddr : k.clientAddr)) continue;
+      // frames of this stream that ended before this record are complete: search them
+      let i = this.cur[st];
+      while (i >= 0 && c.posMax[i] < R) { this.finish(i); i = this.nextInStream[i]; }
+      this.cur[st] = i;
+      for (let j = i; j >= 0 && c.posMin[j] <= R; j = this.nextInStream[j]) {
+        if (this.done[j] || c.posMax[j] < R) continue;
+        const want = wanted(this.ix, j);
+        const rel = (seq - c.startSeq[j]) | 0;
+        const s = Math.max(0, rel), e = Math.min(want, rel + cap);
+        if (e <= s) continue;
+        const base = t + hl - rel;
+        if (s === 0 && e === want && c.posMin[j] === R && c.posMax[j] === R) {
+          // the whole frame in this one packet: search it in place
+          this.done[j] = 1;
+          this.inPlace++;
+          this.evaluate(j, b.subarray(base, base + want), want === c.size[j] && !(c.warn[j] & (FrameWarn.Oversize | FrameWarn.Truncated)));
+          continue;
+        }
+        let a = this.asm.get(j);
+        if (!a) this.asm.set(j, a = new Assembly(want));
+        a.fill(b, base, s, e);
+      }
+    }
+  }
+
+  private finish(i: number): void {
+    if (this.done[i]) return;
+    this.done[i] = 1;
+    const a = this.asm.get(i);
+    if (!a) { this.fallback.push(i); return; }
+    this.asm.delete(i);
+    const missing = a.missing;
+    if (missing > 0 && missing > this.c.missing[i]) { this.fallback.push(i); return; }
+    this.assembled++;
+    this.evaluate(i, a.buf, missing === 0 && a.want === this.c.size[i] && !(this.c.warn[i] & (FrameWarn.Oversize | FrameWarn.Truncated)));
+  }
+
+  /** End of the file: search what is still open. */
+  end(): void {
+    for (let st = 0; st < this.cur.length; st++) {
+      for (let i = this.cur[st]; i >= 0; i = this.nextInStream[i]) this.finish(i);
+      this.cur[st] = -1;
+    }
+  }
 }
 
 /**
  * Searches every frame of the index (frames [0, ix.length) as the call starts) for each term, in one
- * streaming pass over the capture file. Rejects with SearchCancelled when `signal` aborts, and when
- * the file no longer matches the index.
+ * streaming pass over the capture file (the index-guided pass above; `method: 'pipeline'` for the
+ * pipeline's). Rejects with SearchCancelled when `signal` aborts.
  */
 export async function searchCaptureFile(ix: CaptureIndex, terms: readonly string[], opts: SearchOptions = {}): Promise<SearchHits[]> {
   const path = ix.source.path;
   if (!path) throw new Error('index has no source path');
   const pass = new SearchPass(ix, terms);
+  const progress = (read: number) => { opts.onProgress?.(read, ix.source.fileSize); return opts.pace?.(); };
+  const steps = opts.step ? { first: 64 * 1024, max: opts.step } : {};
+  if (opts.method === 'pipeline') {
+    await pipelinePass(ix, path, pass, null, opts, progress, steps);
+  } else {
+    const c = ix.cols;
+    const walk = new IndexedPass(ix, (i, bytes, complete) => {
+      const response = (c.flag[i] & 1) !== 0;
+      const rq = c.reqCode[i];
+      pass.evaluate(i, bytes, c.size[i], complete, response, response && rq >= 0 ? rq : undefined);
+    });
+    const info = await streamCapture(path, { packet: (p) => walk.packet(p), warning: () => { /* the index pass reported it */ } }, { signal: opts.signal, pace: progress, ...steps });
+    if (opts.signal?.aborted) throw new SearchCancelled();
+    walk.end();
+    if (opts.stats) { opts.stats.inPlace += walk.inPlace; opts.stats.assembled += walk.assembled; }
+    if (walk.fallback.length > (opts.maxRereads ?? MAX_RANDOM_REREADS)) {
+      await pipelinePass(ix, path, pass, new Set(walk.fallback), opts, progress, steps);
+    } else {
+      for (const i of walk.fallback) {
+        if (opts.signal?.aborted) throw new SearchCancelled();
+        evaluateRead(ix, pass, i, await readFrameBytes(ix, i, path));
+      }
+      if (opts.stats) opts.stats.reread += walk.fallback.length;
+    }
+    opts.onProgress?.(info.fileSize, info.fileSize);
+  }
+  return pass.finish();
+}
+
+/** Searches frame i in bytes re-read by random access. */
+function evaluateRead(ix: CaptureIndex, pass: SearchPass, i: number, fb: FrameBytes): void {
+  const c = ix.cols;
+  const response = (c.flag[i] & 1) !== 0;
+  const rq = c.reqCode[i];
+  const complete = fb.missing === 0 && fb.bytes.length >= fb.size && !(c.warn[i] & (FrameWarn.Oversize | FrameWarn.Truncated));
+  pass.evaluate(i, fb.bytes, fb.size, complete, response, response && rq >= 0 ? rq : undefined);
+}
+
+/** The pipeline pass: frames in index order with their bytes (only the frames in `only`, when given). */
+async function pipelinePass(ix: CaptureIndex, path: string, pass: SearchPass, only: Set<number> | null, opts: SearchOptions,
+  progress: (read: number) => Promise<void> | void, steps: { first?: number; max?: number }): Promise<void> {
   const held: { parser: CaptureParser | null } = { parser: null };
   pass.halt = () => held.parser?.halt();
+  pass.only = only;
   const p = new Pipeline({ frame: (f) => pass.frame(f) }, { full: true });
-  const info = await streamCapture(path, p, {
-    signal: opts.signal,
-    onParser: (x) => { held.parser = x; },
-    pace: (read) => { opts.onProgress?.(read, ix.source.fileSize); return opts.pace?.(); },
-    ...(opts.step ? { first: 64 * 1024, max: opts.step } : {}),
-  });
+  await streamCapture(path, p, { signal: opts.signal, onParser: (x) => { held.parser = x; }, pace: progress, ...steps });
   if (opts.signal?.aborted) throw new SearchCancelled();
   if (!held.parser?.isStopped) p.finish();
-  opts.onProgress?.(info.fileSize, info.fileSize);
-  return pass.finish();
+  for (const i of pass.reread) {
+    if (opts.signal?.aborted) throw new SearchCancelled();
+    evaluateRead(ix, pass, i, await readFrameBytes(ix, i, path));
+  }
+  if (opts.stats) { opts.stats.pipeline += (only ? only.size : ix.length) - pass.reread.length; opts.stats.reread += pass.reread.length; }
 }
 
 /** The same over capture bytes in memory (tests, small captures). */
@@ -370,6 +610,7 @@ export function searchCaptureBytes(ix: CaptureIndex, data: Uint8Array, terms: re
   parser.push(data);
   parser.finish();
   if (!parser.isStopped) p.finish();
+  for (const i of pass.reread) evaluateRead(ix, pass, i, readFrameBytesFromBuffer(ix, i, data));
   return pass.finish();
 }
 

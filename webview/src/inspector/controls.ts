@@ -7,6 +7,10 @@
 import {
   provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeTextField, vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
+import { ERROR_HELP, TEXT_HELP } from '../../../src/core/capture/filter-help';
+
+/** Tooltips of filter-bar controls by id: what "Errors only" and "Text" match (the core filter's own help texts). */
+const HELP: Readonly<Record<string, string>> = { 'f-errors': ERROR_HELP, 'f-text': TEXT_HELP };
 
 let registered = false;
 export function registerControls(): void {
@@ -45,6 +49,7 @@ export function textField(id: string, placeholder: string, onEnter: () => void, 
   t.setAttribute('placeholder', placeholder);
   t.setAttribute('size', String(size));
   t.setAttribute('aria-label', placeholder);
+  if (HELP[id]) t.title = HELP[id];
   t.addEventListener('keydown', (e) => { if ((e as KeyboardEvent).key === 'Enter') onEnter(); });
   return t;
 }
@@ -54,6 +59,7 @@ export function checkbox(id: string, label: string, onChange: () => void): Check
   const c = document.createElement('vscode-checkbox') as unknown as Checkbox;
   c.id = id;
   c.textContent = label;
+  if (HELP[id]) c.title = HELP[id];
   c.addEventListener('change', () => onChange());
   return c;
 }
