@@ -77,7 +77,7 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
   for (let i = 0; i < c.n; i++) {
     const resp = (c.flag[i] & 1) !== 0;
     const w = c.warn[i];
-    for (const [bit, label] of FRAME_WARN_LABELS) if (w & bit) warnCounts[label] = (warnCounts[label] ?? 0) + 1;
+    if (w) for (const [bit, label] of FRAME_WARN_LABELS) if (w & bit) warnCounts[label] = (warnCounts[label] ?? 0) + 1;
     if (w & FrameWarn.OrphanResponse) orphans++;
     if (c.code[i] === -1 && (w & FrameWarn.UndecodableHeader)) { get(-1).requests++; continue; }
     if (!resp) {
