@@ -25,16 +25,21 @@
  * offsetMsgId). The request of a matching response is not added (a pull request says nothing
  * about the messages that came back).
  *
- * **How**: one streaming pass over the capture in index order (`searchCaptureFile`: the same
- * pipeline as the index pass, in full mode, so frame k of the pass is frame k of the index; memory
- * does not grow with the file: frame bytes are views into the read buffers or a per-stream scratch
- * buffer, the result is one byte per frame). Per frame a cheap test runs first: the needle's bytes
- * (case-folded Horspool search) anywhere in the frame, or content that a byte search cannot see —
- * a send body starting with a ZLIB / LZ4 / ZSTD header, stored messages with a compressed record or,
- * for a hex needle, their computed offsetMsgIds. Only frames that pass are decoded and searched
- * field by field. A needle with characters that a JSON header escapes (`"`, `\`, control
+ * **How**: one streaming pass over the capture file (`searchCaptureFile`). The index already knows
+ * where every frame is, so the pass does not reassemble TCP or split frames again: it reads the
+ * records in file order, decodes their link / IP / TCP headers and hands each frame its bytes — in
+ * place when the frame is in one packet, copied together otherwise (`IndexedPass`); the few frames
+ * it cannot put together as the index describes them are re-read by random access or, when many,
+ * by the index pass's own pipeline (also available as `method: 'pipeline'`). Memory does not grow
+ * with the file: frame bytes are views into the read buffers or one buffer per multi-packet frame
+ * in flight; the result is one byte per frame. Per frame a cheap test runs first: the needle's
+ * bytes (case-folded Horspool search) anywhere in the frame, or content that a byte search cannot
+ * see — a send body starting with a ZLIB / LZ4 / ZSTD header, stored messages with a compressed
+ * record or, for a hex needle, their computed offsetMsgIds. Only frames that pass are decoded and
+ * searched field by field. A needle with characters that a JSON header escapes (`"`, `\`, control
  * characters) or non-ASCII characters skips the cheap test: every frame is decoded (slower).
- * `searchFrames` does the same by random access (live captures); `searchCaptureBytes` in memory.
+ * `searchFrames` does the same by random access (live captures); `searchCaptureBytes` in memory
+ * through the pipeline (tests).
  */
 import { decodeFrame } from '../remoting/frame';
 import type { RemotingCommand } from '../remoting/command';
@@ -353,7 +358,7 @@ export interface SearchOptions {
   method?: 'index' | 'pipeline';
   /** Filled with how the frames were read (benchmarks, tests). */
   stats?: SearchStats;
-  /** Frames the index-guided pass could not assemble are re-read one by one up to this many (default 64); more go through one pipeline pass. */
+  /** Frames the index-guided pass could not assemble are re-read one by one up to this many (default 64, 0 for .gz); more go through one pipeline pass. */
   maxRereads?: number;
 }
 
@@ -561,7 +566,8 @@ export async function searchCaptureFile(ix: CaptureIndex, terms: readonly string
     if (opts.signal?.aborted) throw new SearchCancelled();
     walk.end();
     if (opts.stats) { opts.stats.inPlace += walk.inPlace; opts.stats.assembled += walk.assembled; }
-    if (walk.fallback.length > (opts.maxRereads ?? MAX_RANDOM_REREADS)) {
+    // .gz has no random access (each re-read inflates the file up to the frame): one pipeline pass instead
+    if (walk.fallback.length > (opts.maxRereads ?? (ix.source.gzip ? 0 : MAX_RANDOM_REREADS))) {
       await pipelinePass(ix, path, pass, new Set(walk.fallback), opts, progress, steps);
     } else {
       for (const i of walk.fallback) {
