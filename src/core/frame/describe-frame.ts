@@ -81,8 +81,9 @@ export function decodeAndDescribeFrame(bytes: Uint8Array, ctx: FrameContext = {}
   let cmd: RemotingCommand;
   try {
     if (headerLost) throw new Error(`${missing} byte(s) of this frame were not captured, some in the header: decoding would read zeros`);
-    if (missing > 0 || (declared !== undefined && declared !== null && bytes.length < declared)) {
-      // Only the body is incomplete: decode the header alone, keep the bytes we have as the body.
+    if (missing > 0) {
+      // A capture lost only body bytes: decode the header alone, keep the bytes we have as the body
+      // (not interpreted). Bytes that simply end early (pasted hex) are a truncated frame: an error.
       const head = Buffer.alloc(headerEnd);
       head.set(bytes.subarray(0, headerEnd));
       head.writeUInt32BE(headerEnd - 4, 0);
