@@ -31,6 +31,30 @@ const READ_CHUNK = 1 << 20;
 /** Oversize frames: only the prefix + header is re-read. */
 const MAX_REREAD = 32 * 1024 * 1024;
 
+/**
+ * Copies frame bytes [s, e) (found at `src[base + x]`) into `buf` where nothing was filled yet, and
+ * records the range in `filled` (sorted, disjoint, not touching): the first copy of each byte wins, as
+ * in the index pass. Shared by random access and the content search's assembly.
+ */
+export function fillFirstCopy(buf: Uint8Array, filled: [number, number][], src: Uint8Array, base: number, s: number, e: number): void {
+  const r = filled;
+  let lo = 0, hi = r.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (r[m][1] <= s) lo = m + 1; else hi = m; }
+  let pos = s;
+  for (let k = lo; pos < e;) {
+    const next = k < r.length ? r[k] : null;
+    if (next && next[0] <= pos) { pos = Math.max(pos, next[1]); k++; continue; }
+    const end = next ? Math.min(e, next[0]) : e;
+    buf.set(src.subarray(base + pos, base + end), pos);
+    pos = end;
+  }
+  let a = lo;
+  if (a > 0 && r[a - 1][1] === s) a--;
+  let z = a, ns = s, ne = e;
+  for (; z < r.length && r[z][0] <= e; z++) { ns = Math.min(ns, r[z][0]); ne = Math.max(ne, r[z][1]); }
+  r.splice(a, z - a, [ns, ne]);
+}
+
 class Assembler {
   readonly buf: Buffer;
   /** Byte ranges [start, end) of the frame filled so far: sorted, disjoint, not touching. */
@@ -64,24 +88,8 @@ class Assembler {
     if (e <= s) return;
     this.fill(b, t + hl - rel, s, e);
   }
-  /** Copies frame bytes [s, e) (at `src[base + x]`) where nothing was filled yet, and records the range. */
   private fill(src: Uint8Array, base: number, s: number, e: number): void {
-    const r = this.filled;
-    let lo = 0, hi = r.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (r[m][1] <= s) lo = m + 1; else hi = m; }
-    let pos = s;
-    for (let k = lo; pos < e;) {
-      const next = k < r.length ? r[k] : null;
-      if (next && next[0] <= pos) { pos = Math.max(pos, next[1]); k++; continue; }
-      const end = next ? Math.min(e, next[0]) : e;
-      this.buf.set(src.subarray(base + pos, base + end), pos);
-      pos = end;
-    }
-    let a = lo;
-    if (a > 0 && r[a - 1][1] === s) a--;
-    let z = a, ns = s, ne = e;
-    for (; z < r.length && r[z][0] <= e; z++) { ns = Math.min(ns, r[z][0]); ne = Math.max(ne, r[z][1]); }
-    r.splice(a, z - a, [ns, ne]);
+    fillFirstCopy(this.buf, this.filled, src, base, s, e);
   }
   result(size: number): FrameBytes {
     const holes: [number, number][] = [];

@@ -51,7 +51,7 @@ import { decodeStoredMessages, MAGIC_V1, MAGIC_V2 } from '../message/stored';
 import { compressionType, MessageSysFlag } from '../message/sysflag';
 import { CaptureIndex } from './capture-index';
 import { CaptureParser, PacketInfo } from './file-format';
-import { FrameBytes, readFrameBytes, readFrameBytesFromBuffer } from './frame-reader';
+import { FrameBytes, fillFirstCopy, readFrameBytes, readFrameBytesFromBuffer } from './frame-reader';
 import { FrameOut } from './frames';
 import type { ContentMatches } from './filter';
 import { NetDecoder } from './netlayers';
@@ -392,22 +392,7 @@ class Assembly {
   private readonly filled: [number, number][] = [];
   constructor(readonly want: number) { this.buf = Buffer.alloc(want); }
   fill(src: Uint8Array, base: number, s: number, e: number): void {
-    const r = this.filled;
-    let lo = 0, hi = r.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (r[m][1] <= s) lo = m + 1; else hi = m; }
-    let pos = s;
-    for (let k = lo; pos < e;) {
-      const next = k < r.length ? r[k] : null;
-      if (next && next[0] <= pos) { pos = Math.max(pos, next[1]); k++; continue; }
-      const end = next ? Math.min(e, next[0]) : e;
-      this.buf.set(src.subarray(base + pos, base + end), pos);
-      pos = end;
-    }
-    let a = lo;
-    if (a > 0 && r[a - 1][1] === s) a--;
-    let z = a, ns = s, ne = e;
-    for (; z < r.length && r[z][0] <= e; z++) { ns = Math.min(ns, r[z][0]); ne = Math.max(ne, r[z][1]); }
-    r.splice(a, z - a, [ns, ne]);
+    fillFirstCopy(this.buf, this.filled, src, base, s, e);
   }
   get missing(): number {
     let have = 0;

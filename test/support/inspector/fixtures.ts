@@ -18,10 +18,11 @@ export interface FixtureExpect {
   connections: number;
 }
 
-export interface Exchange { dir: 0 | 1; cmd: RemotingCommand; dtUs?: number }
+/** One frame on a connection: a command, or frame bytes as they are (hand-made or damaged). */
+export interface Exchange { dir: 0 | 1; cmd: RemotingCommand | Uint8Array; dtUs?: number }
 
-/** Writes exchanges on connections into a pcapng (handshake, data, FIN), with increasing times. */
-export function writeCapture(conns: { client: string; clientPort: number; server: string; serverPort: number; exchanges: Exchange[] }[], t0Us = 1_700_000_000_000_000, format: 'pcap' | 'pcapng' = 'pcapng'): Buffer {
+/** Writes exchanges on connections (handshake, data in segments of at most `mss` bytes (default 1400), FIN) into a capture, with increasing times. */
+export function writeCapture(conns: { client: string; clientPort: number; server: string; serverPort: number; mss?: number; exchanges: Exchange[] }[], t0Us = 1_700_000_000_000_000, format: 'pcap' | 'pcapng' = 'pcapng'): Buffer {
   const mem = memorySink();
   const w = new PcapWriter(mem.sink, { format });
   let t = t0Us;
@@ -34,7 +35,8 @@ export function writeCapture(conns: { client: string; clientPort: number; server
       const e = c.exchanges[k];
       if (!e) return;
       t += e.dtUs ?? 1000;
-      for (const p of sessions[ci].send(e.dir, encodeFrame(e.cmd), 1400)) { w.packet(p, t); t += 5; }
+      const bytes = e.cmd instanceof Uint8Array ? e.cmd : encodeFrame(e.cmd);
+      for (const p of sessions[ci].send(e.dir, bytes, c.mss ?? 1400)) { w.packet(p, t); t += 5; }
     });
   }
   sessions.forEach((s) => { t += 100; w.packet(s.fin(0), t); w.packet(s.fin(1), t + 10); });

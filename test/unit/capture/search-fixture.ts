@@ -8,36 +8,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequest, createResponse, encodeFrame, RemotingCommand, RequestCode } from '../../../src/core/remoting';
 import { compressZlib, createOffsetMessageId, encodeBatchBody, encodeProperties, encodeStoredMessage } from '../../../src/core/message';
-import { memorySink, PcapWriter, TcpSession } from '../../../src/core/capture/pcap-writer';
+import { Exchange, writeCapture } from '../../support/inspector/fixtures';
 
-export interface Exchange {
-  dir: 0 | 1;
-  /** A command, or raw stream bytes (e.g. a frame cut short). */
-  cmd: RemotingCommand | Uint8Array;
-  /** µs before the first packet of this exchange (default 1000). */
-  dtUs?: number;
-}
+export type { Exchange } from '../../support/inspector/fixtures';
 export interface Conn { clientPort: number; serverPort: number; mss?: number; exchanges: Exchange[] }
 
-/** Writes connections into a pcapng: handshakes, exchanges interleaved connection by connection, FINs. */
+/** Connections between 127.0.0.1 ports, written by the inspector fixtures' writeCapture (pcapng). */
 export function writeConns(conns: Conn[], t0Us = 1_700_000_000_000_000): Buffer {
-  const mem = memorySink();
-  const w = new PcapWriter(mem.sink, { format: 'pcapng' });
-  let t = t0Us;
-  const sessions = conns.map((c) => new TcpSession({ client: '127.0.0.1', clientPort: c.clientPort, server: '127.0.0.1', serverPort: c.serverPort }));
-  sessions.forEach((s) => { w.packet(s.syn(), t); w.packet(s.synAck(), t + 10); w.packet(s.ack(0), t + 20); t += 30; });
-  const max = Math.max(...conns.map((c) => c.exchanges.length));
-  for (let k = 0; k < max; k++) {
-    conns.forEach((c, ci) => {
-      const e = c.exchanges[k];
-      if (!e) return;
-      t += e.dtUs ?? 1000;
-      const bytes = e.cmd instanceof Uint8Array ? e.cmd : encodeFrame(e.cmd);
-      for (const p of sessions[ci].send(e.dir, bytes, c.mss ?? 1400)) { w.packet(p, t); t += 5; }
-    });
-  }
-  sessions.forEach((s) => { t += 100; w.packet(s.fin(0), t); w.packet(s.fin(1), t + 10); });
-  return mem.bytes();
+  return writeCapture(conns.map((c) => ({ ...c, client: '127.0.0.1', server: '127.0.0.1' })), t0Us);
 }
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bodies');
