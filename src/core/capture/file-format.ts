@@ -34,8 +34,11 @@ export interface PacketInfo {
   tsUs: number;
   caplen: number;
   origlen: number;
-  /** Captured bytes (view into parser buffer: valid only during the callback). */
-  data: Uint8Array;
+  /** Captured bytes (view into parser buffer: valid only during the callback). Made on each read: hot paths use `buf` and `dataStart`. */
+  readonly data: Uint8Array;
+  /** The parser's buffer holding the record: the captured bytes are buf[dataStart, dataStart + caplen) (valid only during the callback). */
+  buf: Uint8Array;
+  dataStart: number;
   /** Stream offset of the record/block start. */
   recordOffset: number;
   /** Stream offset of the first packet data byte. */
@@ -76,6 +79,24 @@ export interface ResumeState {
   sectionIfaces?: InterfaceInfo[];
 }
 
+/**
+ * The parser's one reused PacketInfo. `data` is a view made on request: making one per packet
+ * (a typed-array object each) was a tenth of the index pass on small packets.
+ */
+class PacketRecord implements PacketInfo {
+  number = 0;
+  linkType = 0;
+  tsUs = 0;
+  caplen = 0;
+  origlen = 0;
+  recordOffset = 0;
+  dataOffset = 0;
+  buf: Uint8Array = new Uint8Array(0);
+  dataStart = 0;
+  constructor(public iface: InterfaceInfo) {}
+  get data(): Uint8Array { return this.buf.subarray(this.dataStart, this.dataStart + this.caplen); }
+}
+
 export class CaptureParser {
   private buf: Buffer = Buffer.allocUnsafe(1 << 20);
   private dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -97,7 +118,7 @@ export class CaptureParser {
   private nanos = false;
   private pcapMaxRecord = 64 << 20;
   get isNanos(): boolean { return this.nanos; }
-  private readonly pkt: PacketInfo;
+  private readonly pkt: PacketRecord;
   /** Stream offset reached (bytes consumed by complete records). */
   get consumed(): number { return this.base + this.start; }
   get detectedFormat(): CaptureFormat | null { return this.format; }
@@ -123,7 +144,7 @@ export class CaptureParser {
       }
     }
     const dummy: InterfaceInfo = { index: 0, linkType: 0, snaplen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0, section: 0, littleEndian: true };
-    this.pkt = { number: 0, iface: dummy, linkType: 0, tsUs: 0, caplen: 0, origlen: 0, data: new Uint8Array(0), recordOffset: 0, dataOffset: 0 };
+    this.pkt = new PacketRecord(dummy);
   }
 
   /** Space to write into directly (avoids a copy); call commit(n) after filling. */
@@ -278,7 +299,8 @@ export class CaptureParser {
       pkt.origlen = orig < incl ? incl : orig;
       pkt.recordOffset = this.base + s;
       pkt.dataOffset = this.base + s + 16;
-      pkt.data = this.buf.subarray(s + 16, s + 16 + incl);
+      pkt.buf = this.buf;
+      pkt.dataStart = s + 16;
       this.start = s + 16 + incl;
       this.cb.packet(pkt);
       if (this.stopped) return;
@@ -372,7 +394,8 @@ export class CaptureParser {
           pkt.origlen = orig < cap ? cap : orig;
           pkt.recordOffset = this.base + s;
           pkt.dataOffset = this.base + body + 4;
-          pkt.data = this.buf.subarray(body + 4, body + 4 + cap);
+          pkt.buf = this.buf;
+          pkt.dataStart = body + 4;
           this.cb.packet(pkt);
           break;
         }
@@ -428,7 +451,8 @@ export class CaptureParser {
     pkt.origlen = orig < cap ? cap : orig;
     pkt.recordOffset = this.base + s;
     pkt.dataOffset = this.base + dataOff;
-    pkt.data = this.buf.subarray(dataOff, dataOff + cap);
+    pkt.buf = this.buf;
+    pkt.dataStart = dataOff;
     this.cb.packet(pkt);
   }
 }

@@ -81,14 +81,25 @@ export interface TcpLimits {
 
 export const DEFAULT_TCP_LIMITS: TcpLimits = { maxOooPerDir: 4 << 20, maxOooTotal: 64 << 20, maxWindow: 1 << 30 };
 
-function hashBytes(h: number, b: Uint8Array): number {
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
-  return h;
-}
-function eqBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** `a` equals the `a.length` bytes of `b` at `off`. */
+function eqAt(a: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[off + i]) return false;
   return true;
+}
+
+/**
+ * Table key of a packet's connection, the same for both directions: the two addresses XORed word
+ * by word, read in place (no view per packet), mixed with the XORed ports. Collisions are resolved
+ * by comparing endpoints (Conn.next chains).
+ */
+function connKey(p: NetPacket, sport: number, dport: number): number {
+  const a = p.addr, s = p.srcOff, d = p.dstOff;
+  let h = 0;
+  for (let i = 0; i < p.addrLen; i += 4) {
+    const x = ((a[s + i] ^ a[d + i]) << 24) | ((a[s + i + 1] ^ a[d + i + 1]) << 16) | ((a[s + i + 2] ^ a[d + i + 2]) << 8) | (a[s + i + 3] ^ a[d + i + 3]);
+    h = Math.imul(h ^ x, 0x9e3779b1);
+  }
+  return (Math.imul(h ^ (sport ^ dport), 0x85ebca6b) ^ p.addrLen) >>> 0;
 }
 
 export class TcpTracker {
@@ -132,15 +143,16 @@ export class TcpTracker {
     const caplen = p.l4len - hl;
     const declen = Math.max(caplen, p.l4declared - hl);
 
-    const h = (hashBytes(hashBytes(0x811c9dc5, p.src), p.dst) ^ 0) >>> 0;
-    const hr = (hashBytes(hashBytes(0x811c9dc5, p.dst), p.src) ^ 0) >>> 0;
-    const key = (Math.imul(h ^ hr, 31) + (sport ^ dport) * 65599) >>> 0;
+    const key = connKey(p, sport, dport);
     let c = this.table.get(key) ?? null;
     let dir = 0;
+    const a = p.addr, al = p.addrLen;
     while (c) {
       const i = c.info;
-      if (i.clientPort === sport && i.serverPort === dport && eqBytes(i.clientAddr, p.src) && eqBytes(i.serverAddr, p.dst)) { dir = 0; break; }
-      if (i.clientPort === dport && i.serverPort === sport && eqBytes(i.clientAddr, p.dst) && eqBytes(i.serverAddr, p.src)) { dir = 1; break; }
+      if (i.clientAddr.length === al) {
+        if (i.clientPort === sport && i.serverPort === dport && eqAt(i.clientAddr, a, p.srcOff) && eqAt(i.serverAddr, a, p.dstOff)) { dir = 0; break; }
+        if (i.clientPort === dport && i.serverPort === sport && eqAt(i.clientAddr, a, p.dstOff) && eqAt(i.serverAddr, a, p.srcOff)) { dir = 1; break; }
+      }
       c = c.next;
     }
     const syn = (flags & TCP_SYN) !== 0;
