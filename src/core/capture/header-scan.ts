@@ -140,23 +140,24 @@ function at(b: Uint8Array, p: number, e: number): number {
   return p < e ? b[p] : -1;
 }
 
-/** Set by {@link quotedEnd}: the string just scanned contains a backslash. */
-let quotedEsc = false;
-
 /**
  * Position of the quote `q` that closes a string whose content starts at `p` (a backslash escapes
  * the next byte); when there is none before `e`, `-1 - p` with p where the scan stopped (≥ e).
  */
 function quotedEnd(b: Uint8Array, p: number, e: number, q: number): number {
-  let esc = false;
   while (p < e) {
     const c = b[p];
-    if (c === q) { quotedEsc = esc; return p; }
-    if (c === 0x5c) { esc = true; p++; }
+    if (c === q) return p;
+    if (c === 0x5c) p++;
     p++;
   }
-  quotedEsc = esc;
   return -1 - p;
+}
+
+/** The string content b[s, e) has an escape (looked for in the topic only, where it matters). */
+function hasBackslash(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
+  return false;
 }
 
 /** End of a bare word (fastjson's unquoted keys and literals) starting at `p`. */
@@ -172,7 +173,8 @@ function bareEnd(b: Uint8Array, p: number, e: number, stopAtColon: boolean): num
 function skipWs(b: Uint8Array, p: number, e: number): number {
   while (p < e) {
     const c = b[p];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    // one comparison for the usual case (no whitespace: fastjson writes none)
+    if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)) break;
     p++;
   }
   return p;
@@ -297,8 +299,8 @@ function scanJson(b: Uint8Array, s: number, e: number, out: HeaderSummary): Head
           const q = quotedEnd(b, p + 1, e, vq);
           if (q < 0) { out.error = 'unterminated extFields value'; return out; }
           const xl = x1 - x0;
-          if (xl === 5 && keyIs(b, x0, x1, K_TOPIC)) { out.topicStart = p + 1; out.topicEnd = q; out.topicEscaped = quotedEsc; }
-          else if (xl === 1 && b[x0] === 0x62) { bStart = p + 1; bEnd = q; bEsc = quotedEsc; }
+          if (xl === 5 && keyIs(b, x0, x1, K_TOPIC)) { out.topicStart = p + 1; out.topicEnd = q; out.topicEscaped = hasBackslash(b, p + 1, q); }
+          else if (xl === 1 && b[x0] === 0x62) { bStart = p + 1; bEnd = q; bEsc = hasBackslash(b, p + 1, q); }
           p = q + 1;
         } else {
           p = skipValue(b, p, e);

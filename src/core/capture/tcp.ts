@@ -99,11 +99,16 @@ function connKey(p: NetPacket, sport: number, dport: number): number {
     const x = ((a[s + i] ^ a[d + i]) << 24) | ((a[s + i + 1] ^ a[d + i + 1]) << 16) | ((a[s + i + 2] ^ a[d + i + 2]) << 8) | (a[s + i + 3] ^ a[d + i + 3]);
     h = Math.imul(h ^ x, 0x9e3779b1);
   }
-  return (Math.imul(h ^ (sport ^ dport), 0x85ebca6b) ^ p.addrLen) >>> 0;
+  return Math.imul(h ^ (sport ^ dport), 0x85ebca6b) ^ p.addrLen; // an int32: a Map key V8 hashes fastest
 }
 
 export class TcpTracker {
-  private table = new Map<number, Conn>();
+  /**
+   * Open connections: chains (Conn.next) in buckets by `hash & mask`. An array rather than a Map:
+   * the lookup runs per packet, and the Map's hashing of the key was its most expensive line.
+   */
+  private table: (Conn | null)[] = new Array<Conn | null>(64).fill(null);
+  private mask = 63;
   private nextId = 0;
   private oooTotal = 0;
   /** Earliest record offset of the packet being processed (IP fragments). */
@@ -144,7 +149,7 @@ export class TcpTracker {
     const declen = Math.max(caplen, p.l4declared - hl);
 
     const key = connKey(p, sport, dport);
-    let c = this.table.get(key) ?? null;
+    let c = this.table[key & this.mask];
     let dir = 0;
     const a = p.addr, al = p.addrLen;
     while (c) {
@@ -191,8 +196,9 @@ export class TcpTracker {
         closed: null,
       };
       c = new Conn(info, key, this.newSinks(info));
-      c.next = this.table.get(key) ?? null;
-      this.table.set(key, c);
+      if (this.activeCount >= this.table.length) this.growTable();
+      c.next = this.table[key & this.mask];
+      this.table[key & this.mask] = c;
       this.activeCount++;
       dir = clientIsSrc ? 0 : 1;
     }
@@ -346,22 +352,37 @@ export class TcpTracker {
     if (c.info.closed) return;
     c.info.closed = reason;
     // unlink
-    let p = this.table.get(c.hash) ?? null;
+    const bucket = c.hash & this.mask;
+    let p = this.table[bucket];
     let prev: Conn | null = null;
     while (p && p !== c) { prev = p; p = p.next; }
     if (p) {
       if (prev) prev.next = c.next;
-      else if (c.next) this.table.set(c.hash, c.next);
-      else this.table.delete(c.hash);
+      else this.table[bucket] = c.next;
     }
     this.activeCount--;
     this.onClose(c.info);
   }
 
+  /** Doubles the bucket array (at one open connection per bucket) and rehashes the chains. */
+  private growTable(): void {
+    const old = this.table;
+    this.table = new Array<Conn | null>(old.length * 2).fill(null);
+    this.mask = this.table.length - 1;
+    for (let head of old) {
+      while (head) {
+        const next = head.next;
+        head.next = this.table[head.hash & this.mask];
+        this.table[head.hash & this.mask] = head;
+        head = next;
+      }
+    }
+  }
+
   /** End of capture: flushes and closes every open connection. */
   finish(): void {
     const all: Conn[] = [];
-    for (const head of this.table.values()) for (let c: Conn | null = head; c; c = c.next) all.push(c);
+    for (const head of this.table) for (let c: Conn | null = head; c; c = c.next) all.push(c);
     all.sort((a, b) => a.info.id - b.info.id);
     for (const c of all) this.close(c, 'eof');
   }
