@@ -266,6 +266,12 @@ export class CaptureIndex {
   skipped: Record<string, number> = {};
   /** Wall time of the index pass, ms. */
   passMs = 0;
+  /**
+   * Why the file is not a capture at all — no whole pcap / pcapng file header could be read (empty,
+   * another kind of file, cut inside the header, not a readable gzip file) — else null. A capture
+   * with damaged parts is readable: its problems are warnings.
+   */
+  notACapture: string | null = null;
   state: IndexState = 'indexing';
   get length(): number { return this.cols.n; }
 
@@ -452,6 +458,11 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
   ix.skipped = Object.fromEntries(p.net.skipped);
   if (p.tcp.badTcp) ix.skipped['bad-tcp-header'] = p.tcp.badTcp;
   describeSource(ix, parser);
+  if (!parser.headerRead && !signal?.aborted) {
+    // a .gz that does not inflate: its error says more than "empty file" of the bytes that came out
+    const gz = p.warnings.items.find((w) => w.kind === 'gzip.error');
+    ix.notACapture = gz && parser.consumed === 0 && parser.detectedFormat === null ? `not a readable gzip file (${gz.message.replace(/^gzip: /, '')})` : parser.notCaptureReason ?? 'not a capture';
+  }
   ix.state = signal?.aborted ? 'cancelled' : 'complete';
   ix.passMs = Date.now() - t0;
   return ix;

@@ -117,6 +117,9 @@ export class CaptureParser {
   private pcapIface: InterfaceInfo | null = null;
   private nanos = false;
   private pcapMaxRecord = 64 << 20;
+  private readonly resumed: boolean;
+  /** What stopped parsing before the file header was read (see notCaptureReason). */
+  private problem: string | null = null;
   get isNanos(): boolean { return this.nanos; }
   private readonly pkt: PacketRecord;
   /** Stream offset reached (bytes consumed by complete records). */
@@ -131,6 +134,7 @@ export class CaptureParser {
   readonly sections: { offset: number; le: boolean; firstIface: number }[] = [];
 
   constructor(private readonly cb: ParserCallbacks, resume?: ResumeState) {
+    this.resumed = !!resume;
     if (resume) {
       this.format = resume.format;
       this.le = resume.le;
@@ -200,12 +204,32 @@ export class CaptureParser {
   /** Stops parsing (no more callbacks). */
   halt(): void { this.stopped = true; }
 
+  /**
+   * The file header was read whole (classic pcap: the global header; pcapng: the first section
+   * header block), or parsing resumed past it. Without it the input is not a capture at all, and
+   * {@link notCaptureReason} says why; every later problem only damages a capture.
+   */
+  get headerRead(): boolean {
+    return this.resumed || (this.format === 'pcap' ? this.pcapHeaderDone : this.sections.length > 0);
+  }
+
+  /** Why the input is not a capture (set when parsing ended before a whole file header), else null. */
+  get notCaptureReason(): string | null { return this.headerRead ? null : this.problem; }
+
   /** End of input: reports a truncated trailing record. */
   finish(): void {
     if (this.stopped) return;
     const left = this.end - this.start;
     if (this.format === null) {
-      this.cb.warning({ kind: 'file.not-a-capture', message: left === 0 ? 'empty file' : `file too short (${left} bytes) or unknown format`, fileOffset: 0 });
+      const message = left === 0 ? 'empty file (0 bytes)' : `file too short to be a capture (${left} bytes)`;
+      this.problem = message;
+      this.cb.warning({ kind: 'file.not-a-capture', message, fileOffset: 0 });
+    } else if (!this.headerRead) {
+      const message = this.format === 'pcap'
+        ? `pcap file header cut short (${left} of 24 bytes)`
+        : `pcapng section header block cut short (${left} bytes)`;
+      this.problem = message;
+      this.cb.warning({ kind: 'file.not-a-capture', message, fileOffset: 0 });
     } else if (left > 0) {
       this.cb.warning({
         kind: 'file.truncated-record',
@@ -237,6 +261,7 @@ export class CaptureParser {
 
   private stop(kind: string, message: string, off: number): void {
     this.stopped = true;
+    if (!this.headerRead) this.problem = message;
     this.cb.warning({ kind, message, fileOffset: off });
   }
 
@@ -247,7 +272,8 @@ export class CaptureParser {
       const f = sniffFormat(this.buf.subarray(this.start, this.start + 4));
       if (f === 'pcap' || f === 'pcapng') this.format = f;
       else {
-        this.stop('file.not-a-capture', f === 'gzip' ? 'gzip data where a capture was expected' : 'not a pcap/pcapng file (bad magic)', this.base + this.start);
+        const head = Array.from(this.buf.subarray(this.start, this.start + 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
+        this.stop('file.not-a-capture', f === 'gzip' ? 'gzip data where a capture was expected (compressed twice?)' : `not a pcap or pcapng file (starts with ${head})`, this.base + this.start);
         return;
       }
     }
