@@ -2,11 +2,9 @@ import * as fs from 'node:fs';
 import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
 import {
   CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
-  FrameFilter, FilterSyntaxError, warnLabels, textTerms,
+  FrameFilter, FilterSyntaxError, warnLabels, textTerms, searchCaptureFile, ERROR_HELP, FILTER_SYNTAX, TEXT_HELP,
 } from '../../core/capture';
 import { describeCommandFrame, plainBody } from '../../core/frame';
-import { searchCaptureFile } from '../../core/capture/search';
-import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
 import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
 
 /** Why `file` cannot be read as a file at all (missing, a directory, no permission), or null. */
