@@ -10,9 +10,9 @@ import type { TrafficRecord } from '../../core/transport/remoting-connection';
 import { fileSink } from '../../core/capture/pcap-writer';
 import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
 import { webviewOptions, webviewShellHtml } from '../webview-html';
-import { previewHtml, PREVIEW_ROWS } from './preview-html';
-import { LiveCapture, toTrafficRecord } from './model/live-capture';
-import { CaptureSource, fileSource, InspectorSession, liveSource } from './model/session';
+import { previewHtml, PREVIEW_ROWS } from '../../app/inspector/preview-html';
+import { LiveCapture, toTrafficRecord } from '../../app/inspector/live-capture';
+import { CaptureSource, fileSource, InspectorSession, liveSource } from '../../app/inspector/session';
 
 export const CAPTURE_VIEW_TYPE = 'rocketmq.captureInspector';
 export const LIVE_VIEW_TYPE = 'rocketmq.liveInspector';

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { SendOutcome } from '../../../src/extension/send/executor';
+import type { SendOutcome } from '../../../src/app/send/executor';
 import type { NodeSnapshot } from '../../../src/extension/routes/tree';
 import type { DecodeFrameCommandResult } from '../../../src/extension/decode/commands';
 import type { ToWebview } from '../../../src/shared/inspector-protocol';

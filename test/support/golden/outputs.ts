@@ -21,8 +21,8 @@ import { basename, join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { indexCaptureFile, frameDetails } from '../../../src/core/capture';
 import { readFrameBytes } from '../../../src/core/capture/frame-reader';
-import { fileSource, InspectorSession, SessionHost } from '../../../src/extension/inspector/model/session';
-import { decodeHexFrame } from '../../../src/extension/decode/frame-view';
+import { fileSource, InspectorSession, SessionHost } from '../../../src/app/inspector/session';
+import { decodeHexFrame } from '../../../src/app/decode/frame-view';
 import type { ToWebview } from '../../../src/shared/inspector-protocol';
 import { repoRootFrom } from './make-zoo';
 
@@ -31,9 +31,9 @@ export type GoldenKind = typeof GOLDEN_KINDS[number];
 
 const DESCRIPTIONS: Record<GoldenKind, string> = {
   'cli-capture-json-views': 'rocketmq-debugger capture FILE --json --views: one entry per NDJSON line (src/cli/commands/capture.ts frameJson + buildFrameView)',
-  'inspector-details': 'inspector getDetails for every frame (InspectorSession over fileSource → buildDetails in src/extension/inspector/model/details.ts)',
+  'inspector-details': 'inspector getDetails for every frame (InspectorSession over fileSource → buildDetails in src/app/inspector/details.ts)',
   'inspector-frame-json': 'inspector "Copy as JSON" for every frame (session copy → frameAsJson): the clipboard text parsed, or the notice when it failed',
-  'decode-panel': 'decodeHexFrame(hex of the frame bytes) for every complete frame (src/extension/decode/frame-view.ts); frames with missing bytes are skipped',
+  'decode-panel': 'decodeHexFrame(hex of the frame bytes) for every complete frame (src/app/decode/frame-view.ts); frames with missing bytes are skipped',
   'core-frame-details': 'core frameDetails(ix, i) (src/core/capture/decode.ts) for every frame; byte arrays summarised as {length, sha256, head}',
 };
 

@@ -6,13 +6,13 @@
  */
 import {
   FromWebview, parseFromWebview, ProgressInfo, ToWebview, MAX_ROWS_PER_REQUEST,
-} from '../../../shared/inspector-protocol';
+} from '../../shared/inspector-protocol';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
-import { CaptureIndex } from '../../../core/capture/capture-index';
-import { FrameBytes } from '../../../core/capture/frame-reader';
+import { CaptureIndex } from '../../core/capture/capture-index';
+import { FrameBytes } from '../../core/capture/frame-reader';
 import { buildDetails, frameAsHex, frameAsJson } from './details';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
-import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../../core/capture/search';
+import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../core/capture/search';
 
 // Sources are built next to the session by the VS Code side and the benchmark: one import for both.
 export type { CaptureSource } from './capture-source';

@@ -3,11 +3,11 @@
  * frame's bytes as hex, with the nested decoded sections flattened into the titled tables the pane
  * shows. All decoding is the core's; this module only adapts it. Plain Node: no vscode import.
  */
-import { CaptureIndex } from '../../../core/capture/capture-index';
-import { FrameWarn } from '../../../core/capture/types';
-import { decodeAndDescribeFrame, SECRET_FIELDS, ViewSection } from '../../../core/frame';
-import { describeCommand } from '../../../core/remoting';
-import { DecodedSection, FrameDetails, FrameRow, KeyValue, MAX_HEX_BYTES, MAX_TEXT_CHARS } from '../../../shared/inspector-protocol';
+import { CaptureIndex } from '../../core/capture/capture-index';
+import { FrameWarn } from '../../core/capture/types';
+import { decodeAndDescribeFrame, SECRET_FIELDS, ViewSection } from '../../core/frame';
+import { describeCommand } from '../../core/remoting';
+import { DecodedSection, FrameDetails, FrameRow, KeyValue, MAX_HEX_BYTES, MAX_TEXT_CHARS } from '../../shared/inspector-protocol';
 
 function hex(b: Uint8Array, max = MAX_HEX_BYTES): string {
   return Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, max)).toString('hex');

@@ -8,14 +8,14 @@
  *
  * Plain Node: no vscode import.
  */
-import { CaptureIndex, formatEndpoint } from '../../../core/capture/capture-index';
-import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../../core/capture/filter';
-import { computeStats } from '../../../core/capture/stats';
-import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../../core/capture/types';
-import { requestCodeName, responseCodeName } from '../../../core/remoting/codes';
+import { CaptureIndex, formatEndpoint } from '../../core/capture/capture-index';
+import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../core/capture/filter';
+import { computeStats } from '../../core/capture/stats';
+import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../core/capture/types';
+import { requestCodeName, responseCodeName } from '../../core/remoting/codes';
 import type {
   ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
-} from '../../../shared/inspector-protocol';
+} from '../../shared/inspector-protocol';
 
 export const DEFAULT_SORT: SortSpec = { column: 'index', descending: false };
 
