@@ -27,9 +27,15 @@ function findTests(dir) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...findTests(p));
-    else if (name.endsWith('.test.js')) out.push(p);
+    else if (name.endsWith('.test.js') && hasSource(p)) out.push(p);
   }
   return out;
+}
+
+/** A compiled test whose .ts was moved or deleted stays in out/ (tsc never removes files): skip it. */
+function hasSource(compiled) {
+  const source = join(root, compiled.slice(join(root, 'out').length + 1)).replace(/\.js$/, '.ts');
+  return existsSync(source);
 }
 
 /** Runs node's own test runner on compiled test files, counting results from a TAP side-channel. */

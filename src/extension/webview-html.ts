@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { escapeHtml } from './html-escape';
+import { escapeHtml } from '../app/html-escape';
 
 export { escapeHtml };
 

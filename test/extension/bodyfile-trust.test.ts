@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { SendOutcome } from '../../src/extension/send/executor';
+import type { SendOutcome } from '../../src/app/send/executor';
 import { activateExtension, ensureConnection } from './routes-cluster';
 import { FakeRocketMQ } from './fake-rocketmq';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunningCluster } from '../support/cluster';
 import type { NodeSnapshot } from '../../src/extension/routes/tree';
-import type { ConnectivityReport } from '../../src/extension/routes/connectivity';
+import type { ConnectivityReport } from '../../src/app/routes/connectivity';
 import { activateExtension, ensureConnection, pollUntil, testCluster } from './routes-cluster';
 
 const CONN = 'routes-test';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunningCluster } from '../support/cluster';
-import type { SendOutcome } from '../../src/extension/send/executor';
+import type { SendOutcome } from '../../src/app/send/executor';
 import { MQClient } from '../../src/core/producer';
 import { viewMessageById } from '../../src/core/consumer/browse';
 import { activateExtension, ensureConnection, maxOffsets, pollUntil, testCluster, total } from './routes-cluster';

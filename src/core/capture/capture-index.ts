@@ -11,6 +11,7 @@ import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
+import { ProtocolId } from './protocols';
 import { isGzipFile, streamCapture } from './source';
 
 /**
@@ -105,12 +106,14 @@ class Columns {
   conn: Uint32Array; startSeq: Uint32Array; size: Uint32Array; headerLen: Uint32Array; missing: Uint32Array;
   code: Int32Array; opaque: Int32Array; flag: Int32Array; topic: Int32Array; pair: Int32Array; reqCode: Int32Array;
   warn: Uint16Array; dir: Uint8Array; ser: Uint8Array;
+  /** Protocol of the frame (protocols.ts: 0 = remoting). */
+  proto: Uint8Array;
   constructor(cap = 1024) {
     this.cap = cap;
     this.tsFirst = new Float64Array(cap); this.tsLast = new Float64Array(cap); this.posMin = new Float64Array(cap); this.posMax = new Float64Array(cap);
     this.conn = new Uint32Array(cap); this.startSeq = new Uint32Array(cap); this.size = new Uint32Array(cap); this.headerLen = new Uint32Array(cap); this.missing = new Uint32Array(cap);
     this.code = new Int32Array(cap); this.opaque = new Int32Array(cap); this.flag = new Int32Array(cap); this.topic = new Int32Array(cap); this.pair = new Int32Array(cap); this.reqCode = new Int32Array(cap);
-    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap);
+    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap); this.proto = new Uint8Array(cap);
   }
   grow(): void {
     const cap = this.cap * 2;
@@ -122,12 +125,12 @@ class Columns {
     this.tsFirst = g(this.tsFirst); this.tsLast = g(this.tsLast); this.posMin = g(this.posMin); this.posMax = g(this.posMax);
     this.conn = g(this.conn); this.startSeq = g(this.startSeq); this.size = g(this.size); this.headerLen = g(this.headerLen); this.missing = g(this.missing);
     this.code = g(this.code); this.opaque = g(this.opaque); this.flag = g(this.flag); this.topic = g(this.topic); this.pair = g(this.pair); this.reqCode = g(this.reqCode);
-    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser);
+    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser); this.proto = g(this.proto);
     this.cap = cap;
   }
   /** Bytes held by the columns. */
   get byteSize(): number {
-    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1);
+    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1 + 1);
   }
 }
 
@@ -337,11 +340,21 @@ export class CaptureIndex {
   }
 }
 
+/** Orphan responses kept per connection and direction for a late request (see IndexBuilder.orphans). */
+const MAX_ORPHANS_PER_DIRECTION = 1024;
+
 /** Receives frames from the pipeline and fills the index; does the pairing. */
 export class IndexBuilder {
   readonly index = new CaptureIndex();
   /** Waiting requests by connection id × 2 + direction. */
   private pending: (PendingRequests | undefined)[] = [];
+  /**
+   * Responses that found no request, by connection id × 2 + direction, by opaque. A request whose bytes
+   * straddle a capture gap is emitted only once it is complete — after its response — so a request
+   * looks here before waiting for an answer (bounded: a capture that starts mid-connection has one
+   * orphan per request sent before it began). Maps: their insertion order says which to drop.
+   */
+  private orphans: (Map<number, number> | undefined)[] = [];
   /** Optional hook, called after each frame is appended (index of the frame). */
   onFrame: ((f: FrameOut, i: number) => void) | null = null;
   /** Optional hook, called at a connection's first packet with its (new) entry in `index.conns`. */
@@ -355,6 +368,7 @@ export class IndexBuilder {
     c.tsFirst[i] = f.tsFirst; c.tsLast[i] = f.tsLast; c.posMin[i] = f.posMin; c.posMax[i] = f.posMax;
     c.conn[i] = f.conn; c.startSeq[i] = f.startSeq; c.size[i] = Math.min(f.size, 0xffffffff); c.headerLen[i] = f.headerLen; c.missing[i] = Math.min(f.missing, 0xffffffff);
     c.dir[i] = f.dir; c.ser[i] = f.serializeType;
+    c.proto[i] = ProtocolId.remoting; // the remoting frame splitter is the only source of frames so far
     c.pair[i] = -1;
     let warn = f.warn;
     if (s.ok) {
@@ -362,15 +376,30 @@ export class IndexBuilder {
       c.topic[i] = s.topicStart >= 0 ? this.index.topics.intern(f.headerBuf, s.topicStart, s.topicEnd, s.topicEscaped) : -1;
       const resp = (s.flag & 1) !== 0;
       c.reqCode[i] = resp ? -1 : s.code;
-      if (!resp) {
+      const early = !resp ? this.orphans[f.conn * 2 + 1 - f.dir]?.get(s.opaque) : undefined;
+      if (early !== undefined && c.tsFirst[early] >= f.tsFirst) {
+        // the answer came out first (this request waited for bytes behind a gap): pair them now
+        this.orphans[f.conn * 2 + 1 - f.dir]!.delete(s.opaque);
+        c.warn[early] &= ~FrameWarn.OrphanResponse;
+        if (s.flag & 2) c.warn[early] |= FrameWarn.ResponseToOneway;
+        c.pair[i] = early; c.pair[early] = i;
+        c.reqCode[early] = s.code;
+        if (c.topic[early] < 0) c.topic[early] = c.topic[i];
+      } else if (!resp) {
         const k = f.conn * 2 + f.dir;
         const m = this.pending[k] ?? (this.pending[k] = new PendingRequests());
         const prev = m.set(s.opaque, (s.flag & 2) ? (i | ONEWAY_MARK) : i);
         if (prev !== -1 && !(prev & ONEWAY_MARK)) c.warn[prev] |= FrameWarn.Unanswered;
       } else {
         const req = this.pending[f.conn * 2 + 1 - f.dir]?.take(s.opaque) ?? -1;
-        if (req === -1) warn |= FrameWarn.OrphanResponse;
-        else {
+        if (req === -1) {
+          warn |= FrameWarn.OrphanResponse;
+          const k = f.conn * 2 + f.dir;
+          const om = this.orphans[k] ?? (this.orphans[k] = new Map());
+          om.delete(s.opaque);
+          om.set(s.opaque, i);
+          if (om.size > MAX_ORPHANS_PER_DIRECTION) om.delete(om.keys().next().value as number);
+        } else {
           const r = req & ~ONEWAY_MARK;
           if (req & ONEWAY_MARK) warn |= FrameWarn.ResponseToOneway;
           c.pair[i] = r; c.pair[r] = i;
@@ -398,6 +427,7 @@ export class IndexBuilder {
       const k = info.id * 2 + d;
       this.pending[k]?.forEach((v) => { if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered; });
       this.pending[k] = undefined;
+      this.orphans[k] = undefined;
     }
     const s = connSummary(info, rocketmq, frames);
     const open = this.index.conns[info.id];

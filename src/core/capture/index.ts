@@ -16,4 +16,5 @@ export * from './filter-help';
 export * from './search';
 export * from './stats';
 export * from './pcap-writer';
+export * from './protocols';
 // fuzz.ts (seeded capture mutation) is test and benchmark tooling: imported by path, not part of the API

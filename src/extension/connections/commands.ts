@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import {
   ConnectionProfile, ConnectionSecrets, normaliseNamesrvList, validateAccessKey, validateNamesrvList, validateProfileName,
-} from './profile';
+} from '../../app/connections/profile';
 import { services } from './services';
 
 /** Argument of `rocketmq.addConnection` / `rocketmq.editConnection` when run from code. */

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { Log } from './log';
-import { ConnectionProfile, ConnectionSecrets, profileForSettings, readProfiles, secretStorageKey } from './profile';
-import { ConnectionSession } from './session';
+import { ConnectionProfile, ConnectionSecrets, profileForSettings, readProfiles, secretStorageKey } from '../../app/connections/profile';
+import { ConnectionSession } from '../../app/connections/session';
 import { recordTraffic } from '../inspector';
 
 const ACTIVE_KEY = 'rocketmq.activeConnection';

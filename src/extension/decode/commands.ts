@@ -1,7 +1,7 @@
 /** `rocketmq.decodeFrameHex [hex]`: asks for hex unless given some, decodes it, shows it in a webview. */
 import * as vscode from 'vscode';
 import type { DecodedFrameView } from '../../shared/decode-messages';
-import { decodeHexFrame, validateHex } from './frame-view';
+import { decodeHexFrame, validateHex } from '../../app/decode/frame-view';
 import { DecodePanel } from './panel';
 
 /** What the command resolves to; undefined when the user cancels the input box. */

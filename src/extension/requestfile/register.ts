@@ -8,7 +8,7 @@ import {
 } from '../../core/requestfile';
 import { services } from '../connections/services';
 import { chooseConnection, sendWithUi } from '../send/commands';
-import { SendOutcome } from '../send/executor';
+import { SendOutcome } from '../../app/send/executor';
 import { routeTree } from '../routes/commands';
 import { allowOutsideBodyFile, allowSend, onDidGrantTrust, sendingAllowed } from '../trust';
 

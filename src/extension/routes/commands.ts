@@ -3,10 +3,10 @@
  */
 import * as vscode from 'vscode';
 import { services } from '../connections/services';
-import { explainConnectivity, probeTcp, vipAddress, ConnectivityReport } from './connectivity';
-import { mqadminCommand, MqadminTarget } from './model';
+import { explainConnectivity, probeTcp, vipAddress, ConnectivityReport } from '../../app/routes/connectivity';
+import { mqadminCommand, MqadminTarget } from '../../app/routes/model';
 import { Node, NodeSnapshot, TopicRouteTree, VIEW_ID } from './tree';
-import { describeFailure } from './errors';
+import { describeFailure } from '../../app/routes/errors';
 import { allowSend } from '../trust';
 
 let tree: TopicRouteTree | undefined;

@@ -7,14 +7,14 @@
 import * as vscode from 'vscode';
 import { Log } from '../connections/log';
 import { ClusterInfo, TopicRouteData } from '../../core/remoting';
-import { ConnectionProfile } from '../connections/profile';
-import { ConnectionSession } from '../connections/session';
+import { ConnectionProfile } from '../../app/connections/profile';
+import { ConnectionSession } from '../../app/connections/session';
 import { ConnectionStore } from '../connections/store';
-import { describeFailure, PeerRole } from './errors';
+import { describeFailure, PeerRole } from '../../app/routes/errors';
 import {
   BrokerAddressView, BrokerView, ClusterView, FLAG_TEXT, QueueView, RouteBrokerView, RouteView, buildClusterViews, buildRouteView,
   buildTopicList, describeOffsets, describeQueue, describeRouteBroker,
-} from './model';
+} from '../../app/routes/model';
 
 export const VIEW_ID = 'rocketmq.topicRoutes';
 

@@ -8,10 +8,10 @@ import { Log } from '../connections/log';
 import { QueueChoice, SEND_MODES, SendMode, SendSpec, TransactionDecision, describeSpec, topicProblem, validateSpec, reservedPropertyProblem, propertyValueProblem, parseDelay, MAX_DELAY_LEVEL } from '../../core/requestfile';
 import { services } from '../connections/services';
 import { ConnectionStore } from '../connections/store';
-import { describeRecordedFrame } from '../connections/session';
-import { describeFailure } from '../routes/errors';
+import { describeRecordedFrame } from '../../app/connections/session';
+import { describeFailure } from '../../app/routes/errors';
 import { routeTree } from '../routes/commands';
-import { executeSpec, SendOutcome } from './executor';
+import { executeSpec, SendOutcome } from '../../app/send/executor';
 import { allowSend } from '../trust';
 
 /** Typed argument of `rocketmq.sendMessage`. With a `body`/`bodies` and no `interactive`, nothing is asked. */

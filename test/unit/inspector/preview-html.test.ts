@@ -1,5 +1,5 @@
 /**
- * The host-rendered first screen (src/extension/inspector/preview-html.ts) with hostile strings in
+ * The host-rendered first screen (src/app/inspector/preview-html.ts) with hostile strings in
  * every text that can come from a capture or a file name. The output is checked with a strict
  * tokenizer: it must consist only of our own tags and attributes with inert values, and every hostile
  * string must come back, once its entities are decoded, as exactly one cell's text.
@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { escapeHtml } from '../../../src/extension/html-escape';
-import { previewHtml, PREVIEW_ROWS, PreviewData } from '../../../src/extension/inspector/preview-html';
-import { fileSource, InspectorSession } from '../../../src/extension/inspector/model/session';
+import { escapeHtml } from '../../../src/app/html-escape';
+import { previewHtml, PREVIEW_ROWS, PreviewData } from '../../../src/app/inspector/preview-html';
+import { fileSource, InspectorSession } from '../../../src/app/inspector/session';
 import { COLUMNS } from '../../../src/shared/inspector-text';
 import type { FrameRow, ProgressInfo } from '../../../src/shared/inspector-protocol';
 import { XSS_PAYLOADS, xssCapture } from '../../support/inspector/fixtures';
@@ -100,7 +100,7 @@ function checkStructure(html: string): Token[] {
 
 function row(frame: number, s: string): FrameRow {
   return {
-    frame, timeUs: 1_700_000_000_000_000 + frame * 1000, conn: 0, connLabel: s, dir: frame % 2 ? 's2c' : 'c2s', code: 310, codeName: s,
+    frame, protocol: 'remoting', timeUs: 1_700_000_000_000_000 + frame * 1000, conn: 0, connLabel: s, dir: frame % 2 ? 's2c' : 'c2s', code: 310, codeName: s,
     opaque: frame, flag: 0, response: frame % 2 === 1, oneway: false, topic: s, status: s, latencyUs: 1500, size: 100, warnings: [s, 'unanswered'], pair: null,
   };
 }

@@ -6,14 +6,14 @@
  *
  * Plain Node: no vscode import.
  */
-import { CaptureIndex, IndexBuilder } from '../../../core/capture/capture-index';
-import { FrameBytes } from '../../../core/capture/frame-reader';
-import { FrameOut } from '../../../core/capture/frames';
-import { newSummary, scanHeader } from '../../../core/capture/header-scan';
-import { PcapWriter, TcpSession, ByteSink } from '../../../core/capture/pcap-writer';
-import { FrameWarn } from '../../../core/capture/types';
-import type { TrafficRecord } from '../../../core/transport/remoting-connection';
-import { ipToBytes } from '../../../core/message/ids';
+import { CaptureIndex, IndexBuilder } from '../../core/capture/capture-index';
+import { FrameBytes } from '../../core/capture/frame-reader';
+import { FrameOut } from '../../core/capture/frames';
+import { newSummary, scanHeader } from '../../core/capture/header-scan';
+import { PcapWriter, TcpSession, ByteSink } from '../../core/capture/pcap-writer';
+import { FrameWarn } from '../../core/capture/types';
+import type { TrafficRecord } from '../../core/transport/remoting-connection';
+import { ipToBytes } from '../../core/message/ids';
 
 /** Keeps at most this many bytes of frames; older frames keep their row but lose their bytes. */
 export const LIVE_MAX_BYTES = 64 * 1024 * 1024;

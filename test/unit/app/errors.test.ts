@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeFailure } from '../../../src/extension/routes/errors';
+import { describeFailure } from '../../../src/app/routes/errors';
 import { TransportError } from '../../../src/core/transport';
 import { MQBrokerError, MQClientError, MQNameServerError } from '../../../src/core/producer';
 import { CodecError, RequestCode } from '../../../src/core/remoting';

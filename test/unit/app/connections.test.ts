@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   validateNamesrvList, normaliseNamesrvList, validateProfileName, readProfiles, profileForSettings, secretStorageKey,
-} from '../../../src/extension/connections/profile';
+} from '../../../src/app/connections/profile';
 
 describe('connection profiles', () => {
   test('NameServer list validation as the user types', () => {

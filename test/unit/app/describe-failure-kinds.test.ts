@@ -1,7 +1,7 @@
-// src/extension/routes/errors.ts maps every kind of the core's one error hierarchy to its own user message.
+// src/app/routes/errors.ts maps every kind of the core's one error hierarchy to its own user message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeFailure } from '../../../src/extension/routes/errors';
+import { describeFailure } from '../../../src/app/routes/errors';
 import { CodecErrorKind, ResponseCodeError, TransportErrorKind } from '../../../src/core/errors';
 import { CodecError, RequestCode, ResponseCode } from '../../../src/core/remoting';
 import { TransportError } from '../../../src/core/transport';

@@ -2,12 +2,12 @@
 // one MQClient, so one connection per address (fake NameServer and broker on 127.0.0.1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionSession } from '../../../src/extension/connections/session';
+import { ConnectionSession } from '../../../src/app/connections/session';
 import { RequestCode, ResponseCode } from '../../../src/core/remoting';
 import { Message } from '../../../src/core/message';
 import { MQBrokerError, MQClientError } from '../../../src/core/producer';
 import { FakeServer, err, ok, routeJson } from '../producer/fake-server';
-import { describeFailure } from '../../../src/extension/routes/errors';
+import { describeFailure } from '../../../src/app/routes/errors';
 
 const servers: FakeServer[] = [];
 after(async () => { await Promise.all(servers.map((s) => s.stop().catch(() => undefined))); });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { parseClusterInfo, parseTopicRouteData } from '../../../src/core/remoting';
 import {
   buildClusterViews, buildRouteView, buildTopicList, isSystemTopic, mqadminCommand, describeOffsets, describeQueue, FLAG_TEXT,
-} from '../../../src/extension/routes/model';
-import { classifyHost, explainConnectivity, vipAddress } from '../../../src/extension/routes/connectivity';
+} from '../../../src/app/routes/model';
+import { classifyHost, explainConnectivity, vipAddress } from '../../../src/app/routes/connectivity';
 
 // Real bodies (docs/protocol.md §4.1, §4.3), including fastjson's bare numeric keys.
 const CLUSTER = '{"brokerAddrTable":{"broker-b":{"brokerAddrs":{0:"127.0.0.1:20911"},"brokerName":"broker-b","cluster":"DefaultCluster"},"broker-a":{"brokerAddrs":{1:"127.0.0.1:10921",0:"127.0.0.1:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-b","broker-a"]}}';

@@ -7,8 +7,8 @@
  * Plain Node: no vscode import.
  */
 import * as fs from 'node:fs';
-import { CaptureIndex, indexCaptureFile } from '../../../core/capture/capture-index';
-import { FrameBytes, readFrameBytes } from '../../../core/capture/frame-reader';
+import { CaptureIndex, indexCaptureFile } from '../../core/capture/capture-index';
+import { FrameBytes, readFrameBytes } from '../../core/capture/frame-reader';
 import { LiveCapture } from './live-capture';
 
 export interface CaptureSource {

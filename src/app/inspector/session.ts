@@ -1,0 +1,235 @@
+/**
+ * One open inspector: a capture source, its view model, and the host end of the webview's
+ * {@link Endpoint}. Everything the webview sends is validated first (HOST_VALIDATORS); a request
+ * that fails validation or whose handler throws is answered with an error, never left unanswered.
+ * Plain Node (no vscode import) so the protocol is unit-testable; the VS Code side only supplies
+ * `SessionHost` (how to post an envelope, the clipboard, the save dialog, the log).
+ */
+import {
+  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails,
+} from '../../shared/inspector-protocol';
+import { Endpoint, Envelope } from '../../shared/endpoint';
+import { CaptureSource, INDEX_READ_STEP } from './capture-source';
+import { CaptureIndex } from '../../core/capture/capture-index';
+import { FrameBytes } from '../../core/capture/frame-reader';
+import { buildDetails, frameAsHex, frameAsJson } from './details';
+import { DEFAULT_SORT, InspectorModel } from './view-model';
+import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../core/capture/search';
+
+// Sources are built next to the session by the VS Code side and the benchmark: one import for both.
+export type { CaptureSource } from './capture-source';
+export { fileSource, liveSource } from './capture-source';
+
+/** Rows pushed with `init` (about two screens). */
+export const FIRST_PAGE_ROWS = 100;
+
+export interface SessionHost {
+  /** Sends one envelope to the webview. */
+  post(msg: Envelope): void;
+  copyToClipboard(text: string): Promise<void>;
+  savePcapng(): Promise<void>;
+  log(msg: string): void;
+}
+
+export class InspectorSession {
+  readonly model: InspectorModel;
+  /** The host end of the channel: answers the webview's requests, sends it events. */
+  readonly endpoint: Endpoint<InspectorHostApi, InspectorWebviewApi>;
+  private doneState: { cancelled: boolean } | null = null;
+  private error: string | null = null;
+  private ready = false;
+  private growthTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+  private disposed = false;
+  /** Content-search results by lower-cased term, kept for the session (one byte per frame each). */
+  private readonly searches = new Map<string, SearchHits>();
+  /** The content search running for a file capture (one at a time; a new term cancels it). */
+  private searching: { key: string; ac: AbortController; promise: Promise<SearchHits> } | null = null;
+  /** Counts setView requests: a slower, older one does not overwrite a newer view. */
+  private viewSeq = 0;
+
+  constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
+    this.model = new InspectorModel(source.index);
+    this.endpoint = new Endpoint<InspectorHostApi, InspectorWebviewApi>({
+      post: (m) => host.post(m),
+      validate: HOST_VALIDATORS,
+      handlers: {
+        getRows: (p) => this.getRows(p.start, p.count),
+        setView: (p) => this.setView(p.sort, p.filter),
+        getDetails: (p) => this.getDetails(p.frame),
+        getSummary: () => this.model.summary(),
+        locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
+        copy: (p) => this.copy(p.frame, p.format),
+      },
+      events: {
+        ready: () => this.onReady(),
+        savePcapng: () => host.savePcapng(),
+        cancelIndexing: () => this.source.cancel(),
+      },
+      onRejected: (what) => host.log(`inspector: refused a message from the webview: ${what}`),
+      onHandlerError: (method, e) => host.log(`inspector: ${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
+    });
+    this.unsubscribe = source.onGrowth(() => this.growth());
+    source.done.then((d) => {
+      this.doneState = d;
+      this.model.finish();
+      this.postProgress();
+    }, (e: unknown) => {
+      this.error = e instanceof Error ? e.message : String(e);
+      this.doneState = { cancelled: false };
+      this.postProgress();
+    });
+  }
+
+  get indexingDone(): boolean { return this.doneState !== null; }
+
+  private growth(): void {
+    // Live sources call this per frame: coalesce.
+    if (this.growthTimer) return;
+    this.growthTimer = setTimeout(() => { this.growthTimer = null; this.model.grow(); this.postProgress(); }, this.source.live ? 50 : 0);
+  }
+
+  progress(): ProgressInfo {
+    return {
+      frames: this.source.index.length,
+      bytesRead: this.source.bytesRead(),
+      totalBytes: this.source.totalBytes,
+      done: this.doneState !== null,
+      cancelled: this.doneState?.cancelled ?? false,
+      error: this.error,
+      viewTotal: this.model.length,
+      firstUs: this.model.originUs,
+    };
+  }
+
+  private postProgress(): void {
+    if (this.ready && !this.disposed) this.endpoint.emit('progress', this.progress());
+  }
+
+  /** Messages from the webview that were refused: not an envelope, unknown or invalid events (for tests and logs). */
+  get rejected(): number { return this.endpoint.rejected; }
+
+  dispose(): void {
+    this.disposed = true;
+    this.endpoint.dispose();
+    this.searching?.ac.abort();
+    this.unsubscribe();
+    if (this.growthTimer) clearTimeout(this.growthTimer);
+    // A file capture's indexing belongs to its document (other editors may show it); live sources go on.
+  }
+
+  /** Entry point for raw messages from the webview; resolves once a request's answer is posted. */
+  handle(raw: unknown): Promise<void> { return this.endpoint.receive(raw); }
+
+  private onReady(): void {
+    this.ready = true;
+    this.endpoint.emit('init', { title: this.source.title, live: this.source.live, canSave: true });
+    this.postProgress();
+    // Push the first page right away (saves the webview a round trip to the host while it indexes).
+    this.model.grow();
+    this.endpoint.emit('firstRows', { start: 0, total: this.model.length, rows: this.model.rows(0, FIRST_PAGE_ROWS) });
+  }
+
+  private getRows(start: number, count: number): { start: number; total: number; rows: ReturnType<InspectorModel['rows']> } {
+    this.model.grow();
+    const total = this.model.length;
+    const from = Math.min(start, total);
+    return { start: from, total, rows: this.model.rows(from, Math.min(count, MAX_ROWS_PER_REQUEST)) };
+  }
+
+  private async setView(sort: Parameters<InspectorModel['setView']>[0], filter: Parameters<InspectorModel['setView']>[1]): Promise<{ total: number }> {
+    const seq = ++this.viewSeq;
+    const text = filter.text?.trim();
+    let hits: SearchHits | undefined;
+    if (text) {
+      try {
+        hits = await this.contentSearch(text);
+      } catch (e) {
+        if (!(e instanceof SearchCancelled)) this.endpoint.emit('notice', { message: `Searching frame contents failed (${e instanceof Error ? e.message : String(e)}); Text matched the list's columns only` });
+      }
+    }
+    if (seq !== this.viewSeq) return { total: this.model.length }; // a newer view was asked for meanwhile
+    const key = text?.toLowerCase();
+    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined) };
+  }
+
+  private async getDetails(frame: number): Promise<FrameDetails> {
+    const ix = this.source.index;
+    if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(frame);
+    return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, frame) });
+  }
+
+  private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {
+    const ix = this.source.index;
+    if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(frame);
+    const text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+    await this.host.copyToClipboard(text);
+    return { message: `Frame ${frame} copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
+  }
+
+  /**
+   * Frames whose content contains `term` (search.ts), cached per term for the session. File
+   * captures: one streaming pass over the file once indexing is done (frame numbers are the
+   * finished index's), with progress notices; a search for another term cancels a running one.
+   * Live captures: the frames' kept bytes by random access, extending the cached result to frames
+   * that arrived since.
+   */
+  async contentSearch(term: string): Promise<SearchHits> {
+    const key = term.toLowerCase();
+    const ix = this.source.index;
+    const cached = this.searches.get(key);
+    if (this.source.live) {
+      const h = await searchFrames(ix, term, (i) => this.source.readFrame(i), { from: cached?.frames ?? 0, to: ix.length, into: cached });
+      this.searches.set(key, h);
+      return h;
+    }
+    if (cached) return cached;
+    if (this.searching?.key === key) return this.searching.promise;
+    this.searching?.ac.abort();
+    const ac = new AbortController();
+    const promise = (async () => {
+      if (!this.doneState) this.endpoint.emit('notice', { message: `Searching frame contents for "${term}" after indexing…` });
+      await this.source.done;
+      if (ac.signal.aborted || this.disposed) throw new SearchCancelled();
+      const t0 = Date.now();
+      let last = 0;
+      const [h] = await searchCaptureFile(ix, [term], {
+        signal: ac.signal,
+        step: INDEX_READ_STEP,
+        onProgress: (read, size) => {
+          const now = Date.now();
+          if (now - last < 250 || !size) return;
+          last = now;
+          this.endpoint.emit('notice', { message: `Searching frame contents for "${term}"… ${Math.min(100, Math.floor((read / size) * 100))}%` });
+        },
+      });
+      if (Date.now() - t0 >= 250) this.endpoint.emit('notice', { message: `Searched frame contents for "${term}" in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+      return h;
+    })();
+    this.searching = { key, ac, promise };
+    try {
+      const h = await promise;
+      this.searches.set(key, h);
+      return h;
+    } finally {
+      if (this.searching?.promise === promise) this.searching = null;
+    }
+  }
+
+  /** Resets to the default view (used by tests and "clear filter"). */
+  resetView(): number { return this.model.setView(DEFAULT_SORT, {}); }
+}
+
+/** For a response: the code of the request it answers, as the index paired them. */
+function answeredCode(ix: CaptureIndex, i: number): number | undefined {
+  const c = ix.cols;
+  return (c.flag[i] & 1) && c.reqCode[i] >= 0 ? c.reqCode[i] : undefined;
+}
+
+/** What of a re-read frame is missing: uncaptured holes, and the tail that was not re-read or kept. */
+function gapsOf(fb: FrameBytes): { missing: number; holes: [number, number][] } {
+  const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
+  return { missing: fb.missing + (fb.size - fb.bytes.length), holes };
+}
