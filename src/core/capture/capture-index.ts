@@ -257,7 +257,7 @@ export class PendingRequests {
 export type IndexState = 'indexing' | 'complete' | 'cancelled';
 
 export class CaptureIndex {
-  readonly cols = new Columns();
+  readonly cols: Columns;
   readonly topics = new TopicDict();
   readonly conns: ConnSummary[] = [];
   warnings: WarningLog = new WarningLog();
@@ -277,6 +277,11 @@ export class CaptureIndex {
   notACapture: string | null = null;
   state: IndexState = 'indexing';
   get length(): number { return this.cols.n; }
+
+  /** `capacity`: frames the columns hold before they first grow (each growth copies them all). */
+  constructor(capacity = 1024) {
+    this.cols = new Columns(capacity);
+  }
 
   /** Latency of a request/response pair in µs: response first byte − request last byte. */
   latencyUs(i: number): number | null {
@@ -345,7 +350,7 @@ const MAX_ORPHANS_PER_DIRECTION = 1024;
 
 /** Receives frames from the pipeline and fills the index; does the pairing. */
 export class IndexBuilder {
-  readonly index = new CaptureIndex();
+  readonly index: CaptureIndex;
   /** Waiting requests by connection id × 2 + direction. */
   private pending: (PendingRequests | undefined)[] = [];
   /**
@@ -359,6 +364,11 @@ export class IndexBuilder {
   onFrame: ((f: FrameOut, i: number) => void) | null = null;
   /** Optional hook, called at a connection's first packet with its (new) entry in `index.conns`. */
   onConnection: ((c: ConnSummary) => void) | null = null;
+
+  /** `capacity`: see CaptureIndex. */
+  constructor(capacity?: number) {
+    this.index = new CaptureIndex(capacity);
+  }
 
   frame(f: FrameOut): void {
     const c = this.index.cols;
@@ -467,6 +477,9 @@ export interface IndexOptions extends Partial<PipelineOptions> {
   step?: number;
 }
 
+/** Upper bound of the columns' initial capacity (frames) of a file's index. */
+const MAX_RESERVED_FRAMES = 1 << 20;
+
 /** First read of a pass with `step`. */
 const FIRST_STEP = 64 * 1024;
 
@@ -509,13 +522,17 @@ function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boo
  */
 export async function indexCaptureFile(path: string, opts: IndexOptions = {}, onFrame?: (f: FrameOut, i: number) => void): Promise<CaptureIndex> {
   const t0 = Date.now();
-  const b = new IndexBuilder();
+  const fileSize = fs.statSync(path).size;
+  // Columns sized for a frame per KiB of file (a frame-dense capture has about that; most have far
+  // fewer): growing from the default copies them several times on big captures. Pages never
+  // written are never touched, so the reserve costs address space, not memory.
+  const b = new IndexBuilder(Math.min(MAX_RESERVED_FRAMES, Math.max(1024, fileSize >> 10)));
   if (onFrame) b.onFrame = onFrame;
   if (opts.onConnection) b.onConnection = opts.onConnection;
   const ix = b.index;
   ix.source.path = path;
   opts.onIndex?.(ix);
-  ix.source.fileSize = fs.statSync(path).size;
+  ix.source.fileSize = fileSize;
   ix.source.gzip = isGzipFile(path);
   const p = makePipeline(b, opts, !!opts.full || !!onFrame && opts.full !== false);
   const signal = opts.signal;
