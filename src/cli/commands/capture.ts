@@ -1,11 +1,21 @@
 import * as fs from 'node:fs';
-import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
-import {
-  CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
-  FrameFilter, FilterSyntaxError, warnLabels, textTerms, searchCaptureFile, ERROR_HELP, FILTER_SYNTAX, TEXT_HELP,
-} from '../../core/capture';
-import { describeCommandFrame, plainBody } from '../../core/frame';
+// The summary (capture FILE) needs only the index pass and the stats, so those are all that is
+// imported here, module by module; the frame model (--json), the full decode (--json) and the
+// content search (--filter with free text) are loaded when used. Loading the whole capture module
+// with its frame model cost more start-up time than the index pass takes on a 50 MB capture.
+import { requestCodeName, responseCodeName, languageName } from '../../core/remoting/codes';
+import { versionName } from '../../core/remoting/version';
+import type { RemotingCommand } from '../../core/remoting/command';
+import { CaptureIndex, formatEndpoint, indexCaptureFile } from '../../core/capture/capture-index';
+import { computeStats, formatSummary } from '../../core/capture/stats';
+import { compileFilter, parseFilter, FrameFilter, FilterSyntaxError, textTerms } from '../../core/capture/filter';
+import { warnLabels } from '../../core/capture/types';
+import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
+import type { describeCommandFrame, plainBody } from '../../core/frame';
 import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
+
+/** What frameJson needs of the frame model (src/core/frame), passed in because it is loaded on use. */
+export interface FrameModel { describeCommandFrame: typeof describeCommandFrame; plainBody: typeof plainBody }
 
 /** Why `file` cannot be read as a file at all (missing, a directory, no permission), or null. */
 function fileProblem(file: string): string | null {
@@ -22,7 +32,8 @@ function fileProblem(file: string): string | null {
 }
 
 /** One NDJSON object per frame. */
-export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/remoting').RemotingCommand | null, error: string | undefined, views: boolean): Record<string, unknown> {
+export function frameJson(ix: CaptureIndex, i: number, cmd: RemotingCommand | null, error: string | undefined, views: boolean, model: FrameModel): Record<string, unknown> {
+  const { describeCommandFrame, plainBody } = model;
   const s = ix.summary(i);
   const k = ix.conns[s.conn];
   const o: Record<string, unknown> = {
@@ -92,7 +103,8 @@ export const captureCommand: CliCommand = {
     let pred: ((i: number) => boolean) | null = null;
     if (filter) {
       // free text also searches frame contents (keys, ids, properties, bodies): one more pass over the file
-      const hits = textTerms(filter).length ? await searchCaptureFile(ix, textTerms(filter)) : [];
+      const terms = textTerms(filter);
+      const hits = terms.length ? await (await import('../../core/capture/search')).searchCaptureFile(ix, terms) : [];
       pred = compileFilter(ix, filter, { content: (t) => hits.find((h) => h.term === t) });
     }
     if (options.has('stats-json')) {
@@ -109,13 +121,14 @@ export const captureCommand: CliCommand = {
       return EXIT_OK;
     }
     const views = options.has('views');
+    const [{ decodeAllFrames }, model] = await Promise.all([import('../../core/capture/decode'), import('../../core/frame')]);
     // backpressure: when stdout is a slow pipe, pause reading the capture until it drains
     const out = process.stdout;
     const pace = () => (out.writableNeedDrain ? new Promise<void>((r) => out.once('drain', () => r())) : undefined);
     await decodeAllFrames(file, (d) => {
       if (d.index >= ix.length) return;
       if (pred && !pred(d.index)) return;
-      io.out(JSON.stringify(frameJson(ix, d.index, d.command, d.error, views)));
+      io.out(JSON.stringify(frameJson(ix, d.index, d.command, d.error, views, model)));
     }, { pace });
     return EXIT_OK;
   },
