@@ -472,7 +472,7 @@ export interface IndexOptions extends Partial<PipelineOptions> {
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /**
    * Plain files: reads start at 64 KiB and double up to `step` bytes (still double-buffered) — for
-   * callers on a shared thread that want the first rows early. Default: 8 MiB reads from the start.
+   * callers on a shared thread that want the first rows early. Default: 2 MiB reads from the start.
    */
   step?: number;
 }

@@ -16,8 +16,12 @@ export interface SourceInfo {
 }
 
 const CHUNK = 4 * 1024 * 1024;
-/** Read size of the double-buffered plain-file path, and the room kept in front for the parser's unparsed tail. */
-const READ = 8 * 1024 * 1024;
+/**
+ * Read size of the double-buffered plain-file path, and the room kept in front for the parser's
+ * unparsed tail. 2 MiB rather than more: a read is still in the CPU caches when the parser gets to
+ * it; with 8 MiB reads the index pass took ~15% more CPU on both bench:capture shapes.
+ */
+const READ = 2 * 1024 * 1024;
 const RESERVE = 1024 * 1024;
 
 export function isGzipFile(path: string): boolean {
@@ -35,7 +39,7 @@ export function isGzipFile(path: string): boolean {
 export interface ReadSteps {
   /** First read size (default: `max`). Callers on a shared thread start small to show first records early. */
   first?: number;
-  /** Largest read size (default 8 MiB); reads double from `first` up to it. */
+  /** Largest read size (default 2 MiB); reads double from `first` up to it. */
   max?: number;
 }
 
