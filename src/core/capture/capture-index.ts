@@ -128,9 +128,11 @@ class Columns {
     this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser); this.proto = g(this.proto);
     this.cap = cap;
   }
-  /** Bytes held by the columns. */
+  /** Bytes a frame takes in the columns. */
+  static readonly BYTES_PER_FRAME = 8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1 + 1;
+  /** Bytes allocated for the columns (capacity; a file's index reserves room up front, see indexCaptureFile). */
   get byteSize(): number {
-    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1 + 1);
+    return this.cap * Columns.BYTES_PER_FRAME;
   }
 }
 
@@ -339,9 +341,13 @@ export class CaptureIndex {
     return idx.sort((a, b) => t[a] - t[b] || a - b);
   }
 
-  /** Approximate memory held by the index (columns + connection table + topics), bytes. */
+  /**
+   * Approximate memory held by the index (columns + connection table + topics), bytes. Columns count
+   * for the frames they hold: the capacity reserved beyond them is address space whose pages were
+   * never written, not memory.
+   */
   get approxBytes(): number {
-    return this.cols.byteSize + this.conns.length * 200 + this.topics.names.length * 64;
+    return this.cols.n * Columns.BYTES_PER_FRAME + this.conns.length * 200 + this.topics.names.length * 64;
   }
 }
 
