@@ -285,6 +285,26 @@ export function searchOffset(c: MQClient, b: BrokerRef, topic: string, queueId: 
   return offsetCall(c, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, b, encodeSearchOffsetHeader({ topic, queueId, timestamp }), 'offset', timeoutMs);
 }
 
+/**
+ * The first offset of a queue whose message was stored at or after `timestamp`, within [min, max].
+ * SEARCH_OFFSET_BY_TIMESTAMP alone is not enough: 4.9 answers with whichever message its binary search
+ * lands on among those with the same store time (a batch stores several in one millisecond), so the
+ * messages just before the answer are read back until one is older.
+ */
+export async function firstOffsetAtOrAfter(c: MQClient, b: BrokerRef, topic: string, queueId: number, timestamp: number, min: number, max: number, timeoutMs?: number): Promise<number> {
+  let start = Math.min(Math.max(await searchOffset(c, b, topic, queueId, timestamp, timeoutMs), min), max);
+  for (let round = 0; round < 8 && start > min; round++) {
+    const from = Math.max(min, start - 32);
+    const p = await pullPage(c, b, { topic, queueId, offset: from, maxNums: start - from, timeoutMs });
+    const before = p.messages.filter((m) => m.queueOffset < start);
+    if (p.status !== 'FOUND' || before.length === 0) break;
+    const older = before.filter((m) => m.storeTimestamp < timestamp);
+    if (older.length) return Math.min(start, older[older.length - 1].queueOffset + 1);
+    start = before[0].queueOffset; // every one read is at or after the time: look further back
+  }
+  return start;
+}
+
 /** QUERY_CONSUMER_OFFSET: a group's stored offset for a queue; undefined when it has none (QUERY_NOT_FOUND). */
 export async function consumerOffset(c: MQClient, b: BrokerRef, group: string, topic: string, queueId: number, timeoutMs = 3000): Promise<number | undefined> {
   const resp = await c.invoke(b.address, c.request(RequestCode.QUERY_CONSUMER_OFFSET, encodeConsumerOffsetHeader({ consumerGroup: group, topic, queueId })), timeoutMs);
@@ -344,8 +364,7 @@ export async function browseQueue(client: MQClient, r: BrowseRequest): Promise<B
     queueMinOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
     queueMaxOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
   ]);
-  let start = r.offset ?? (r.timestamp !== undefined ? await searchOffset(client, r.broker, r.topic, r.queueId, r.timestamp, r.timeoutMs) : min);
-  if (r.offset === undefined) start = Math.min(Math.max(start, min), max);
+  const start = r.offset ?? (r.timestamp !== undefined ? await firstOffsetAtOrAfter(client, r.broker, r.topic, r.queueId, r.timestamp, min, max, r.timeoutMs) : min);
   const messages: FoundMessage[] = [];
   let off = start;
   let status: PullStatus = off >= max ? 'NO_NEW_MSG' : 'FOUND';
@@ -397,8 +416,8 @@ export async function queryByTimeRange(client: MQClient, q: TimeRangeQuery): Pro
     try {
       const [min, max] = await Promise.all([queueMinOffset(client, b, q.topic, queueId, q.timeoutMs), queueMaxOffset(client, b, q.topic, queueId, q.timeoutMs)]);
       if (max <= min) return;
-      const [start, end] = await Promise.all([searchOffset(client, b, q.topic, queueId, q.from, q.timeoutMs), searchOffset(client, b, q.topic, queueId, q.to + 1, q.timeoutMs)]);
-      let off = Math.min(Math.max(start, min), max);
+      const [start, end] = await Promise.all([firstOffsetAtOrAfter(client, b, q.topic, queueId, q.from, min, max, q.timeoutMs), searchOffset(client, b, q.topic, queueId, q.to + 1, q.timeoutMs)]);
+      let off = start;
       estimate += Math.max(0, Math.min(end + 1, max) - off);
       let taken = 0;
       while (off < max) {

@@ -5,7 +5,8 @@
 import { DEFAULT_TRACE_TOPIC, TraceRecord, decodeTraceData } from '../message/trace';
 import { MQClient } from '../producer/client';
 import { LookupResult, queryByKey } from './lookup';
-import { bodyText } from '../frame/body';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface TraceLookup {
   msgId: string;
@@ -32,8 +33,9 @@ export async function queryTrace(client: MQClient, q: TraceLookup): Promise<Trac
   const records: TraceRecord[] = [];
   const notes: string[] = [];
   for (const m of lookup.messages) {
-    const t = m.body ? bodyText(m.body) : null;
-    if (t === null) { notes.push(`trace message ${m.offsetMsgId} has a body that is not text`); continue; }
+    // Trace text is separated by U+0001 / U+0002, so the frame model's text rule (no control characters) does not apply.
+    let t: string;
+    try { t = utf8.decode(m.body ?? new Uint8Array()); } catch { notes.push(`trace message ${m.offsetMsgId} has a body that is not UTF-8`); continue; }
     const d = decodeTraceData(t);
     notes.push(...d.notes.map((n) => `${m.offsetMsgId}: ${n}`));
     records.push(...d.records.filter((r) => r.msgId.toUpperCase() === msgId));

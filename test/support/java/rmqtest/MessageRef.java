@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.rocketmq.client.QueryResult;
+import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
+import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -42,7 +44,6 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   send      topic tags keys props(k=v;k=v) bodyBase64 kind   kind: plain | delay:N | transaction; answers the SendResult
  *   batch     topic n bodyPrefix keyPrefix                       one batch of n; answers [{msgId, offsetMsgId}] split from Java's joined ids
  *   view      topic id                                           DefaultMQAdminExt.viewMessage(topic, id): mqadmin queryMsgById / queryMsgByUniqueKey
- *   viewOffset id                                                DefaultMQAdminExt.viewMessage(offsetMsgId)
  *   queryKey  topic key begin end                                DefaultMQAdminExt.queryMessage: mqadmin queryMsgByKey
  *   consume   topic group n                                      a push consumer (no trace) consumes n messages from the first offset, then shuts down (offsets persisted)
  *   traced    topic group body                                   a trace-enabled producer sends, a trace-enabled push consumer consumes it; both shut down (trace flushed); answers the SendResult
@@ -110,7 +111,6 @@ public final class MessageRef {
             case "send": return send(f[1], f[2], f[3], f[4], Base64.getDecoder().decode(f[5]), f[6]);
             case "batch": return batch(f[1], Integer.parseInt(f[2]), f[3], f[4]);
             case "view": return msgJson(admin.viewMessage(f[1], f[2]));
-            case "viewOffset": return msgJson(admin.viewMessage(f[1]));
             case "queryKey": {
                 QueryResult r = admin.queryMessage(f[1], f[2], 32, Long.parseLong(f[3]), Long.parseLong(f[4]));
                 StringBuilder sb = new StringBuilder("[");
@@ -162,11 +162,11 @@ public final class MessageRef {
     }
 
     private static String traced(String topic, String group, String body) throws Exception {
-        DefaultMQProducer p = new DefaultMQProducer("msgref_traced_producer", true);
+        DefaultMQProducer p = new DefaultMQProducer("msgref_traced_producer", (RPCHook) null, true, null);
         setup(p, inst + "-traced-p");
         p.start();
         ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, true);
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, (RPCHook) null, new AllocateMessageQueueAveragely(), true, null);
         setup(c, inst + "-traced-c");
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         c.subscribe(topic, "*");
