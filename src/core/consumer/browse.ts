@@ -4,11 +4,11 @@
  * not-found vs failed distinction) that throw instead of reporting per broker.
  */
 import { RequestCode, ResponseCode, RemotingCommand, isReadable, MASTER_ID } from '../remoting';
-import { encodeBrowsePullHeader, decodePullResponseHeader, PULL_STATUS_BY_CODE, PullStatus } from '../remoting/headers/pull-message';
+import { PULL_STATUS_BY_CODE, PullStatus } from '../remoting/headers/pull-message';
 import { decodeStoredMessages, decodeOffsetMessageId, MessageExt, StoredMessageError } from '../message';
 import { MQClient } from '../producer/client';
 import { MQBrokerError } from '../producer/errors';
-import { BROWSE_GROUP, queueMaxOffset, queueMinOffset, queryByUniqKey, viewByOffsetId } from './lookup';
+import { browsePullHeader, pullPage, queueMaxOffset, queueMinOffset, queryByUniqKey, viewByOffsetId } from './lookup';
 
 export type { PullStatus } from '../remoting/headers/pull-message';
 
@@ -24,6 +24,7 @@ export interface PullResult {
   response: RemotingCommand;
 }
 
+
 export interface PullRequest {
   topic: string;
   queueId: number;
@@ -38,14 +39,8 @@ export interface PullRequest {
 
 /** PULL_MESSAGE with sysFlag SUBSCRIPTION (0x4), no SUSPEND, no COMMIT_OFFSET: reads without side effects. */
 export async function pullOnce(client: MQClient, brokerAddr: string, r: PullRequest): Promise<PullResult> {
-  const cmd = client.request(RequestCode.PULL_MESSAGE, encodeBrowsePullHeader({
-    consumerGroup: r.group ?? BROWSE_GROUP, topic: r.topic, queueId: r.queueId, queueOffset: r.offset, maxMsgNums: r.maxNums ?? 32, subscription: r.subscription,
-  }));
-  const resp = await client.invoke(brokerAddr, cmd, r.timeoutMs ?? 5000);
-  const status = PULL_STATUS_BY_CODE[resp.code];
-  if (!status) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, RequestCode.PULL_MESSAGE);
-  const decoded = status === 'FOUND' && resp.body ? decodeStoredMessages(resp.body) : { messages: [] as MessageExt[], error: undefined };
-  return { status, ...decodePullResponseHeader(resp.extFields, r.offset), messages: decoded.messages, decodeError: decoded.error, response: resp };
+  const p = await pullPage(client, { brokerName: '', address: brokerAddr }, { topic: r.topic, queueId: r.queueId, offset: r.offset, maxNums: r.maxNums ?? 32, group: r.group, subscription: r.subscription, timeoutMs: r.timeoutMs });
+  return { ...p, messages: p.messages.map(({ brokerName: _b, brokerAddr: _a, ...m }) => m) };
 }
 
 /** Exclusive max offset (the offset the next message will get). */

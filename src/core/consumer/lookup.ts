@@ -7,11 +7,9 @@
  */
 import { MASTER_ID, RequestCode, ResponseCode, TopicRouteData, isReadable, parseBodyJson, isJsonObject } from '../remoting';
 import {
-  encodeQueryMessageHeader, decodeQueryMessageResponseHeader, encodeViewMessageHeader, VIEW_NOT_FOUND_REMARK,
-  QueryMessageResponseHeader,
-} from '../remoting/headers/query-message';
-import { encodeBrowsePullHeader, decodePullResponseHeader, PULL_STATUS_BY_CODE, PullStatus } from '../remoting/headers/pull-message';
-import { encodeQueueHeader, encodeSearchOffsetHeader, encodeConsumerOffsetHeader, decodeOffsetField } from '../remoting/headers/queue-offset';
+  encodeHeader, HeaderSpec, QUERY_MESSAGE_HEADER, VIEW_MESSAGE_HEADER, VIEW_NOT_FOUND_REMARK, LONG_MAX, PULL_MESSAGE_HEADER, PullSysFlag,
+  PULL_STATUS_BY_CODE, PullStatus, GET_MAX_OFFSET_HEADER, GET_MIN_OFFSET_HEADER, SEARCH_OFFSET_HEADER, QUERY_CONSUMER_OFFSET_HEADER,
+} from '../remoting/headers';
 import {
   MessageExt, MessageIdError, OffsetMessageId, UniqKeyParts, decodeOffsetMessageId, decodeStoredMessages, decodeUniqKey,
   uniqKeyNearlyTime, KEY_SEPARATOR,
@@ -31,8 +29,17 @@ export interface BrokerRef { brokerName: string; address: string }
 /** One broker that could not be asked or answered with a failure code. */
 export interface BrokerFailure extends BrokerRef { error: unknown }
 
+/** A whole-number field of an answer's header; `fallback` when missing or not a number. */
+function longField(ext: Readonly<Record<string, string>> | null | undefined, key: string, fallback = 0): number {
+  const v = ext?.[key];
+  return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : fallback;
+}
+
 /** What one broker's index said with its answer (QUERY_MESSAGE). */
-export interface BrokerIndexState extends BrokerRef, QueryMessageResponseHeader {
+export interface BrokerIndexState extends BrokerRef {
+  /** QueryMessageResponseHeader: store time and commit-log offset of the last message indexed (0s on QUERY_NOT_FOUND). */
+  indexLastUpdateTimestamp: number;
+  indexLastUpdatePhyoffset: number;
   /** Entries it returned (before our exact-match filter). */
   returned: number;
   /**
@@ -119,7 +126,7 @@ export interface LookupOptions { timeoutMs?: number }
  */
 export async function viewByOffsetId(client: MQClient, offsetMsgId: string, opts: LookupOptions & { topic?: string; brokerName?: string } = {}): Promise<FoundMessage | null> {
   const id = decodeOffsetMessageId(offsetMsgId.trim().toUpperCase());
-  const req = client.request(RequestCode.VIEW_MESSAGE_BY_ID, encodeViewMessageHeader(id.commitLogOffset, opts.topic));
+  const req = client.request(RequestCode.VIEW_MESSAGE_BY_ID, encodeHeader(VIEW_MESSAGE_HEADER, { offset: id.commitLogOffset, topic: opts.topic }));
   const resp = await client.invoke(id.address, req, opts.timeoutMs ?? 5000);
   if (resp.code === ResponseCode.SYSTEM_ERROR && VIEW_NOT_FOUND_REMARK.test(resp.remark ?? '')) return null;
   if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, id.address, opts.brokerName, RequestCode.VIEW_MESSAGE_BY_ID);
@@ -136,7 +143,7 @@ export async function viewByOffsetId(client: MQClient, offsetMsgId: string, opts
 export interface IndexQuery extends LookupOptions {
   topic: string;
   key: string;
-  /** Store-time range, ms; default: from 0 to now + 1 day. */
+  /** Store-time range, ms; default: from 0 to no end. */
   beginTimestamp?: number;
   endTimestamp?: number;
   /** The most messages kept over all brokers (default 64; a broker returns at most its maxMsgsNumBatch, 64 by default). */
@@ -152,15 +159,15 @@ async function queryIndex(client: MQClient, q: IndexQuery, uniq: boolean, keep: 
   const index: BrokerIndexState[] = [];
   const found: FoundMessage[] = [];
   await pool(asked, 4, async (b) => {
-    const header = encodeQueryMessageHeader({
+    const header = encodeHeader(QUERY_MESSAGE_HEADER, {
       topic: q.topic, key: q.key, maxNum: Math.min(cap, 64),
-      beginTimestamp: q.beginTimestamp ?? 0, endTimestamp: q.endTimestamp ?? Date.now() + 24 * 3600_000,
+      beginTimestamp: Math.max(0, Math.trunc(q.beginTimestamp ?? 0)), endTimestamp: q.endTimestamp === undefined ? LONG_MAX : Math.trunc(q.endTimestamp),
       // left out when signing: ACL servers disagree on whether this field is part of the signature (§6)
-      uniqueKeyQuery: uniq && !client.opts.acl,
+      _UNIQUE_KEY_QUERY: uniq && !client.opts.acl ? true : undefined,
     });
     try {
       const resp = await client.invoke(b.address, client.request(RequestCode.QUERY_MESSAGE, header), q.timeoutMs ?? 5000);
-      const state = decodeQueryMessageResponseHeader(resp.extFields);
+      const state = { indexLastUpdateTimestamp: longField(resp.extFields, 'indexLastUpdateTimestamp'), indexLastUpdatePhyoffset: longField(resp.extFields, 'indexLastUpdatePhyoffset') };
       if (resp.code === ResponseCode.QUERY_NOT_FOUND) { index.push({ ...b, ...state, returned: 0 }); return; }
       if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, b.address, b.brokerName, RequestCode.QUERY_MESSAGE);
       const { messages } = decodeStoredMessages(resp.body ?? new Uint8Array());
@@ -264,25 +271,23 @@ export async function dispatchBehindBytes(client: MQClient, b: BrokerRef, timeou
 
 // ------------------------------------------------------------------------------------------- offsets
 
-async function offsetCall(client: MQClient, code: number, b: BrokerRef, ext: Record<string, string>, field: 'offset' | 'timestamp', timeoutMs: number): Promise<number> {
-  const resp = await client.invoke(b.address, client.request(code, ext), timeoutMs);
+async function offsetCall(client: MQClient, code: number, b: BrokerRef, spec: HeaderSpec, values: Record<string, string | number | boolean | undefined>, timeoutMs = 3000): Promise<number> {
+  const resp = await client.invoke(b.address, client.request(code, encodeHeader(spec, values)), timeoutMs);
   if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, b.address, b.brokerName, code);
-  const v = decodeOffsetField(resp.extFields, field);
-  if (v === undefined) throw new MQClientError('REQUEST_FAILED', `broker ${b.address} answered SUCCESS without a ${field} field`);
-  return Number(v);
+  const v = longField(resp.extFields, 'offset', NaN);
+  if (Number.isNaN(v)) throw new MQClientError('REQUEST_FAILED', `broker ${b.address} answered SUCCESS without an offset field`);
+  return v;
 }
 
 export function queueMinOffset(c: MQClient, b: BrokerRef, topic: string, queueId: number, timeoutMs = 3000): Promise<number> {
-  return offsetCall(c, RequestCode.GET_MIN_OFFSET, b, encodeQueueHeader({ topic, queueId }), 'offset', timeoutMs);
+  return offsetCall(c, RequestCode.GET_MIN_OFFSET, b, GET_MIN_OFFSET_HEADER, { topic, queueId }, timeoutMs);
 }
 export function queueMaxOffset(c: MQClient, b: BrokerRef, topic: string, queueId: number, timeoutMs = 3000): Promise<number> {
-  const ext = encodeQueueHeader({ topic, queueId });
-  if (c.opts.clientVersion >= 413) ext.committed = 'true';
-  return offsetCall(c, RequestCode.GET_MAX_OFFSET, b, ext, 'offset', timeoutMs);
+  return offsetCall(c, RequestCode.GET_MAX_OFFSET, b, GET_MAX_OFFSET_HEADER, { topic, queueId, committed: c.opts.clientVersion >= 413 ? true : undefined }, timeoutMs);
 }
-/** SEARCH_OFFSET_BY_TIMESTAMP: the first offset whose store time is at or after `timestamp` (lower boundary). */
+/** SEARCH_OFFSET_BY_TIMESTAMP: an offset whose store time is at or after `timestamp` (see firstOffsetAtOrAfter for 4.9). */
 export function searchOffset(c: MQClient, b: BrokerRef, topic: string, queueId: number, timestamp: number, timeoutMs = 3000): Promise<number> {
-  return offsetCall(c, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, b, encodeSearchOffsetHeader({ topic, queueId, timestamp }), 'offset', timeoutMs);
+  return offsetCall(c, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, b, SEARCH_OFFSET_HEADER, { topic, queueId, timestamp: Math.trunc(timestamp), boundaryType: 'lower' }, timeoutMs);
 }
 
 /**
@@ -307,11 +312,11 @@ export async function firstOffsetAtOrAfter(c: MQClient, b: BrokerRef, topic: str
 
 /** QUERY_CONSUMER_OFFSET: a group's stored offset for a queue; undefined when it has none (QUERY_NOT_FOUND). */
 export async function consumerOffset(c: MQClient, b: BrokerRef, group: string, topic: string, queueId: number, timeoutMs = 3000): Promise<number | undefined> {
-  const resp = await c.invoke(b.address, c.request(RequestCode.QUERY_CONSUMER_OFFSET, encodeConsumerOffsetHeader({ consumerGroup: group, topic, queueId })), timeoutMs);
+  const resp = await c.invoke(b.address, c.request(RequestCode.QUERY_CONSUMER_OFFSET, encodeHeader(QUERY_CONSUMER_OFFSET_HEADER, { consumerGroup: group, topic, queueId })), timeoutMs);
   if (resp.code === ResponseCode.QUERY_NOT_FOUND) return undefined;
   if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, b.address, b.brokerName, RequestCode.QUERY_CONSUMER_OFFSET);
-  const v = decodeOffsetField(resp.extFields);
-  return v === undefined ? undefined : Number(v);
+  const v = longField(resp.extFields, 'offset', NaN);
+  return Number.isNaN(v) ? undefined : v;
 }
 
 // ------------------------------------------------------------------------------------------- browsing
@@ -344,17 +349,26 @@ export interface BrowseResult {
   status: PullStatus;
 }
 
-/** One PULL_MESSAGE that commits nothing. */
-export async function pullPage(client: MQClient, b: BrokerRef, r: { topic: string; queueId: number; offset: number; maxNums: number; group?: string; timeoutMs?: number }) {
-  const req = client.request(RequestCode.PULL_MESSAGE, encodeBrowsePullHeader({
+/** A PULL_MESSAGE header that reads without side effects: SUBSCRIPTION carried in the request, no COMMIT_OFFSET, no long poll. */
+export function browsePullHeader(r: { group?: string; topic: string; queueId: number; offset: number; maxNums: number; subscription?: string }): Record<string, string> {
+  return encodeHeader(PULL_MESSAGE_HEADER, {
     consumerGroup: r.group ?? BROWSE_GROUP, topic: r.topic, queueId: r.queueId, queueOffset: r.offset, maxMsgNums: r.maxNums,
-  }));
+    sysFlag: PullSysFlag.SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: r.subscription ?? '*', subVersion: 0, expressionType: 'TAG',
+  });
+}
+
+/** One PULL_MESSAGE that commits nothing. */
+export async function pullPage(client: MQClient, b: BrokerRef, r: { topic: string; queueId: number; offset: number; maxNums: number; group?: string; subscription?: string; timeoutMs?: number }) {
+  const req = client.request(RequestCode.PULL_MESSAGE, browsePullHeader({ group: r.group, topic: r.topic, queueId: r.queueId, offset: r.offset, maxNums: r.maxNums, subscription: r.subscription }));
   const resp = await client.invoke(b.address, req, r.timeoutMs ?? 5000);
   const status = PULL_STATUS_BY_CODE[resp.code];
   if (!status) throw new MQBrokerError(resp.code, resp.remark, b.address, b.brokerName, RequestCode.PULL_MESSAGE);
-  const header = decodePullResponseHeader(resp.extFields, r.offset);
+  const header = {
+    suggestWhichBrokerId: longField(resp.extFields, 'suggestWhichBrokerId'), nextBeginOffset: longField(resp.extFields, 'nextBeginOffset', r.offset),
+    minOffset: longField(resp.extFields, 'minOffset'), maxOffset: longField(resp.extFields, 'maxOffset'),
+  };
   const decoded = status === 'FOUND' && resp.body ? decodeStoredMessages(resp.body) : { messages: [] as MessageExt[], error: undefined };
-  return { status, ...header, messages: decoded.messages.map((m): FoundMessage => ({ ...m, brokerName: b.brokerName, brokerAddr: b.address })), decodeError: decoded.error };
+  return { status, ...header, messages: decoded.messages.map((m): FoundMessage => ({ ...m, brokerName: b.brokerName, brokerAddr: b.address })), decodeError: decoded.error, response: resp };
 }
 
 /** Reads up to `count` messages of one queue in offset order, from an offset or a store time. */

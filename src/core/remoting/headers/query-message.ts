@@ -1,67 +1,74 @@
 /**
- * Looking messages up on a broker: QUERY_MESSAGE (12) by an index key and VIEW_MESSAGE_BY_ID (33) by
- * commit-log offset (docs/protocol.md §5.2).
+ * Looking messages up on a broker (docs/protocol.md §5.2).
  *
- * Wire layout: extFields of the RemotingCommand, all values as strings.
+ * QUERY_MESSAGE (12), client → every broker master of the topic. QueryMessageRequestHeader:
  *
- *   QUERY_MESSAGE request (QueryMessageRequestHeader)
- *     topic               string  the topic whose index entries count (index keys are topic#key)
- *     key                 string  a KEYS entry or a UNIQ_KEY
- *     maxNum              int     entries wanted; the broker caps it at maxMsgsNumBatch (64 by default)
- *     beginTimestamp      long    store-time range, ms
- *     endTimestamp        long
- *     _UNIQUE_KEY_QUERY   bool    extra field: "true" makes the broker use its defaultQueryMaxNum; left out
- *                                 when signing (ACL servers disagree on whether it is signed, §6)
- *   QUERY_MESSAGE response (QueryMessageResponseHeader), also on QUERY_NOT_FOUND (22)
- *     indexLastUpdateTimestamp  long  store time of the last message the index has taken in
- *     indexLastUpdatePhyoffset  long  its commit-log offset
- *     body: stored messages back to back (§5.3)
+ *   key                type     required  meaning
+ *   topic              string   yes       index entries are topic#key
+ *   key                string   yes       a KEYS entry or a UNIQ_KEY
+ *   maxNum             int      yes       entries wanted; capped by the broker's maxMsgsNumBatch (64)
+ *   beginTimestamp     long     yes       store-time range, ms
+ *   endTimestamp       long     yes
+ *   _UNIQUE_KEY_QUERY  bool               not a field of the Java class: an extra extField
+ *                                         (MixAll.UNIQUE_MSG_QUERY_FLAG); "true" makes the broker use its
+ *                                         defaultQueryMaxNum. Left out when signing: ACL servers disagree on
+ *                                         whether it is part of the signature (§6)
  *
- *   VIEW_MESSAGE_BY_ID request (ViewMessageRequestHeader), to the address inside the offsetMsgId
- *     offset              long    commit-log offset
- *     topic               string  optional (5.x checks it when given)
- *   VIEW_MESSAGE_BY_ID response: no header; body one stored message, or SYSTEM_ERROR (1)
- *     "can not find message by the offset, <n>"
+ * Answer header (QueryMessageResponseHeader), on SUCCESS; QUERY_NOT_FOUND (22) carries it as 0s:
+ *
+ *   indexLastUpdateTimestamp  long  yes   store time of the last message the index took in
+ *   indexLastUpdatePhyoffset  long  yes   its commit-log offset
+ *   body: stored messages back to back (§5.3), sent as a file region after the header
+ *
+ * VIEW_MESSAGE_BY_ID (33), client → the broker address inside the offsetMsgId. ViewMessageRequestHeader:
+ *
+ *   offset             long     yes       commit-log offset
+ *   topic              string             5.x checks it when given
+ *
+ * Answer: no header; body one stored message, or SYSTEM_ERROR (1) "can not find message by the offset, <n>".
  */
+import { RequestCode } from '../codes';
+import type { HeaderSpec } from './header-spec';
 
-export interface QueryMessageRequest {
-  topic: string;
-  key: string;
-  maxNum: number;
-  beginTimestamp: number;
-  /** Java's `Long.MAX_VALUE` is written as its decimal text; a number here is written as is. */
-  endTimestamp: number | 'max';
-  uniqueKeyQuery?: boolean;
-}
+export const QUERY_MESSAGE_HEADER: HeaderSpec = {
+  javaClass: 'QueryMessageRequestHeader',
+  fields: [
+    { key: 'topic', type: 'string', required: true },
+    { key: 'key', type: 'string', required: true },
+    { key: 'maxNum', type: 'int', required: true },
+    { key: 'beginTimestamp', type: 'long', required: true },
+    { key: 'endTimestamp', type: 'long', required: true },
+    { key: '_UNIQUE_KEY_QUERY', type: 'bool', name: 'uniqueKeyQuery' },
+  ],
+};
 
-export const LONG_MAX_TEXT = '9223372036854775807';
+export const QUERY_MESSAGE_RESPONSE_HEADER: HeaderSpec = {
+  javaClass: 'QueryMessageResponseHeader',
+  fields: [
+    { key: 'indexLastUpdateTimestamp', type: 'long', required: true },
+    { key: 'indexLastUpdatePhyoffset', type: 'long', required: true },
+  ],
+};
 
-export function encodeQueryMessageHeader(r: QueryMessageRequest): Record<string, string> {
-  const out: Record<string, string> = {
-    topic: r.topic, key: r.key, maxNum: String(r.maxNum),
-    beginTimestamp: String(Math.max(0, Math.trunc(r.beginTimestamp))),
-    endTimestamp: r.endTimestamp === 'max' ? LONG_MAX_TEXT : String(Math.trunc(r.endTimestamp)),
-  };
-  if (r.uniqueKeyQuery) out._UNIQUE_KEY_QUERY = 'true';
-  return out;
-}
+export const VIEW_MESSAGE_HEADER: HeaderSpec = {
+  javaClass: 'ViewMessageRequestHeader',
+  fields: [
+    { key: 'offset', type: 'long', required: true },
+    { key: 'topic', type: 'string' },
+  ],
+};
 
-export interface QueryMessageResponseHeader {
-  /** 0 when the broker sent none (or its index is empty). */
-  indexLastUpdateTimestamp: number;
-  indexLastUpdatePhyoffset: number;
-}
-
-export function decodeQueryMessageResponseHeader(ext: Readonly<Record<string, string>> | null | undefined): QueryMessageResponseHeader {
-  const num = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : 0);
-  return { indexLastUpdateTimestamp: num(ext?.indexLastUpdateTimestamp), indexLastUpdatePhyoffset: num(ext?.indexLastUpdatePhyoffset) };
-}
-
-export function encodeViewMessageHeader(commitLogOffset: bigint, topic?: string): Record<string, string> {
-  const out: Record<string, string> = { offset: commitLogOffset.toString() };
-  if (topic) out.topic = topic;
-  return out;
-}
+/** Java's Long.MAX_VALUE, the "no end" of a range. */
+export const LONG_MAX = 9223372036854775807n;
 
 /** The remark a broker gives VIEW_MESSAGE_BY_ID for an offset it holds no message at (4.9 and 5.x). */
 export const VIEW_NOT_FOUND_REMARK = /can not find message by the offset/i;
+
+export const QUERY_REQUEST_HEADERS: ReadonlyMap<number, HeaderSpec> = new Map([
+  [RequestCode.QUERY_MESSAGE, QUERY_MESSAGE_HEADER],
+  [RequestCode.VIEW_MESSAGE_BY_ID, VIEW_MESSAGE_HEADER],
+]);
+
+export const QUERY_RESPONSE_HEADERS: ReadonlyMap<number, HeaderSpec> = new Map([
+  [RequestCode.QUERY_MESSAGE, QUERY_MESSAGE_RESPONSE_HEADER],
+]);
