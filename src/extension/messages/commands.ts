@@ -113,6 +113,13 @@ export function registerMessages(context: vscode.ExtensionContext): void {
       return { detail, headline: result.list.headline, view };
     }),
 
+    // Test hook: a request as the webview would make it, answered by the open panel's host (validators included).
+    vscode.commands.registerCommand('_rocketmq.messages.request', (method: 'detail' | 'fullBody' | 'action', params: unknown) => {
+      const p = MessagesPanel.open;
+      if (!p) throw new Error('no Messages panel is open');
+      return p.request(method, params as never);
+    }),
+
     vscode.commands.registerCommand('rocketmq.showMessageTrace', async (arg?: { connection?: string; msgId?: string; traceTopic?: string }): Promise<{ trace: TraceView; view?: ViewReport } | undefined> => {
       const connection = await chooseConnection(connections, arg?.connection);
       if (!connection) return undefined;
