@@ -101,6 +101,8 @@ export interface TraceStep {
 
 export interface TraceView {
   msgId: string;
+  /** Shown on its own (asked for from the palette), not for a message of the list on screen. */
+  standalone?: boolean;
   traceTopic: string;
   outcome: LookupOutcome;
   headline: string;

@@ -125,13 +125,14 @@ export function registerMessages(context: vscode.ExtensionContext): void {
       if (!connection) return undefined;
       const msgId = arg?.msgId ?? await vscode.window.showInputBox({ title: 'Show Message Trace', prompt: 'The msgId (UNIQ_KEY) the send returned', ignoreFocusOut: true, validateInput: idProblem });
       if (!msgId) return undefined;
-      return showTrace(connection, await finderFor(connections, connection), msgId, arg?.traceTopic);
+      return showTrace(connection, await finderFor(connections, connection), msgId, arg?.traceTopic, true);
     }),
   );
 
-  async function showTrace(connection: string, finder: MessageFinder, msgId: string, traceTopic?: string): Promise<{ trace: TraceView; view?: ViewReport }> {
+  async function showTrace(connection: string, finder: MessageFinder, msgId: string, traceTopic?: string, standalone = false): Promise<{ trace: TraceView; view?: ViewReport }> {
     const topic = traceTopic ?? connections.get(connection)?.traceTopic;
-    const trace = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RocketMQ: reading the trace…' }, () => finder.trace(msgId, topic));
+    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RocketMQ: reading the trace…' }, () => finder.trace(msgId, topic));
+    const trace: TraceView = standalone ? { ...found, standalone } : found;
     log.info(`[${connection}] trace of ${msgId}: ${trace.outcome} — ${trace.headline}`);
     const view = await panel().showTrace(connection, finder, trace);
     return { trace, view };

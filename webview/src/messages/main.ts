@@ -188,10 +188,10 @@ function renderDetail(d: MessageDetail): ViewReport {
     el('p', { cls: 'source', text: visible(d.source) }),
     actions,
     fieldTable('ids', 'Message ids', d.ids),
-    fieldTable('system', 'System fields', d.system),
-    fieldTable('system-properties', 'System properties', d.systemProperties),
-    fieldTable('user-properties', 'User properties', d.userProperties, false),
     bodySection(d, d.body),
+    fieldTable('user-properties', 'User properties', d.userProperties, false),
+    fieldTable('system-properties', 'System properties', d.systemProperties),
+    fieldTable('system', 'System fields', d.system),
   );
   detailBox.scrollIntoView?.({ block: 'start' });
   return { heading: d.title, rows: d.ids.length + d.system.length + d.systemProperties.length + d.userProperties.length };
@@ -235,7 +235,16 @@ const endpoint = new Endpoint<MessagesWebviewApi, MessagesHostApi>({
       return renderList(list, 1);
     },
     showDetail: (d) => renderDetail(d),
-    showTrace: (t) => renderTrace(t),
+    showTrace: (t) => {
+      if (t.standalone) {
+        // A trace asked for on its own: the list and detail on screen are about something else.
+        state = {};
+        listBox.replaceChildren();
+        detailBox.replaceChildren();
+        status.textContent = '';
+      }
+      return renderTrace(t);
+    },
   },
 });
 window.addEventListener('message', (event: MessageEvent<unknown>) => { void endpoint.receive(event.data); });
