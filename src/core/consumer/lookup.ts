@@ -16,6 +16,7 @@ import {
 } from '../message';
 import { MQClient } from '../producer/client';
 import { MQBrokerError, MQClientError } from '../producer/errors';
+import { ResponseCodeError } from '../errors';
 
 /** A message and the broker it was read from. */
 export interface FoundMessage extends MessageExt {
@@ -374,10 +375,21 @@ export async function pullPage(client: MQClient, b: BrokerRef, r: { topic: strin
 /** Reads up to `count` messages of one queue in offset order, from an offset or a store time. */
 export async function browseQueue(client: MQClient, r: BrowseRequest): Promise<BrowseResult> {
   const count = Math.max(1, r.count ?? 32);
-  const [min, max] = await Promise.all([
-    queueMinOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
-    queueMaxOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
-  ]);
+  let min: number, max: number;
+  try {
+    [min, max] = await Promise.all([
+      queueMinOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
+      queueMaxOffset(client, r.broker, r.topic, r.queueId, r.timeoutMs),
+    ]);
+  } catch (e) {
+    // 5.3's ACL 2.0 refuses GET_MIN/MAX_OFFSET to an account that may only subscribe, yet lets it pull:
+    // a pull's answer carries the queue's min and max offsets too. (A start time needs the offset search.)
+    if (r.timestamp !== undefined || !(e instanceof ResponseCodeError)) throw e;
+    const probe = await pullPage(client, r.broker, { topic: r.topic, queueId: r.queueId, offset: r.offset ?? 0, maxNums: 1, group: r.group, timeoutMs: r.timeoutMs });
+    if (probe.response.extFields?.maxOffset === undefined) throw e;
+    min = probe.minOffset;
+    max = probe.maxOffset;
+  }
   const start = r.offset ?? (r.timestamp !== undefined ? await firstOffsetAtOrAfter(client, r.broker, r.topic, r.queueId, r.timestamp, min, max, r.timeoutMs) : min);
   const messages: FoundMessage[] = [];
   let off = start;
