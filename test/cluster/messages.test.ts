@@ -141,6 +141,25 @@ for (const version of ['4.9', '5.3'] as const) {
       assert.ok(tx.system.some((f) => f.name === 'sysFlag' && /TRANSACTION_COMMIT/.test(f.note ?? '')), 'sysFlag bits named');
     });
 
+    // 4.9 has no timer messages (TIMER_* properties are 5.x's)
+    if (version === '5.3') test('5.x timer message: found once delivered, TIMER_* properties named with their meaning, equal to Java', { timeout: 90_000 }, async (t) => {
+      const session = new ConnectionSession({ name: 'timer', namesrv: cluster().namesrv }, {});
+      try {
+        const out = await executeSpec(session, { topic, keys: [`timer-${tag}`], bodies: ['on time'], delayMs: 1500, mode: 'sync', repeat: 1, batch: false });
+        assert.equal(out.sent.length, 1, String(out.failed[0]?.error));
+        const m = await eventually('the timer message delivered to the topic', async () => (await queryByKey(reader, { topic, key: `timer-${tag}` })).messages[0], 60_000, 500);
+        assertSameAsJava(m, await java.view(topic, m.offsetMsgId), 'timer message');
+        const d = messageDetail('h', m);
+        const names = Object.fromEntries(d.systemProperties.map((p) => [p.name, p.note ?? '']));
+        assert.match(names.TIMER_DELAY_MS ?? '', /5\.x timer: deliver 1500 ms after sending/);
+        assert.match(names.TIMER_OUT_MS ?? '', /5\.x timer: due at \d{4}-/);
+        assert.equal(resendSpec(m).spec.delayMs, 1500, 'Send Again keeps the timer');
+        t.diagnostic(`timer properties: ${Object.keys(names).filter((k) => k.startsWith('TIMER')).join(', ')}`);
+      } finally {
+        await session.dispose();
+      }
+    });
+
     test('by key: every broker asked, exact matches, the same messages as Java admin queryMessage', { timeout: 60_000 }, async () => {
       for (const s of sent) {
         const r = await eventually(`${s.kind} by key`, async () => {

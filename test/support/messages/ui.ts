@@ -143,8 +143,16 @@ async function main(): Promise<number> {
   currentPage = page;
   try {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // The extension is up once its status bar item shows the connection (on a loaded machine this takes a while).
-    await poll('the extension to activate (status bar item)', 120_000, async () => (await page.locator('.statusbar-item', { hasText: 'local 5.3 cluster' }).count()) > 0);
+    // The extension's commands are in the palette once the extension host has loaded it (on a loaded machine, a while).
+    await poll('the extension\'s commands in the palette', 180_000, async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await quickInput(page).waitFor({ timeout: 5000 });
+      await quickInput(page).fill('>RocketMQ: Find Message');
+      const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'RocketMQ: Find Message' }).first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      await page.keyboard.press('Escape');
+      return found;
+    });
 
     let f!: Frame;
     await step('Find Message by key from the palette lists every message with the key, newest last, with the cap', async () => {
@@ -202,6 +210,29 @@ async function main(): Promise<number> {
       check(/Published to .*sent/.test(text) && /Received by order-audit-consumer/.test(text) && /Consumed by order-audit-consumer.*success/.test(text), `trace: ${text.slice(0, 400)}`);
       await t.locator('#trace').evaluate((e) => e.scrollIntoView());
       await page.screenshot({ path: join(shots, 'messages-trace.png') });
+    });
+
+    await step('a queue in Topic Routes → Browse Messages… lists the queue from its first offset and commits nothing', async () => {
+      await page.locator('.activitybar .action-item a[aria-label^="RocketMQ"]').first().click();
+      const row = (label: string | RegExp) => page.locator('.pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+      const expand = async (label: string | RegExp) => {
+        const r = row(label);
+        await r.waitFor({ timeout: 30_000 });
+        if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+        await poll(`${String(label)} expanded`, 15_000, async () => (await r.getAttribute('aria-expanded')) === 'true');
+      };
+      await expand(/^Topics$/);
+      await expand(new RegExp(`^${topic}$`));
+      await expand(/^broker-a$/);
+      const queue = row(/^queue 0$/);
+      await queue.waitFor({ timeout: 30_000 });
+      await poll('queue offsets', 20_000, async () => /min \d+ · max \d+/.test((await queue.textContent()) ?? ''));
+      await queue.click({ button: 'right' });
+      await page.locator('.context-view .action-item', { hasText: 'Browse Messages…' }).first().click();
+      await answer(page, /Browse .* \(commits no offset\)/, { row: 'From the first retained offset' });
+      const b = await messagesFrame(page, async (fr) => /of .* broker-a:0, offsets 0–\d+; .*nothing committed$/.test((await fr.locator('#headline').textContent()) ?? ''), 'browsing broker-a:0');
+      const offsets = await b.locator('#rows tbody tr td:nth-child(6)').allTextContents();
+      check(offsets.length > 0 && offsets.every((o, i) => o === String(i)), `offsets in order from 0: ${offsets.join(',')}`);
     });
 
     await step('hostile tags, property names and values and body are shown literally, and nothing runs', async () => {
