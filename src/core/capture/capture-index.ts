@@ -11,6 +11,7 @@ import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
+import { ProtocolId } from './protocols';
 import { isGzipFile, streamCapture } from './source';
 
 /**
@@ -105,12 +106,14 @@ class Columns {
   conn: Uint32Array; startSeq: Uint32Array; size: Uint32Array; headerLen: Uint32Array; missing: Uint32Array;
   code: Int32Array; opaque: Int32Array; flag: Int32Array; topic: Int32Array; pair: Int32Array; reqCode: Int32Array;
   warn: Uint16Array; dir: Uint8Array; ser: Uint8Array;
+  /** Protocol of the frame (protocols.ts: 0 = remoting). */
+  proto: Uint8Array;
   constructor(cap = 1024) {
     this.cap = cap;
     this.tsFirst = new Float64Array(cap); this.tsLast = new Float64Array(cap); this.posMin = new Float64Array(cap); this.posMax = new Float64Array(cap);
     this.conn = new Uint32Array(cap); this.startSeq = new Uint32Array(cap); this.size = new Uint32Array(cap); this.headerLen = new Uint32Array(cap); this.missing = new Uint32Array(cap);
     this.code = new Int32Array(cap); this.opaque = new Int32Array(cap); this.flag = new Int32Array(cap); this.topic = new Int32Array(cap); this.pair = new Int32Array(cap); this.reqCode = new Int32Array(cap);
-    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap);
+    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap); this.proto = new Uint8Array(cap);
   }
   grow(): void {
     const cap = this.cap * 2;
@@ -122,12 +125,12 @@ class Columns {
     this.tsFirst = g(this.tsFirst); this.tsLast = g(this.tsLast); this.posMin = g(this.posMin); this.posMax = g(this.posMax);
     this.conn = g(this.conn); this.startSeq = g(this.startSeq); this.size = g(this.size); this.headerLen = g(this.headerLen); this.missing = g(this.missing);
     this.code = g(this.code); this.opaque = g(this.opaque); this.flag = g(this.flag); this.topic = g(this.topic); this.pair = g(this.pair); this.reqCode = g(this.reqCode);
-    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser);
+    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser); this.proto = g(this.proto);
     this.cap = cap;
   }
   /** Bytes held by the columns. */
   get byteSize(): number {
-    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1);
+    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1 + 1);
   }
 }
 
@@ -284,6 +287,7 @@ export class IndexBuilder {
     c.tsFirst[i] = f.tsFirst; c.tsLast[i] = f.tsLast; c.posMin[i] = f.posMin; c.posMax[i] = f.posMax;
     c.conn[i] = f.conn; c.startSeq[i] = f.startSeq; c.size[i] = Math.min(f.size, 0xffffffff); c.headerLen[i] = f.headerLen; c.missing[i] = Math.min(f.missing, 0xffffffff);
     c.dir[i] = f.dir; c.ser[i] = f.serializeType;
+    c.proto[i] = ProtocolId.remoting; // the remoting frame splitter is the only source of frames so far
     c.pair[i] = -1;
     let warn = f.warn;
     if (s.ok) {

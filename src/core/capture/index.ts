@@ -13,3 +13,4 @@ export * from './decode';
 export * from './filter';
 export * from './stats';
 export * from './pcap-writer';
+export * from './protocols';
