@@ -143,12 +143,15 @@ for (const version of ['4.9', '5.3'] as const) {
 
     // 4.9 has no timer messages (TIMER_* properties are 5.x's)
     if (version === '5.3') test('5.x timer message: found once delivered, TIMER_* properties named with their meaning, equal to Java', { timeout: 90_000 }, async (t) => {
+      // its own topic, so that the other tests' ranges and keys are not changed by it
+      const timerTopic = `Timer_${tag}`;
+      await cluster().createTopic(timerTopic, { queues: 1, perm: 6 });
       const session = new ConnectionSession({ name: 'timer', namesrv: cluster().namesrv }, {});
       try {
-        const out = await executeSpec(session, { topic, keys: [`timer-${tag}`], bodies: ['on time'], delayMs: 1500, mode: 'sync', repeat: 1, batch: false });
+        const out = await executeSpec(session, { topic: timerTopic, keys: [`timer-${tag}`], bodies: ['on time'], delayMs: 1500, mode: 'sync', repeat: 1, batch: false });
         assert.equal(out.sent.length, 1, String(out.failed[0]?.error));
-        const m = await eventually('the timer message delivered to the topic', async () => (await queryByKey(reader, { topic, key: `timer-${tag}` })).messages[0], 60_000, 500);
-        assertSameAsJava(m, await java.view(topic, m.offsetMsgId), 'timer message');
+        const m = await eventually('the timer message delivered to the topic', async () => (await queryByKey(reader, { topic: timerTopic, key: `timer-${tag}` })).messages[0], 60_000, 500);
+        assertSameAsJava(m, await java.view(timerTopic, m.offsetMsgId), 'timer message');
         const d = messageDetail('h', m);
         const names = Object.fromEntries(d.systemProperties.map((p) => [p.name, p.note ?? '']));
         assert.match(names.TIMER_DELAY_MS ?? '', /5\.x timer: deliver 1500 ms after sending/);
