@@ -37,6 +37,8 @@ export interface MessagesHostApi extends Api {
     detail: { params: { handle: string }; result: MessageDetail };
     fullBody: { params: { handle: string }; result: MessageBody };
     action: { params: { handle: string; action: MessageAction }; result: ActionResult };
+    /** Browsing: the next messages of the queue, as a new list. */
+    more: { params: Record<string, never>; result: MessageList };
   };
   events: { ready: Record<string, never> };
 }
@@ -54,6 +56,7 @@ export const MESSAGES_HOST_VALIDATORS: Validators<MessagesHostApi> = {
       const h = handleOf({ handle: v.handle });
       return h && MESSAGE_ACTIONS.includes(v.action as MessageAction) ? { handle: h.handle, action: v.action as MessageAction } : null;
     },
+    more: (v) => (isObject(v) && Object.keys(v).length === 0 ? {} : null),
   },
   events: { ready: (v) => (v === undefined || (isObject(v) && Object.keys(v).length === 0) ? {} : null) },
 };

@@ -37,6 +37,8 @@ export interface MessageList {
   capped: boolean;
   /** Rows per page in the list. */
   pageSize: number;
+  /** Browsing: the label of the button that reads the next messages of the queue (absent at its end). */
+  more?: string;
 }
 
 export type LookupOutcome = 'found' | 'not-found' | 'failed' | 'partial';

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SendOutcome } from '../../src/app/send/executor';
 import type { FindCommandResult } from '../../src/extension/messages/commands';
-import type { MessageDetail, TraceView } from '../../src/shared/message-view';
+import type { MessageDetail, MessageList, TraceView } from '../../src/shared/message-view';
 import type { ActionResult, ViewReport } from '../../src/shared/message-protocol';
 import { activateExtension, ensureConnection, testCluster } from './routes-cluster';
 import { pollUntil } from '../support/poll';
@@ -83,6 +83,26 @@ describe('Finding messages (real 5.3 cluster)', function () {
     assert.ok(r.result.messages.some((m) => m.msgId === s.msgId));
     assert.match(r.result.list.headline, /nothing committed$/);
     assert.equal(r.result.browse?.nextOffset, r.result.browse?.maxOffset);
+    assert.equal(r.result.list.more, undefined, 'at the end of the queue there is no "next"');
+  });
+
+  it('Browse Messages a page at a time: "Next" continues where the page ended, until the end of the queue', async () => {
+    const s = sent[0];
+    const all = await vscode.commands.executeCommand<FindCommandResult>('rocketmq.browseQueue', { connection: CONN, kind: 'queue', topic, brokerName: s.brokerName, queueId: s.queueId, offset: 0, count: 100 });
+    const total = all.result.messages.length;
+    const first = await vscode.commands.executeCommand<FindCommandResult>('rocketmq.browseQueue', { connection: CONN, kind: 'queue', topic, brokerName: s.brokerName, queueId: s.queueId, offset: 0, count: 1 });
+    assert.equal(first.result.messages.length, 1);
+    const seen = [first.result.messages[0].queueOffset];
+    let label = first.result.list.more;
+    while (label) {
+      assert.match(label, new RegExp(`^Next 1 from offset ${seen.length}$`));
+      const next = await vscode.commands.executeCommand<MessageList>('_rocketmq.messages.request', 'more', {});
+      assert.equal(next.rows.length, 1);
+      seen.push(Number(next.rows[0].queueOffset));
+      label = next.more;
+    }
+    assert.deepEqual(seen, Array.from({ length: total }, (_, i) => i));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('_rocketmq.messages.request', 'more', {})), /nothing more to read/);
   });
 
   it('Show Message on a send result reads it back; the panel answers detail, whole body, Copy as JSON and Open as Request Block', async () => {

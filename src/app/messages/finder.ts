@@ -3,13 +3,12 @@
  * an offset or a time; and traces. Results become the message view's list (with outcome wording) and
  * the messages are kept by handle for the detail view, the lazy body and the actions. Pure: no `vscode`.
  */
-import { MQClient } from '../../core/producer';
+import { MQClient, MQClientError } from '../../core/producer';
 import {
   FoundMessage, LookupResult, browseQueue, findById, queryByKey, queryByTimeRange, routeMasters, BrowseResult,
 } from '../../core/consumer/lookup';
 import { queryTrace } from '../../core/consumer/trace';
 import { DEFAULT_TRACE_TOPIC } from '../../core/message/trace';
-import { MQClientError } from '../../core/producer';
 import type { MessageDetail, MessageList, MessageBody, TraceView } from '../../shared/message-view';
 import { messageBody, messageDetail, messageRow } from './message-view';
 import { OutcomeText, lookupOutcome, thrownOutcome } from './outcome';

@@ -4,11 +4,11 @@
  * not-found vs failed distinction) that throw instead of reporting per broker.
  */
 import { RequestCode, ResponseCode, RemotingCommand, isReadable, MASTER_ID } from '../remoting';
-import { PULL_STATUS_BY_CODE, PullStatus } from '../remoting/headers/pull-message';
-import { decodeStoredMessages, decodeOffsetMessageId, MessageExt, StoredMessageError } from '../message';
+import type { PullStatus } from '../remoting/headers/pull-message';
+import { decodeOffsetMessageId, MessageExt, StoredMessageError } from '../message';
 import { MQClient } from '../producer/client';
 import { MQBrokerError } from '../producer/errors';
-import { browsePullHeader, pullPage, queueMaxOffset, queueMinOffset, queryByUniqKey, viewByOffsetId } from './lookup';
+import { pullPage, queueMaxOffset, queueMinOffset, queryByUniqKey, viewByOffsetId } from './lookup';
 
 export type { PullStatus } from '../remoting/headers/pull-message';
 

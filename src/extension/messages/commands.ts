@@ -20,7 +20,7 @@ import type { ActionResult, MessageAction, ViewReport } from '../../shared/messa
 import type { MessageDetail, TraceView } from '../../shared/message-view';
 import { routeTree } from '../routes/commands';
 import { chooseConnection, sendWithUi } from '../send/commands';
-import { MessagesPanel } from './panel';
+import { MessagesPanel, MoreFn } from './panel';
 import type { QueueNode, TopicNode } from '../routes/tree';
 
 /** Typed argument of `rocketmq.findMessage`: with `query`, nothing is asked. */
@@ -57,15 +57,36 @@ export function registerMessages(context: vscode.ExtensionContext): void {
   const { connections, log } = services(context);
   const panel = () => MessagesPanel.show(context.extensionUri, log, (conn, finder, handle, action) => runAction(context, connections, log, conn, finder, handle, action));
 
-  const find = async (connection: string, query: MessageQuery): Promise<FindCommandResult> => {
-    const finder = await finderFor(connections, connection);
+  const lookup = async (connection: string, finder: MessageFinder, query: MessageQuery): Promise<FindResult> => {
     const what = describeQuery(query);
     const started = Date.now();
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RocketMQ: looking up ${what}…` }, () => finder.find(query));
     const l = result.list;
     log.info(`[${connection}] ${what}: ${l.outcome} — ${l.headline} (${Date.now() - started} ms)`);
     for (const d of l.details) log.info(`  ${d}`);
-    const view = await panel().showList(connection, finder, l);
+    return result;
+  };
+
+  /** A browse's next page: the same queue from where this page ended, until the queue's end. */
+  const moreOf = (connection: string, finder: MessageFinder, query: MessageQuery, result: FindResult): MoreFn | undefined => {
+    const b = result.browse;
+    if (query.kind !== 'queue' || !b || b.nextOffset >= b.maxOffset || !result.messages.length) return undefined;
+    const next: MessageQuery = { ...query, offset: b.nextOffset, timestamp: undefined };
+    return async () => {
+      const r = await lookup(connection, finder, next);
+      const after = moreOf(connection, finder, next, r);
+      if (after && r.browse) r.list.more = `Next ${r.messages.length} from offset ${r.browse.nextOffset}`;
+      return { list: r.list, more: after };
+    };
+  };
+
+  const find = async (connection: string, query: MessageQuery): Promise<FindCommandResult> => {
+    const finder = await finderFor(connections, connection);
+    const result = await lookup(connection, finder, query);
+    const l = result.list;
+    const more = moreOf(connection, finder, query, result);
+    if (more && result.browse) l.more = `Next ${result.messages.length} from offset ${result.browse.nextOffset}`;
+    const view = await panel().showList(connection, finder, l, more);
     if (l.outcome === 'failed') void vscode.window.showErrorMessage(l.headline, 'Show log').then((c) => { if (c) log.show(true); });
     else if (l.outcome === 'partial') void vscode.window.showWarningMessage(l.headline);
     if (result.messages.length === 1) {
@@ -114,7 +135,7 @@ export function registerMessages(context: vscode.ExtensionContext): void {
     }),
 
     // Test hook: a request as the webview would make it, answered by the open panel's host (validators included).
-    vscode.commands.registerCommand('_rocketmq.messages.request', (method: 'detail' | 'fullBody' | 'action', params: unknown) => {
+    vscode.commands.registerCommand('_rocketmq.messages.request', (method: 'detail' | 'fullBody' | 'action' | 'more', params: unknown) => {
       const p = MessagesPanel.open;
       if (!p) throw new Error('no Messages panel is open');
       return p.request(method, params as never);

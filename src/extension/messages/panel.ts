@@ -16,6 +16,9 @@ export const MESSAGES_VIEW_TYPE = 'rocketmq.messages';
 const LOAD_TIMEOUT_MS = 20_000;
 
 /** Runs an action on a message of the panel's connection (Send Again, Open as Request Block, …). */
+/** The next list of a browse, and how to read the one after it. */
+export type MoreFn = () => Promise<{ list: MessageList; more?: MoreFn }>;
+
 export type ActionRunner = (connection: string, finder: MessageFinder, handle: string, action: MessageAction) => Promise<ActionResult>;
 
 export class MessagesPanel {
@@ -28,6 +31,8 @@ export class MessagesPanel {
   private finder: MessageFinder | undefined;
   /** The last things shown, re-sent when the webview is re-created. */
   private last: { list?: MessageList; detail?: MessageDetail; trace?: TraceView } = {};
+  /** Reads the next page of a browsed queue (set with the list it continues). */
+  private moreFn: MoreFn | undefined;
 
   static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel | { warn(s: string): void }, runAction: ActionRunner): MessagesPanel {
     if (MessagesPanel.current) {
@@ -67,6 +72,13 @@ export class MessagesPanel {
           return b;
         },
         action: ({ handle, action }) => runAction(this.connection, finder(), handle, action),
+        more: async () => {
+          if (!this.moreFn) throw new Error('there is nothing more to read for this list');
+          const next = await this.moreFn();
+          this.last = { list: next.list };
+          this.moreFn = next.more;
+          return next.list;
+        },
     };
     this.endpoint = new Endpoint<MessagesHostApi, MessagesWebviewApi>({
       post: (m) => { void panel.webview.postMessage(m); },
@@ -105,9 +117,10 @@ export class MessagesPanel {
     this.finder = finder;
   }
 
-  async showList(connection: string, finder: MessageFinder, list: MessageList): Promise<ViewReport> {
+  async showList(connection: string, finder: MessageFinder, list: MessageList, more?: MoreFn): Promise<ViewReport> {
     this.use(connection, finder);
     this.last = { list };
+    this.moreFn = more;
     this.panel.title = `Messages: ${list.title}`.slice(0, 80);
     await this.loaded();
     return this.endpoint.request('showList', list);

@@ -206,6 +206,8 @@ test('the host checks every request of the message view before a handler sees it
   assert.deepEqual(v.action({ handle: 'm1', action: 'copyJson' }), { handle: 'm1', action: 'copyJson' });
   assert.equal(v.action({ handle: 'm1', action: 'rm -rf' }), null);
   assert.equal(v.fullBody('m1'), null);
+  assert.deepEqual(v.more({}), {});
+  assert.equal(v.more({ offset: 5 }), null);
 });
 
 describe('the CLI refuses bad input before connecting (exit 2)', () => {

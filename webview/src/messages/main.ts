@@ -86,7 +86,25 @@ function renderList(list: MessageList, page: number): ViewReport {
   next.disabled = page >= pages;
   prev.addEventListener('click', () => renderList(list, page - 1));
   next.addEventListener('click', () => renderList(list, page + 1));
-  listBox.append(table, el('nav', { cls: 'pager' }, prev, el('span', { attrs: { id: 'page-info' }, text: info }), next));
+  const nav = el('nav', { cls: 'pager' }, prev, el('span', { attrs: { id: 'page-info' }, text: info }), next);
+  if (list.more) {
+    const more = el('button', { text: list.more, attrs: { id: 'more', type: 'button' } });
+    more.addEventListener('click', async () => {
+      more.disabled = true;
+      status.textContent = 'Reading the next messages…';
+      try {
+        const nextList = await endpoint.request('more', {}, { timeoutMs: 120_000 });
+        detailBox.replaceChildren();
+        status.textContent = '';
+        renderList(nextList, 1);
+      } catch (e) {
+        more.disabled = false;
+        status.textContent = `Could not read more: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    });
+    nav.append(more);
+  }
+  listBox.append(table, nav);
   return { heading: list.headline, rows: rows.length, page };
 }
 
