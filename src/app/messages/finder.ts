@@ -5,7 +5,7 @@
  */
 import { MQClient, MQClientError } from '../../core/producer';
 import {
-  FoundMessage, LookupResult, browseQueue, findById, queryByKey, queryByTimeRange, routeMasters, BrowseResult,
+  FoundMessage, LookupResult, browseQueue, findById, queryByKey, queryByTimeRange, routeMasters, BrowseResult, ClassifiedMessageId,
 } from '../../core/consumer/lookup';
 import { queryTrace } from '../../core/consumer/trace';
 import { DEFAULT_TRACE_TOPIC } from '../../core/message/trace';
@@ -64,12 +64,14 @@ export class MessageFinder {
     let browse: FindResult['browse'];
     let kind: 'id' | 'key' | 'time';
     let since: number | undefined;
+    let idLine: string | undefined;
     const topic = 'topic' in q && q.topic ? this.conn.wrapTopic(q.topic) : undefined;
     try {
       switch (q.kind) {
         case 'id': {
           const x = await findById(client, q.id, { topic, timeoutMs: t });
           r = x; kind = 'id'; since = x.id.kind === 'uniq' ? x.id.uniq?.nearlyTime : undefined;
+          idLine = describeId(x.id);
           break;
         }
         case 'key':
@@ -93,7 +95,9 @@ export class MessageFinder {
     } catch (e) {
       return this.result(q, { messages: [], asked: [], failures: [], cap: 0, capped: false }, thrownOutcome(e, what, q.kind === 'id' ? q.topic : topic));
     }
-    return this.result(q, r, lookupOutcome(r, what, kind, since), browse);
+    const o = lookupOutcome(r, what, kind, since);
+    if (idLine) o.details.unshift(idLine);
+    return this.result(q, r, o, browse);
   }
 
   private result(q: MessageQuery, r: LookupResult, o: OutcomeText, browse?: FindResult['browse']): FindResult {
@@ -136,6 +140,13 @@ export class MessageFinder {
       return traceFailure(msgId.trim().toUpperCase(), topicName, e);
     }
   }
+}
+
+/** Which kind an id is and what it says: producer, pid and time for a UNIQ_KEY; broker and offset for an offsetMsgId. */
+export function describeId(id: ClassifiedMessageId): string {
+  if (id.kind === 'offset' && id.offset) return `${id.id} is an offsetMsgId: broker ${id.offset.address}, commit-log offset ${id.offset.commitLogOffset}`;
+  const u = id.uniq;
+  return u ? `${id.id} is a UNIQ_KEY (msgId) made by a producer at ${u.ip}, pid ${u.pid}, about ${iso(u.nearlyTime)} by the producer's clock, counter ${u.counter}` : id.reason;
 }
 
 function browseText(q: Extract<MessageQuery, { kind: 'queue' }>, b: BrowseResult): OutcomeText {

@@ -6,7 +6,7 @@
 import { FoundMessage } from '../../core/consumer/lookup';
 import { bodyText, hexDump, prettyJson, messageIdNote } from '../../core/frame';
 import { parseLenientJson } from '../../core/remoting/lenient-json';
-import { MessageConst, SYSTEM_PROPERTY_NAMES, describeSysFlag, crc32 } from '../../core/message';
+import { MessageConst, SYSTEM_PROPERTY_NAMES, describeSysFlag, crc32, uniqKeyNearlyTime } from '../../core/message';
 import type { FieldLine, MessageBody, MessageDetail, MessageRow } from '../../shared/message-view';
 
 /** Text shown at first (characters) and hex shown at first (bytes). */
@@ -118,11 +118,18 @@ export function messageBody(m: FoundMessage, full = false): MessageBody {
   return { ...base, kind: 'text', text, hex, complete };
 }
 
+/** The UNIQ_KEY decoded, with the time it encodes (month-relative, read against the born time so that old messages date right). */
+function uniqNote(id: string, bornTimestamp: number): string | undefined {
+  const note = messageIdNote(id, 'uniq');
+  if (!note) return undefined;
+  try { return `${note}; made about ${new Date(uniqKeyNearlyTime(id, bornTimestamp + 1000)).toISOString()} by the producer's clock`; } catch { return note; }
+}
+
 export function messageDetail(handle: string, m: FoundMessage): MessageDetail {
   const { system, user } = splitProperties(m);
   const crc = crc32(m.rawBody) & 0x7fffffff;
   const ids: FieldLine[] = [
-    { name: 'msgId (UNIQ_KEY)', value: m.msgId ?? '', note: m.msgId ? messageIdNote(m.msgId, 'uniq') ?? undefined : 'none: the producer set no UNIQ_KEY' },
+    { name: 'msgId (UNIQ_KEY)', value: m.msgId ?? '', note: m.msgId ? uniqNote(m.msgId, m.bornTimestamp) : 'none: the producer set no UNIQ_KEY' },
     { name: 'offsetMsgId', value: m.offsetMsgId, note: messageIdNote(m.offsetMsgId, 'offset') ?? undefined },
   ];
   const sysFlagNames = describeSysFlag(m.sysFlag);

@@ -12,6 +12,7 @@ import { lookupOutcome, thrownOutcome, failureText } from '../../../src/app/mess
 import { requestBlock, resendSpec } from '../../../src/app/messages/resend';
 import { traceView, traceFailure, NO_TRACE_WHY } from '../../../src/app/messages/trace-view';
 import { parseTimeInput } from '../../../src/app/messages/time-input';
+import { describeId } from '../../../src/app/messages/finder';
 import { parseRequestFile } from '../../../src/core/requestfile';
 import { MQBrokerError, MQNameServerError } from '../../../src/core/producer';
 import { TransportError } from '../../../src/core/transport';
@@ -42,6 +43,10 @@ describe('message ids', () => {
     assert.ok(Math.abs((u.uniq?.nearlyTime ?? 0) - Date.now()) < 60_000, 'the id tells when it was made');
     assert.equal(classifyMessageId(createOffsetMessageId('::1', 10911, 7n)).kind, 'offset');
     assert.equal(classifyMessageId(new UniqKeyGenerator({ ip: ipToBytes('fe80::1'), pid: 99 }).next()).kind, 'uniq');
+  });
+  test('the list says which kind an id is and what it says', () => {
+    assert.match(describeId(classifyMessageId(uniq)), new RegExp(`^${uniq} is a UNIQ_KEY \\(msgId\\) made by a producer at 10\\.1\\.2\\.3, pid 4321, about \\d{4}-`));
+    assert.equal(describeId(classifyMessageId(createOffsetMessageId('127.0.0.1', 10911, 4096n))), '7F00000100002A9F0000000000001000 is an offsetMsgId: broker 127.0.0.1:10911, commit-log offset 4096');
   });
   test('what is not an id says why', () => {
     assert.throws(() => classifyMessageId('xyz'), /hexadecimal/);
@@ -85,7 +90,7 @@ describe('the message detail', () => {
   test('ids decoded, system fields with meanings, properties split by name, JSON body pretty, CRC checked', () => {
     const m = stored({ body: Buffer.from('{"id":1}'), properties: { DELAY: '3', TRAN_MSG: 'true' }, sysFlag: MessageSysFlag.TRANSACTION_COMMIT_TYPE });
     const d = messageDetail('m1', m);
-    assert.match(d.ids[0].note!, /as UNIQ_KEY: ip 10\.1\.2\.3, pid 4321/);
+    assert.match(d.ids[0].note!, /as UNIQ_KEY: ip 10\.1\.2\.3, pid 4321.*; made about \d{4}-\d\d-\d\dT/);
     assert.match(d.ids[1].note!, /broker 127\.0\.0\.1:10911, commit log offset 4096/);
     const f = Object.fromEntries(d.system.map((x) => [x.name, x]));
     assert.equal(f.storeTimestamp.note, '2026-09-21T14:13:20.012Z (12 ms after born)');
