@@ -64,7 +64,9 @@ for (const version of ['4.9', '5.3'] as const) {
         assert.match(r.list.details[0], new RegExp(`^refused by ACL: ${code} from broker broker-acl at ${broker.replace(/\./g, '\\.')} for QUERY_MESSAGE: `), `${who}: ${r.list.details[0]}`);
         const v = await f.find({ kind: 'id', id: sent.offsetMsgId });
         assert.equal(v.list.outcome, 'failed', `${who} by offsetMsgId: ${v.list.headline}`);
-        assert.match(v.list.details[0], /^refused by ACL: /);
+        // first the id's kind, then the failure
+        assert.match(v.list.details[0], / is an offsetMsgId: broker /);
+        assert.match(v.list.details[1], new RegExp(`^refused by ACL: ${code} from broker broker-acl at ${broker.replace(/\./g, '\\.')} for VIEW_MESSAGE_BY_ID: `), `${who}: ${v.list.details[1]}`);
       }
     });
   });
