@@ -13,6 +13,7 @@
  * | CodecError (remoting/errors.ts)              | {@link CodecErrorKind}                                |
  * | MQClientError (producer/errors.ts)           | {@link ClientErrorKind}, from its `rule`              |
  * |   NameServerUnreachableError (same file)     | `nameserver-unreachable`                              |
+ * | CaptureError (app/capture/errors.ts)         | {@link CaptureErrorKind}                              |
  *
  * Kinds are unique across classes, so `e.kind` alone says which class (and which case) it is.
  */
@@ -50,7 +51,15 @@ export type ClientErrorKind =
   | 'send-timeout'            // the send's total budget ran out
   | 'send-failed';            // every attempt failed; the last failure is the `cause`
 
-export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind;
+/** Why a live packet capture (dumpcap / tcpdump) could not start, or ended on its own (CaptureError). */
+export type CaptureErrorKind =
+  | 'capture-tool-missing'  // neither dumpcap nor tcpdump is installed, or the configured path is not a program
+  | 'capture-permission'    // the tool may not open the interface: root, capabilities or group membership missing
+  | 'capture-interface'     // no interface of that name
+  | 'capture-filter'        // the capture filter (BPF) does not compile
+  | 'capture-failed';       // the tool stopped for another reason (crash, disk full, device gone)
+
+export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind | CaptureErrorKind;
 
 /** What a UI says first: the coarse class of a failure. */
 export type FailureOutcome =
