@@ -1,4 +1,5 @@
 import { MQClient } from '../core/producer';
+import { InputError } from '../core/errors';
 
 /** A CLI subcommand. Each lives in its own file under commands/ and is listed in main.ts. */
 export interface CliCommand {
@@ -22,8 +23,9 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
+  readonly kind = 'usage' as const;
 }
 
 /** The options a command knows, by name without the leading `--`. `--help`/`-h` is known to every command. */

@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import { basicCapture, xssCapture } from '../support/inspector/fixtures';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../src/core/remoting';
 import { indexCaptureBytes } from '../../src/core/capture/capture-index';
-import type { FrameRow, ToWebview, FrameDetails } from '../../src/shared/inspector-protocol';
+import type { FrameRow, FrameDetails, InspectorHostApi } from '../../src/shared/inspector-protocol';
+import type { Envelope, Method, Params, Result } from '../../src/shared/endpoint';
 import { pollUntil } from '../support/poll';
 
 const EXT_ID = 'rocketmq-debugger.rocketmq-debugger';
@@ -21,13 +22,17 @@ const EXT_ID = 'rocketmq-debugger.rocketmq-debugger';
 interface SessionInfo { target: string; live: boolean; frames: number; done: boolean; rejected: number }
 
 
-let reqId = 1_000_000;
-async function ask<T extends ToWebview['type']>(target: string, msg: Record<string, unknown>, expect: T): Promise<Extract<ToWebview, { type: T }>> {
-  const id = reqId++;
-  const r = await vscode.commands.executeCommand<ToWebview | null>('_rocketmq.inspector.request', target, { ...msg, reqId: id });
-  assert.ok(r, `no reply to ${JSON.stringify(msg)}`);
-  assert.equal(r.type, expect);
-  return r as Extract<ToWebview, { type: T }>;
+/** Sends a request through the open inspector's real endpoint; the answer envelope. */
+async function answer(target: string, method: string, params: unknown): Promise<Envelope> {
+  const r = await vscode.commands.executeCommand<Envelope | null>('_rocketmq.inspector.request', target, method, params);
+  assert.ok(r, `no answer to ${method} ${JSON.stringify(params)}`);
+  return r;
+}
+
+async function ask<M extends Method<InspectorHostApi>>(target: string, method: M, params: Params<InspectorHostApi, M>): Promise<Result<InspectorHostApi, M>> {
+  const r = await answer(target, method, params);
+  assert.equal(r.kind, 'reply', JSON.stringify(r));
+  return (r as { result: Result<InspectorHostApi, M> }).result;
 }
 
 async function sessions(): Promise<SessionInfo[]> {
@@ -40,13 +45,11 @@ async function openAndIndex(file: string): Promise<SessionInfo> {
 }
 
 async function allRows(target: string): Promise<FrameRow[]> {
-  return (await ask(target, { type: 'getRows', start: 0, count: 500 }, 'rows')).rows;
+  return (await ask(target, 'getRows', { start: 0, count: 500 })).rows;
 }
 
 async function detailsOf(target: string, frame: number): Promise<FrameDetails> {
-  const d = await ask(target, { type: 'getDetails', frame }, 'details');
-  assert.equal(d.error, null);
-  return d.details!;
+  return ask(target, 'getDetails', { frame });
 }
 
 describe('capture inspector (extension host)', function () {
@@ -91,10 +94,10 @@ describe('capture inspector (extension host)', function () {
     assert.equal(d.properties.find((p) => p.key === 'UNIQ_KEY')!.value, f.uniqKey);
     const resp = await detailsOf(file, send.pair!);
     assert.equal(resp.extFields.find((k) => k.key === 'offsetMsgId')!.value, f.offsetMsgId);
-    const errs = await ask(file, { type: 'setView', sort: { column: 'index', descending: false }, filter: { errorsOnly: true } }, 'viewSet');
+    const errs = await ask(file, 'setView', { sort: { column: 'index', descending: false }, filter: { errorsOnly: true } });
     assert.equal(errs.total, 2);
-    const sum = await ask(file, { type: 'getSummary' }, 'summary');
-    assert.equal(sum.summary.items.find((i) => i.label === 'Unanswered requests')!.count, f.expect.unanswered);
+    const sum = await ask(file, 'getSummary', {});
+    assert.equal(sum.items.find((i) => i.label === 'Unanswered requests')!.count, f.expect.unanswered);
   });
 
   it('opens .pcap.gz through the same editor', async () => {
@@ -106,12 +109,17 @@ describe('capture inspector (extension host)', function () {
     assert.equal(d.header!.opaque, 101);
   });
 
-  it('rejects malformed messages from the webview side', async () => {
+  it('answers malformed requests from the webview side with an error, and refuses other garbage', async () => {
     const file = join(dir, 'basic.pcapng');
+    for (const [method, params] of [['getRows', { start: -1, count: 5 }], ['getDetails', { frame: 'x' }], ['copy', { frame: 0, format: 'html' }]] as const) {
+      const r = await answer(file, method, params);
+      assert.ok(r.kind === 'error' && r.code === 'invalid-request', JSON.stringify(r));
+    }
+    const missing = await answer(file, 'getDetails', { frame: 10_000 });
+    assert.ok(missing.kind === 'error' && missing.code === 'failed' && /no frame 10000/.test(missing.message), JSON.stringify(missing));
     const before = (await sessions()).find((s) => s.target === file)!.rejected;
-    for (const bad of [{ type: 'getRows', start: -1, count: 5 }, { type: 'getDetails', frame: 'x' }, { type: 'copy', frame: 0, format: 'html' }]) {
-      const r = await vscode.commands.executeCommand<ToWebview | null>('_rocketmq.inspector.request', file, { ...bad, reqId: reqId++ });
-      assert.equal(r, null);
+    for (const raw of [{ type: 'getRows', reqId: 1, start: 0, count: 5 }, { kind: 'event', name: 'savePcapng', body: { path: '/etc/passwd' } }, 'ready']) {
+      await vscode.commands.executeCommand('_rocketmq.inspector.receive', file, raw);
     }
     assert.equal((await sessions()).find((s) => s.target === file)!.rejected, before + 3);
   });

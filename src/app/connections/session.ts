@@ -7,7 +7,7 @@
  * Thin adapter over src/core (MQClient, its NameServerClient, Producer); ACL signing is the client's.
  */
 import { WithRaw } from '../../core/namesrv/namesrv-client';
-import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse, requestCodeName } from '../../core/remoting';
+import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse, requestCodeName, encodeHeader, GET_MAX_OFFSET_HEADER, GET_MIN_OFFSET_HEADER } from '../../core/remoting';
 import { TrafficRecord } from '../../core/transport';
 import { MQClient, MQBrokerError, MQClientError, Producer, AclCredentials, TransactionListener, LocalTransactionState } from '../../core/producer';
 import type { Message, MessageExt } from '../../core/message';
@@ -69,7 +69,7 @@ export class ConnectionSession {
   /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (docs/protocol.md §5.1); max is exclusive. */
   async queueOffset(kind: 'min' | 'max', brokerAddr: string, topic: string, queueId: number): Promise<bigint> {
     const code = kind === 'max' ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET;
-    const resp = await this.client.invoke(brokerAddr, this.client.request(code, { topic, queueId }), this.timeoutMs);
+    const resp = await this.client.invoke(brokerAddr, this.client.request(code, encodeHeader(kind === 'max' ? GET_MAX_OFFSET_HEADER : GET_MIN_OFFSET_HEADER, { topic, queueId })), this.timeoutMs);
     if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, code);
     const v = resp.extFields?.offset;
     if (v === undefined || !/^-?\d+$/.test(v)) throw new MQClientError('REQUEST_FAILED', `broker ${brokerAddr} answered ${requestCodeName(code)} with SUCCESS but no offset field (${JSON.stringify(resp.extFields)})`);

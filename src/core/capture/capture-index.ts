@@ -257,10 +257,20 @@ export class CaptureIndex {
   }
 }
 
+/** Orphan responses kept per connection and direction for a late request (see IndexBuilder.orphans). */
+const MAX_ORPHANS_PER_DIRECTION = 1024;
+
 /** Receives frames from the pipeline and fills the index; does the pairing. */
 export class IndexBuilder {
   readonly index = new CaptureIndex();
   private pending = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
+  /**
+   * Responses that found no request, per connection and direction, by opaque. A request whose bytes
+   * straddle a capture gap is emitted only once it is complete — after its response — so a request
+   * looks here before waiting for an answer (bounded: a capture that starts mid-connection has one
+   * orphan per request sent before it began).
+   */
+  private orphans = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
   /** Optional hook, called after each frame is appended (index of the frame). */
   onFrame: ((f: FrameOut, i: number) => void) | null = null;
   /** Optional hook, called at a connection's first packet with its (new) entry in `index.conns`. */
@@ -283,7 +293,16 @@ export class IndexBuilder {
       c.reqCode[i] = resp ? -1 : s.code;
       let pp = this.pending.get(f.conn);
       if (!pp) { pp = [null, null]; this.pending.set(f.conn, pp); }
-      if (!resp) {
+      const early = !resp ? this.orphans.get(f.conn)?.[1 - f.dir]?.get(s.opaque) : undefined;
+      if (early !== undefined && c.tsFirst[early] >= f.tsFirst) {
+        // the answer came out first (this request waited for bytes behind a gap): pair them now
+        this.orphans.get(f.conn)![1 - f.dir]!.delete(s.opaque);
+        c.warn[early] &= ~FrameWarn.OrphanResponse;
+        if (s.flag & 2) c.warn[early] |= FrameWarn.ResponseToOneway;
+        c.pair[i] = early; c.pair[early] = i;
+        c.reqCode[early] = s.code;
+        if (c.topic[early] < 0) c.topic[early] = c.topic[i];
+      } else if (!resp) {
         const m = pp[f.dir] ?? (pp[f.dir] = new Map());
         const prev = m.get(s.opaque);
         if (prev !== undefined && !(prev & ONEWAY_MARK)) c.warn[prev] |= FrameWarn.Unanswered;
@@ -291,8 +310,15 @@ export class IndexBuilder {
       } else {
         const m = pp[1 - f.dir];
         const req = m?.get(s.opaque);
-        if (req === undefined) warn |= FrameWarn.OrphanResponse;
-        else {
+        if (req === undefined) {
+          warn |= FrameWarn.OrphanResponse;
+          let oo = this.orphans.get(f.conn);
+          if (!oo) { oo = [null, null]; this.orphans.set(f.conn, oo); }
+          const om = oo[f.dir] ?? (oo[f.dir] = new Map());
+          om.delete(s.opaque);
+          om.set(s.opaque, i);
+          if (om.size > MAX_ORPHANS_PER_DIRECTION) om.delete(om.keys().next().value as number);
+        } else {
           m!.delete(s.opaque);
           const r = req & ~ONEWAY_MARK;
           if (req & ONEWAY_MARK) warn |= FrameWarn.ResponseToOneway;
@@ -322,6 +348,7 @@ export class IndexBuilder {
       for (const m of pp) if (m) for (const v of m.values()) if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered;
       this.pending.delete(info.id);
     }
+    this.orphans.delete(info.id);
     const s = connSummary(info, rocketmq, frames);
     const open = this.index.conns[info.id];
     if (open) Object.assign(open, s); // the entry handed out at the first packet stays the one in the table

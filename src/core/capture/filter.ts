@@ -32,6 +32,7 @@ import { allRequestCodes, requestCodeName, requestCodeOf, responseCodeName, resp
 import { CaptureIndex, formatEndpoint } from './capture-index';
 import { isErrorFrame } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn, warnLabels } from './types';
+import { InputError } from '../errors';
 
 export interface FrameFilter {
   /** Request codes: requests with one of them, and responses to them. OR'ed with `responseCodes`. */
@@ -61,7 +62,10 @@ export interface FrameFilter {
   none?: boolean;
 }
 
-export class FilterSyntaxError extends Error {}
+export class FilterSyntaxError extends InputError {
+  override name = 'FilterSyntaxError';
+  readonly kind = 'filter-syntax' as const;
+}
 
 /** Frames whose content contains a search term (search.ts). */
 export interface ContentMatches {

@@ -58,6 +58,7 @@ import { NetDecoder } from './netlayers';
 import { Pipeline } from './pipeline';
 import { streamCapture } from './source';
 import { FrameWarn } from './types';
+import { RocketMQDebuggerError } from '../errors';
 
 const SEND_CODES: ReadonlySet<number> = new Set([RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2]);
 const V2_CODES: ReadonlySet<number> = new Set([RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2]);
@@ -287,8 +288,10 @@ function addAnswers(ix: CaptureIndex, h: SearchHits, from: number, to: number): 
   }
 }
 
-export class SearchCancelled extends Error {
+export class SearchCancelled extends RocketMQDebuggerError {
   override name = 'AbortError';
+  readonly kind = 'cancelled' as const;
+  readonly outcome = 'cancelled' as const;
   constructor() { super('search cancelled'); }
 }
 

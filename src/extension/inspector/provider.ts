@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrafficRecord } from '../../core/transport/remoting-connection';
 import { fileSink } from '../../core/capture/pcap-writer';
-import type { FilterSpec, ToWebview } from '../../shared/inspector-protocol';
+import type { FilterSpec, RowsPage } from '../../shared/inspector-protocol';
+import type { Envelope } from '../../shared/endpoint';
 import { webviewOptions, webviewShellHtml } from '../webview-html';
 import { previewHtml, PREVIEW_ROWS } from '../../app/inspector/preview-html';
 import { LiveCapture, toTrafficRecord } from '../../app/inspector/live-capture';
@@ -22,10 +23,12 @@ interface OpenSession {
   session: InspectorSession;
   live: LiveCapture | null;
   panel: vscode.WebviewPanel;
-  taps: Set<(m: ToWebview) => void>;
+  /** Test hooks listen to what the host posts (answers to their requests). */
+  taps: Set<(m: Envelope) => void>;
 }
 
 const sessions: OpenSession[] = [];
+let testRequestId = 0;
 let log: vscode.LogOutputChannel | null = null;
 
 /** The producer's own traffic in this window ("Show My Traffic"). The send flow feeds it. */
@@ -47,12 +50,12 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
   panel.webview.options = webviewOptions(extensionUri);
   let firstRowsLogged = false;
   let disposed = false;
-  const taps = new Set<(m: ToWebview) => void>();
+  const taps = new Set<(m: Envelope) => void>();
   const entry = {} as OpenSession;
   const session = new InspectorSession(source, {
     post: (m) => {
       if (disposed) return;
-      if (!firstRowsLogged && m.type === 'rows' && m.rows.length > 0) {
+      if (!firstRowsLogged && carriesRows(m)) {
         firstRowsLogged = true;
         marks.rows = Date.now();
         log?.info(`inspector: ${path.basename(target)}: first rows posted ${Date.now() - openedAt} ms after open`);
@@ -80,7 +83,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
   Object.assign(entry, { target, session, live, panel, taps });
   sessions.push(entry);
   panel.webview.onDidReceiveMessage((raw: unknown) => {
-    if (!firstRowsLogged && (raw as { type?: unknown } | null)?.type === 'ready') {
+    if (!firstRowsLogged && (raw as { kind?: unknown; name?: unknown } | null)?.name === 'ready') {
       marks.ready = Date.now();
       log?.info(`inspector: ${path.basename(target)}: webview ready ${marks.ready - openedAt} ms after open`);
     }
@@ -98,6 +101,12 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
     if (!panel.visible && !disposed) panel.webview.html = renderHtml(panel.webview, extensionUri, session, title);
   });
   return entry;
+}
+
+/** A first page or a getRows answer with rows in it (for the open-to-first-rows timeline). */
+function carriesRows(m: Envelope): boolean {
+  const page = m.kind === 'event' && m.name === 'firstRows' ? m.body : m.kind === 'reply' ? m.result : null;
+  return typeof page === 'object' && page !== null && Array.isArray((page as Partial<RowsPage>).rows) && (page as RowsPage).rows.length > 0;
 }
 
 /** The webview's HTML: the CSP shell with the current view's first rows as its first paint. */
@@ -209,26 +218,33 @@ export function registerInspector(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('_rocketmq.inspector.sessions', () => sessions.map((s) => ({
       target: s.target, live: !!s.live, frames: s.session.source.index.length, done: s.session.indexingDone, rejected: s.session.rejected,
     }))),
-    vscode.commands.registerCommand('_rocketmq.inspector.request', (target: string, message: unknown, timeoutMs = 10_000) => {
+    /**
+     * Sends `method(params)` through the open inspector's real endpoint, as its webview would, and
+     * resolves with the answer envelope ('reply' or 'error'), or null if none came in time.
+     */
+    vscode.commands.registerCommand('_rocketmq.inspector.request', (target: string, method: string, params: unknown, timeoutMs = 10_000) => {
       const s = findSession(target);
       if (!s) return Promise.reject(new Error(`no inspector open for ${target}`));
-      const reqId = (message as { reqId?: unknown } | null)?.reqId;
-      return new Promise<ToWebview | null>((resolve) => {
-        const before = s.session.rejected;
-        const timer = setTimeout(() => { s.taps.delete(tap); resolve(null); }, timeoutMs);
-        const tap = (m: ToWebview) => {
-          if ('reqId' in m && m.reqId === reqId) { clearTimeout(timer); s.taps.delete(tap); resolve(m); }
-        };
+      const id = 1_000_000_000 + (testRequestId++ % 1_000_000_000);
+      return new Promise<Envelope | null>((resolve) => {
+        const done = (m: Envelope | null) => { clearTimeout(timer); s.taps.delete(tap); resolve(m); };
+        const timer = setTimeout(() => done(null), timeoutMs);
+        const tap = (m: Envelope) => { if ((m.kind === 'reply' || m.kind === 'error') && m.id === id) done(m); };
         s.taps.add(tap);
-        void s.session.handle(message).then(() => {
-          if (s.session.rejected > before || reqId === undefined) { clearTimeout(timer); s.taps.delete(tap); resolve(null); }
-        });
+        void s.session.handle({ kind: 'request', id, method, params });
       });
+    }),
+    /** Sends a raw message to the open inspector's endpoint, as its webview would (for hostile-input tests). */
+    vscode.commands.registerCommand('_rocketmq.inspector.receive', async (target: string, raw: unknown) => {
+      const s = findSession(target);
+      if (!s) throw new Error(`no inspector open for ${target}`);
+      await s.session.handle(raw);
+      return { rejected: s.session.rejected };
     }),
     vscode.commands.registerCommand('_rocketmq.inspector.applyFilter', (target: string, filter: FilterSpec) => {
       const s = findSession(target);
       if (!s) throw new Error(`no inspector open for ${target}`);
-      void s.panel.webview.postMessage({ type: 'applyFilter', filter } satisfies ToWebview);
+      s.session.endpoint.emit('applyFilter', filter);
     }),
     vscode.commands.registerCommand('_rocketmq.inspector.saveLive', (target: string, file: string) => {
       const s = findSession(target);

@@ -6,66 +6,40 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { basicCapture, writeLargeCapture, xssCapture } from '../../support/inspector/fixtures';
-import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/app/inspector/session';
+import { fileSource, InspectorSession, liveSource } from '../../../src/app/inspector/session';
+import { ask, call, emit, RecordingHost } from '../../support/inspector/session-host';
 import { LiveCapture, toTrafficRecord } from '../../../src/app/inspector/live-capture';
 import { frameAsJson } from '../../../src/app/inspector/details';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
 import { fileSink, memorySink } from '../../../src/core/capture/pcap-writer';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
-import { FrameDetails, FrameRow, ToWebview, parseFromWebview, parseFilter } from '../../../src/shared/inspector-protocol';
+import { FrameDetails, FrameRow, HOST_VALIDATORS, parseFilter } from '../../../src/shared/inspector-protocol';
 
-class FakeHost implements SessionHost {
-  readonly posted: ToWebview[] = [];
-  readonly logs: string[] = [];
-  clipboard = '';
-  saves = 0;
-  post(m: ToWebview): void { this.posted.push(m); }
-  async copyToClipboard(t: string): Promise<void> { this.clipboard = t; }
-  async savePcapng(): Promise<void> { this.saves++; }
-  log(m: string): void { this.logs.push(m); }
-  last<T extends ToWebview['type']>(type: T): Extract<ToWebview, { type: T }> {
-    for (let k = this.posted.length - 1; k >= 0; k--) if (this.posted[k].type === type) return this.posted[k] as Extract<ToWebview, { type: T }>;
-    throw new Error(`no ${type} posted`);
-  }
-}
+class FakeHost extends RecordingHost {}
 
 let dir: string;
-let reqId = 1;
 
 async function open(bytes: Uint8Array, name = 'c.pcapng'): Promise<{ s: InspectorSession; host: FakeHost }> {
   const p = join(dir, name);
   writeFileSync(p, bytes);
   const host = new FakeHost();
   const s = new InspectorSession(fileSource(p, name), host);
-  await s.handle({ type: 'ready' });
+  await emit(s, 'ready');
   await s.source.done;
   await new Promise((r) => setImmediate(r));
   return { s, host };
 }
 
 async function rows(s: InspectorSession, host: FakeHost, start = 0, count = 100): Promise<FrameRow[]> {
-  const id = reqId++;
-  await s.handle({ type: 'getRows', reqId: id, start, count });
-  const r = host.last('rows');
-  assert.equal(r.reqId, id);
-  return r.rows;
+  return (await call(s, host, 'getRows', { start, count })).rows;
 }
 
 async function view(s: InspectorSession, host: FakeHost, filter: object, sort = { column: 'index', descending: false }): Promise<number> {
-  const id = reqId++;
-  await s.handle({ type: 'setView', reqId: id, sort, filter });
-  const r = host.last('viewSet');
-  assert.equal(r.reqId, id);
-  return r.total;
+  return (await call(s, host, 'setView', { sort, filter } as never)).total;
 }
 
 async function details(s: InspectorSession, host: FakeHost, frame: number): Promise<FrameDetails> {
-  const id = reqId++;
-  await s.handle({ type: 'getDetails', reqId: id, frame });
-  const r = host.last('details');
-  assert.equal(r.reqId, id);
-  assert.equal(r.error, null);
-  return r.details!;
+  return call(s, host, 'getDetails', { frame });
 }
 
 before(() => { dir = mkdtempSync(join(tmpdir(), 'insp-')); });
@@ -75,9 +49,9 @@ describe('inspector model over a fixture capture', () => {
   test('indexes, pairs and serves rows by range', async () => {
     const f = basicCapture();
     const { s, host } = await open(f.bytes);
-    const init = host.last('init');
+    const init = host.lastEvent('init');
     assert.equal(init.live, false);
-    const prog = host.last('progress').progress;
+    const prog = host.lastEvent('progress');
     assert.equal(prog.done, true);
     assert.equal(prog.frames, f.expect.frames);
     const all = await rows(s, host);
@@ -104,11 +78,10 @@ describe('inspector model over a fixture capture', () => {
 
   test('ready pushes the first page of rows without a request', async () => {
     const { host } = await open(basicCapture().bytes);
-    const first = host.posted.find((m) => m.type === 'rows');
-    assert.ok(first && first.type === 'rows');
-    assert.equal(first.reqId, 0);
+    const first = host.lastEvent('firstRows');
+    assert.equal(host.events('firstRows').length, 1);
     assert.equal(first.start, 0);
-    assert.ok(first.rows.length <= 100);
+    assert.ok(first.rows.length <= 100 && first.total >= first.rows.length);
   });
 
   test('filters in the host: code, kind, errors, topic, opaque, connection, latency, time, text', async () => {
@@ -155,12 +128,9 @@ describe('inspector model over a fixture capture', () => {
       assert.equal(new Set((await rows(s, host)).map((r) => r.frame)).size, 9, col);
     }
     await view(s, host, { code: 'SEND_MESSAGE_V2' }, { column: 'opaque', descending: true });
-    const id = reqId++;
     const target = (await rows(s, host))[3].frame;
-    await s.handle({ type: 'locate', reqId: id, frame: target });
-    assert.equal(host.last('located').position, 3);
-    await s.handle({ type: 'locate', reqId: reqId++, frame: 8 });
-    const heartbeatOrRoute = host.last('located');
+    assert.equal((await call(s, host, 'locate', { frame: target })).position, 3);
+    const heartbeatOrRoute = await call(s, host, 'locate', { frame: 8 });
     assert.equal(heartbeatOrRoute.position, -1);
   });
 
@@ -219,8 +189,7 @@ describe('inspector model over a fixture capture', () => {
 
   test('expert summary: unanswered, error responses by code, latency percentiles', async () => {
     const { s, host } = await open(basicCapture().bytes);
-    await s.handle({ type: 'getSummary', reqId: 77 });
-    const sum = host.last('summary').summary;
+    const sum = await call(s, host, 'getSummary', {});
     assert.equal(sum.frames, 9);
     assert.equal(sum.connections, 2);
     const un = sum.items.find((i) => i.label === 'Unanswered requests')!;
@@ -240,10 +209,10 @@ describe('inspector model over a fixture capture', () => {
     assert.ok(!json.includes('AK123') && !json.includes('SIG==') && !json.includes('"tok"'), json);
     assert.equal(JSON.parse(json).extFields.Signature, '<redacted>');
     const { s, host } = await open(basicCapture().bytes);
-    await s.handle({ type: 'copy', frame: 0, format: 'hex' });
-    assert.match(host.clipboard, /^00000000 {2}00 00 0/);
-    await s.handle({ type: 'copy', frame: 0, format: 'json' });
-    assert.equal(JSON.parse(host.clipboard).codeName, 'SEND_MESSAGE_V2');
+    assert.equal((await call(s, host, 'copy', { frame: 0, format: 'hex' })).message, 'Frame 0 copied as hex');
+    assert.match(host.clipboard!, /^00000000 {2}00 00 0/);
+    assert.match((await call(s, host, 'copy', { frame: 0, format: 'json' })).message, /JSON \(secrets redacted\)/);
+    assert.equal(JSON.parse(host.clipboard!).codeName, 'SEND_MESSAGE_V2');
   });
 
   test('XSS fixture decodes to the literal payload strings (the webview shows them as text)', async () => {
@@ -265,7 +234,7 @@ describe('inspector model over a fixture capture', () => {
     out.close();
     const host = new FakeHost();
     const s = new InspectorSession(fileSource(p, 'big.pcapng'), host);
-    await s.handle({ type: 'ready' });
+    await emit(s, 'ready');
     // wait (with a deadline) for the first batch, then read rows before the pass is over
     const deadline = Date.now() + 10_000;
     while (s.source.index.length < 100) {
@@ -273,13 +242,12 @@ describe('inspector model over a fixture capture', () => {
       await new Promise((r) => setImmediate(r));
     }
     assert.equal(s.indexingDone, false);
-    await s.handle({ type: 'getRows', reqId: 5, start: 0, count: 50 });
-    assert.equal(host.last('rows').rows.length, 50);
-    await s.handle({ type: 'cancelIndexing' });
+    assert.equal((await call(s, host, 'getRows', { start: 0, count: 50 })).rows.length, 50);
+    await emit(s, 'cancelIndexing');
     const d = await s.source.done;
     await new Promise((r) => setImmediate(r));
     assert.equal(d.cancelled, true);
-    const prog = host.last('progress').progress;
+    const prog = host.lastEvent('progress');
     assert.equal(prog.done, true);
     assert.equal(prog.cancelled, true);
     assert.ok(prog.frames < frames, `${prog.frames} of ${frames} frames indexed before the cancel`);
@@ -288,12 +256,12 @@ describe('inspector model over a fixture capture', () => {
   test('reads frames back from .pcap.gz and classic pcap', async () => {
     const f = basicCapture();
     const { s, host } = await open(gzipSync(f.bytes), 'c.pcap.gz');
-    assert.equal(host.last('progress').progress.frames, 9);
+    assert.equal(host.lastEvent('progress').frames, 9);
     const d = await details(s, host, 0);
     assert.equal(d.decodeError, null);
     assert.equal(d.header!.opaque, 101);
     const classic = await open(basicCapture('pcap').bytes, 'c.pcap');
-    assert.equal(classic.host.last('progress').progress.frames, 9);
+    assert.equal(classic.host.lastEvent('progress').frames, 9);
     const d2 = await details(classic.s, classic.host, 4);
     assert.equal(d2.header!.serializeType, 'ROCKETMQ');
     assert.equal(d2.extFields.find((k) => k.key === 'b')!.value, 'MissingTopic');
@@ -301,38 +269,50 @@ describe('inspector model over a fixture capture', () => {
 });
 
 describe('message validation (never trust the webview)', () => {
-  test('accepts well-formed messages only', () => {
-    assert.deepEqual(parseFromWebview({ type: 'getRows', reqId: 1, start: 0, count: 10 }), { type: 'getRows', reqId: 1, start: 0, count: 10 });
-    const bad: unknown[] = [
-      null, 1, 'ready', [], {}, { type: 'nope' }, { type: 'ready', extra: 1 },
-      { type: 'getRows', reqId: 1, start: -1, count: 10 }, { type: 'getRows', reqId: 1, start: 0, count: 1e9 },
-      { type: 'getRows', reqId: '1', start: 0, count: 10 }, { type: 'getRows', reqId: 1.5, start: 0, count: 10 },
-      { type: 'getDetails', reqId: 1, frame: NaN }, { type: 'copy', frame: 1, format: 'html' },
-      { type: 'setView', reqId: 1, sort: { column: 'x', descending: false }, filter: {} },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: 'yes' }, filter: {} },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { evil: 1 } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { topic: 'x'.repeat(10_000) } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { latencyAboveMs: Infinity } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { opaque: 2 ** 40 } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { kind: 'everything' } },
-      { type: 'getRows', reqId: 1, start: 0, count: 10, __proto__: { x: 1 }, constructor: 1 },
+  test('accepts well-formed params only', () => {
+    const v = HOST_VALIDATORS;
+    assert.deepEqual(v.requests.getRows({ start: 0, count: 10 }), { start: 0, count: 10 });
+    const sort = { column: 'time', descending: false };
+    const bad: [keyof typeof v.requests, unknown][] = [
+      ['getRows', null], ['getRows', 1], ['getRows', []], ['getRows', {}], ['getRows', { start: 0, count: 10, extra: 1 }],
+      ['getRows', { start: -1, count: 10 }], ['getRows', { start: 0, count: 1e9 }], ['getRows', { start: '1', count: 10 }], ['getRows', { start: 1.5, count: 10 }],
+      ['getDetails', { frame: NaN }], ['getDetails', { frame: -3 }], ['copy', { frame: 1, format: 'html' }], ['getSummary', { x: 1 }],
+      ['setView', { sort: { column: 'x', descending: false }, filter: {} }],
+      ['setView', { sort: { column: 'time', descending: 'yes' }, filter: {} }],
+      ['setView', { sort, filter: { evil: 1 } }],
+      ['setView', { sort, filter: { topic: 'x'.repeat(10_000) } }],
+      ['setView', { sort, filter: { latencyAboveMs: Infinity } }],
+      ['setView', { sort, filter: { opaque: 2 ** 40 } }],
+      ['setView', { sort, filter: { kind: 'everything' } }],
+      ['getRows', { start: 0, count: 10, __proto__: { x: 1 }, constructor: 1 }],
     ];
-    for (const b of bad) assert.equal(parseFromWebview(b), null, JSON.stringify(b));
+    for (const [m, b] of bad) assert.equal((v.requests[m] as (x: unknown) => unknown)(b), null, `${m} ${JSON.stringify(b)}`);
+    assert.equal(v.events.savePcapng({ path: '/etc/passwd' }), null);
     assert.deepEqual(parseFilter({ topic: '', errorsOnly: false, code: '  ' }), {});
   });
 
-  test('the session drops invalid messages without replying', async () => {
+  test('every request is answered: invalid params and unknown methods with an error, handlers never see them', async () => {
     const { s, host } = await open(basicCapture().bytes);
+    const a1 = await ask(s, host, 'getRows', { start: 0, count: 100000 });
+    const a2 = await ask(s, host, 'getDetails', { frame: -3 });
+    const a3 = await ask(s, host, 'deleteEverything', {});
+    assert.deepEqual([a1.kind, a2.kind, a3.kind], ['error', 'error', 'error']);
+    assert.equal(a1.kind === 'error' && a1.code, 'invalid-request');
+    assert.equal(a3.kind === 'error' && a3.code, 'no-handler');
+    // events and garbage get no answer; they are counted and logged
     const before = host.posted.length;
-    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 100000 });
-    await s.handle({ type: 'getDetails', reqId: 1, frame: -3 });
-    await s.handle({ type: 'savePcapng', path: '/etc/passwd' });
+    await emit(s, 'savePcapng', { path: '/etc/passwd' });
+    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 1 });
+    await s.handle(null);
     assert.equal(host.posted.length, before);
     assert.equal(s.rejected, 3);
     assert.equal(host.saves, 0);
-    // a valid request for a frame that does not exist gets an error reply, not a crash
-    await s.handle({ type: 'getDetails', reqId: 9, frame: 999 });
-    assert.match(host.last('details').error!, /no frame 999/);
+    assert.equal(host.logs.filter((l) => l.includes('refused')).length, 3);
+    // a valid request for a frame that does not exist gets an error answer with the reason, not a crash
+    const a4 = await ask(s, host, 'getDetails', { frame: 999 });
+    assert.ok(a4.kind === 'error' && a4.code === 'failed', JSON.stringify(a4));
+    assert.match(a4.message, /no frame 999 \(the capture has 9 frames\)/);
+    assert.match(host.logs.join('\n'), /getDetails failed/);
   });
 });
 
@@ -356,16 +336,14 @@ describe('live traffic', () => {
     const live = liveWithTraffic();
     const host = new FakeHost();
     const s = new InspectorSession(liveSource(live, 'My traffic'), host);
-    await s.handle({ type: 'ready' });
-    assert.equal(host.last('init').live, true);
-    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 10 });
-    const r = host.last('rows').rows;
+    await emit(s, 'ready');
+    assert.equal(host.lastEvent('init').live, true);
+    const r = (await call(s, host, 'getRows', { start: 0, count: 10 })).rows;
     assert.equal(r.length, 6);
     assert.equal(r[0].topic, 'LiveTopic');
     assert.equal(r[1].pair, 0);
     assert.ok(Math.abs(r[1].latencyUs! - 1500) < 1, String(r[1].latencyUs));
-    await s.handle({ type: 'getDetails', reqId: 2, frame: 2 });
-    assert.equal(host.last('details').details!.header!.opaque, 901);
+    assert.equal((await call(s, host, 'getDetails', { frame: 2 })).header!.opaque, 901);
   });
 
   test('showFrames input: traffic records or recorded frames with only a peer address; nothing else', () => {
@@ -388,7 +366,7 @@ describe('live traffic', () => {
     const live = liveWithTraffic();
     const host = new FakeHost();
     const s = new InspectorSession(liveSource(live, 'My traffic'), host);
-    await s.handle({ type: 'ready' });
+    await emit(s, 'ready');
     s.dispose();
     const n = host.posted.length;
     const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
