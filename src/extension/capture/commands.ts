@@ -94,7 +94,13 @@ export function registerCapture(context: vscode.ExtensionContext): void {
     const cap = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting capture on ${iface}…` },
       () => LiveFileCapture.start({ tool, iface, filter, file, limits }));
     current = cap;
-    cap.onChange(() => { if (!cap.running || Date.now() - lastStatus > 300) showStatus(cap); });
+    // At most about three updates a second, the last change always shown.
+    let pending: NodeJS.Timeout | null = null;
+    cap.onChange(() => {
+      if (!cap.running) { if (pending) clearTimeout(pending); showStatus(cap); return; }
+      if (pending) return;
+      pending = setTimeout(() => { pending = null; showStatus(cap); }, Math.max(0, 300 - (Date.now() - lastStatus)));
+    });
     showStatus(cap);
     void cap.ended.then((e) => onEnded(cap, e));
     if (a.open !== false) openCapturePanel(cap);
