@@ -183,6 +183,28 @@ describe('live capture (extension host, real 5.3 cluster, dumpcap on lo)', funct
     assert.equal(existsSync(file), false);
   });
 
+  it('a ring of files keeps the newest files while the inspector lists every frame; Save Capture As joins them into one capture', async () => {
+    const file = join(dir, 'ring.pcapng');
+    const started = (await vscode.commands.executeCommand<CaptureState>('rocketmq.startCapture', { interface: 'lo', connection: CONN, file, ring: { fileBytes: 16 * 1024, files: 2 } }))!;
+    assert.ok(started?.running, (await captureState()).lastStartError ?? 'not started');
+    const out = (await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendMessage', { connection: CONN, topic, body: 'r'.repeat(2000), repeat: 20 }))!;
+    assert.equal(out.sent.length, 20);
+    await pollUntil('the 20 sends in the inspector', 10_000, async () => ((await rows(file)).filter((r) => r.codeName === 'SEND_MESSAGE_V2' && r.response).length === 20 ? true : undefined), 50);
+    const stopped = (await vscode.commands.executeCommand<CaptureState>('rocketmq.stopCapture'))!;
+    assert.ok(stopped.filesWritten >= 3, `${stopped.filesWritten} files written`);
+    assert.equal(stopped.files.length, 2, 'the newest two are kept');
+    assert.ok(stopped.files.every((f) => existsSync(f) && /ring_\d{5}\.pcapng$/.test(f)), stopped.files.join(', '));
+    // The oldest frames keep their row; their bytes went with their file.
+    const first = await vscode.commands.executeCommand<Envelope>('_rocketmq.inspector.request', file, 'getDetails', { frame: 0 });
+    assert.ok(first?.kind === 'reply' && (first as { result: { missingBytes: number } }).result.missingBytes > 0, JSON.stringify(first).slice(0, 300));
+    const target = join(dir, 'ring-saved.pcapng');
+    assert.equal(await vscode.commands.executeCommand('rocketmq.saveCaptureAs', { source: file, target }), target);
+    const joined = await indexCaptureFile(target);
+    const last = [...Array(joined.length).keys()].filter((i) => joined.cols.code[i] === RequestCode.SEND_MESSAGE_V2 && !(joined.cols.flag[i] & 1));
+    assert.ok(last.length >= 1, 'the newest sends are in the saved capture');
+    assert.ok(!joined.warnings.items.some((w) => w.kind === 'file.truncated-record'));
+  });
+
   it('closing the window (the dispose deactivate runs) stops the capture tool and its watchdog; the frames so far stay in the file', async () => {
     const file = join(dir, 'closing.pcapng');
     const watchdogsBefore = captureWatchdogs().map((p) => p.pid);

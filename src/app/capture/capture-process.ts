@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import { CaptureError } from './errors';
 import { CaptureArgsSpec, captureArgs, classifyToolError, trimOutput } from './tool-commands';
 import { CaptureTool } from './tools';
+import { CaptureWriter, RingSpec } from './capture-writer';
 
 /**
  * The watchdog: runs the tool ("$@") in the background, reports its pid on stderr, and sends it
@@ -56,6 +57,8 @@ export interface StartOptions extends CaptureArgsSpec {
   tool: CaptureTool;
   /** The capture file to write (created or truncated; removed again when the tool cannot start). */
   file: string;
+  /** Write a ring of files instead of one (see CaptureWriter). */
+  ring?: RingSpec;
   /** How long to wait for the tool to say it is capturing. Default 15 s. */
   startTimeoutMs?: number;
 }
@@ -74,12 +77,15 @@ export class CaptureProcess {
   private requested = false;
   private exitInfo: CaptureExit | null = null;
 
-  private constructor(private readonly child: ChildProcess, toolPid: number, exited: Promise<CaptureExit>, readonly tool: CaptureTool, readonly file: string) {
+  private constructor(private readonly child: ChildProcess, toolPid: number, exited: Promise<CaptureExit>, readonly tool: CaptureTool, readonly writer: CaptureWriter) {
     this.toolPid = toolPid;
     this.exited = exited.then((x) => (this.exitInfo = x));
   }
 
   get running(): boolean { return this.exitInfo === null; }
+
+  /** The capture file (for a ring, the name its files are numbered after). */
+  get file(): string { return this.writer.file; }
 
   /**
    * Starts the tool writing `o.file`. Rejects with a CaptureError when it cannot capture (its stderr
@@ -87,7 +93,10 @@ export class CaptureProcess {
    */
   static start(o: StartOptions): Promise<CaptureProcess> {
     const args = captureArgs(o.tool, o);
-    const out = fs.createWriteStream(o.file, { mode: 0o600 });
+    let writer: CaptureWriter;
+    try { writer = new CaptureWriter(o.file, o.ring); } catch (e) {
+      return Promise.reject(new CaptureError('capture-failed', `Cannot write the capture file ${o.file}: ${(e as Error).message}.`));
+    }
     const child = spawn('sh', ['-c', WATCHDOG, 'rocketmq-capture', o.tool.path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     let toolPid = 0;
@@ -96,9 +105,10 @@ export class CaptureProcess {
     let writeError: Error | null = null;
     const banner = o.tool.kind === 'dumpcap' ? /^File: /m : /listening on /;
     child.stdin!.on('error', () => undefined); // EPIPE after the watchdog is gone
-    child.stdout!.pipe(out);
-    out.on('error', (e) => { writeError = e; child.stdout!.unpipe(out); child.stdout!.resume(); self?.kill(); });
-    const written = new Promise<void>((resolve) => { out.on('close', resolve); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (writeError) return;
+      try { writer.write(chunk); } catch (e) { writeError = e as Error; self?.kill(); }
+    });
     const exited = new Promise<CaptureExit>((resolve) => {
       child.on('close', (code, signal) => {
         const c = code ?? (signal ? 128 : null);
@@ -110,13 +120,17 @@ export class CaptureProcess {
           error = classifyToolError(o.tool, o.iface, stderr, c, o.filter)
             ?? new CaptureError('capture-failed', `${o.tool.kind} stopped on its own (exit ${c ?? 'unknown'})${said ? `: ${said.split('\n')[0]}` : ''}.`, { toolOutput: said, exitCode: c });
         }
-        // The pipe has ended with the process; the file is complete once its stream has closed.
-        void written.then(() => resolve({ code: c, requested, error }));
+        // The pipe has ended with the process ('close' comes after the streams end): all is written.
+        try { writer.end(); } catch { /* reported as the write error, if any */ }
+        resolve({ code: c, requested, error });
       });
     });
     return new Promise<CaptureProcess>((resolve, fail) => {
       // A capture that never started leaves no empty file that could pass for "no traffic".
-      const reject = (e: CaptureError) => { fail(e); void written.then(() => fs.promises.rm(o.file, { force: true })); };
+      const reject = (e: CaptureError) => {
+        fail(e);
+        void exited.then(() => { for (const f of writer.files()) fs.rmSync(f, { force: true }); });
+      };
       const limitMs = o.startTimeoutMs ?? 15_000;
       const timer = setTimeout(() => {
         if (started) return;
@@ -133,7 +147,7 @@ export class CaptureProcess {
         if (started || !toolPid || !banner.test(stderr)) return;
         started = true;
         clearTimeout(timer);
-        self = new CaptureProcess(child, toolPid, exited, o.tool, o.file);
+        self = new CaptureProcess(child, toolPid, exited, o.tool, writer);
         resolve(self);
       });
       child.on('error', (e) => {

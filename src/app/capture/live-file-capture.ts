@@ -12,6 +12,8 @@
  */
 import { CaptureIndex } from '../../core/capture/capture-index';
 import { CaptureFollower, followCaptureFile } from '../../core/capture/follow';
+import { FrameBytes, readFrameBytes } from '../../core/capture/frame-reader';
+import { RingSpec, WrittenSegment } from './capture-writer';
 import { CaptureError } from './errors';
 import { CaptureProcess } from './capture-process';
 import { validateFilter } from './tool-commands';
@@ -31,6 +33,8 @@ export interface LiveCaptureSpec {
   filter: string;
   file: string;
   limits?: LiveCaptureLimits;
+  /** A ring of files instead of one: the newest `files` files of about `fileBytes` each are kept. */
+  ring?: RingSpec;
 }
 
 export type EndReason = 'stopped' | 'duration-limit' | 'size-limit' | 'tool-exited';
@@ -70,14 +74,16 @@ export class LiveFileCapture {
   static async start(spec: LiveCaptureSpec): Promise<LiveFileCapture> {
     await validateFilter(spec.tool, spec.iface, spec.filter);
     let self: LiveFileCapture | null = null;
-    const proc = await CaptureProcess.start({ tool: spec.tool, iface: spec.iface, filter: spec.filter, file: spec.file });
+    const proc = await CaptureProcess.start({ tool: spec.tool, iface: spec.iface, filter: spec.filter, file: spec.file, ring: spec.ring });
     const maxBytes = spec.limits?.maxBytes;
-    const follower = followCaptureFile(spec.file, {
+    const follower = followCaptureFile(proc.writer, {
       onProgress: (bytes) => {
         if (maxBytes && bytes >= maxBytes) void self?.stopFor('size-limit');
+        proc.writer.prune(); // ring files the follower has read to their end may go now
         self?.notify();
       },
     });
+    proc.writer.followedBy(() => follower.bytesRead);
     self = new LiveFileCapture(spec, proc, follower);
     return self;
   }
@@ -91,6 +97,25 @@ export class LiveFileCapture {
   /** RocketMQ frames indexed so far. */
   get frames(): number { return this.follower.index.length; }
   get bytes(): number { return this.follower.bytesRead; }
+  /** The files written (one, or the ring's, removed ones included). */
+  get segments(): readonly WrittenSegment[] { return this.proc.writer.segments(); }
+
+  /**
+   * Frame `i`'s bytes from the file that holds it. A frame in a ring file that was removed keeps its
+   * row but has no bytes; a frame whose packets continue in the next ring file gets
+   * the part in its first file (the rest as missing).
+   */
+  async readFrame(i: number): Promise<FrameBytes> {
+    const ix = this.index;
+    const segs = this.segments;
+    if (segs.length === 1) return readFrameBytes(ix, i, segs[0].path);
+    const pos = ix.cols.posMin[i];
+    const seg = segs.find((s) => pos >= s.streamStart && (s.streamEnd === null || pos < s.streamEnd));
+    const size = ix.cols.size[i];
+    // No bytes at all (FrameBytes' missing/holes count within the bytes returned; the rest is the tail).
+    if (!seg || seg.removed) return { bytes: Buffer.alloc(0), size, missing: 0, holes: [] };
+    return readFrameBytes(inFile(ix, i, seg.fileStart - seg.streamStart), i, seg.path);
+  }
 
   /** Called after the file grew (new packets or frames) and when the capture ended. */
   onChange(l: () => void): () => void {
@@ -119,4 +144,19 @@ export class LiveFileCapture {
     this.follower.cancel();
     void this.proc.stop();
   }
+}
+
+/**
+ * The index as frame `i`'s ring file sees it: the frame's record offsets and the section offsets
+ * moved by `delta` (file offset − stream offset), everything else the index's own. Random access
+ * reads only those fields for one frame.
+ */
+function inFile(ix: CaptureIndex, i: number, delta: number): CaptureIndex {
+  const c = ix.cols;
+  const cols = Object.assign(Object.create(c) as typeof c, {
+    posMin: { [i]: c.posMin[i] + delta } as unknown as Float64Array,
+    posMax: { [i]: c.posMax[i] + delta } as unknown as Float64Array,
+  });
+  const source = { ...ix.source, sections: ix.source.sections.map((s) => ({ ...s, offset: s.offset + delta })) };
+  return Object.assign(Object.create(ix) as CaptureIndex, { cols, source });
 }

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureError } from '../../app/capture/errors';
-import { LiveFileCapture, LiveCaptureEnd } from '../../app/capture/live-file-capture';
+import { LiveFileCapture, LiveCaptureEnd, LiveCaptureLimits } from '../../app/capture/live-file-capture';
+import { joinSegments, RingSpec } from '../../app/capture/capture-writer';
 import { CaptureTool, findCaptureTool } from '../../app/capture/tools';
 import { CaptureInterface, listInterfaces, validateFilter } from '../../app/capture/tool-commands';
 import { ALL_TCP_FILTER, allLoopback, rocketmqPortsFilter } from '../../app/capture/capture-filter';
@@ -30,6 +31,8 @@ export interface StartCaptureArgs {
   connection?: string;
   durationSec?: number;
   maxMB?: number;
+  /** A ring buffer: a new file every `fileBytes`, the newest `files` kept. */
+  ring?: RingSpec;
   /** Where to write (default: a timestamped file in rocketmq.capture.folder or the extension's storage). */
   file?: string;
   /** Open the inspector on it (default true). */
@@ -46,6 +49,10 @@ export interface CaptureState {
   toolPid: number;
   packets: number;
   frames: number;
+  /** The files on disk (one; for a ring, the newest). */
+  files: string[];
+  /** Files written, removed ones included. */
+  filesWritten: number;
   end: { reason: string; error: string | null } | null;
 }
 
@@ -61,6 +68,7 @@ export function registerCapture(context: vscode.ExtensionContext): void {
   const state = (): CaptureState | null => current && {
     running: current.running, file: current.file, iface: current.spec.iface, filter: current.spec.filter, tool: current.spec.tool,
     toolPid: current.proc.toolPid, packets: current.packets, frames: current.frames,
+    files: current.proc.writer.files(), filesWritten: current.segments.length,
     end: current.end && { reason: current.end.reason, error: current.end.error?.message ?? null },
   };
 
@@ -69,7 +77,8 @@ export function registerCapture(context: vscode.ExtensionContext): void {
     lastStatus = Date.now();
     if (!c.running) { status.hide(); return; }
     status.text = `$(record) ${c.spec.iface}: ${c.packets.toLocaleString()} packets · ${c.frames.toLocaleString()} RocketMQ frames`;
-    status.tooltip = new vscode.MarkdownString(`Capturing on \`${c.spec.iface}\`${c.spec.filter ? ` with \`${c.spec.filter}\`` : ''} into \`${c.file}\` (${c.spec.tool.kind}).\n\nClick to show it in the inspector; **RocketMQ: Stop Capture** ends it.`);
+    const into = c.spec.ring ? `a ring of ${c.spec.ring.files} files of ${formatBytes(c.spec.ring.fileBytes)} (\`${path.dirname(c.file)}\`)` : `\`${c.file}\``;
+    status.tooltip = new vscode.MarkdownString(`Capturing on \`${c.spec.iface}\`${c.spec.filter ? ` with \`${c.spec.filter}\`` : ''} into ${into} (${c.spec.tool.kind}).\n\nClick to show it in the inspector; **RocketMQ: Stop Capture** ends it.`);
     status.show();
   };
 
@@ -86,13 +95,16 @@ export function registerCapture(context: vscode.ExtensionContext): void {
     if (!iface) return undefined;
     const filter = interactive && a.filter === undefined ? await pickFilter(tool, iface, a.connection) : await resolveFilter(a.filter ?? 'rocketmq', a.connection);
     if (filter === undefined) return undefined;
-    const limits = interactive && a.durationSec === undefined && a.maxMB === undefined ? await pickLimit() : { durationSec: a.durationSec, maxBytes: a.maxMB ? a.maxMB * 1024 * 1024 : undefined };
-    if (!limits) return undefined;
+    const choice = interactive && a.durationSec === undefined && a.maxMB === undefined && !a.ring
+      ? await pickLimit()
+      : { limits: { durationSec: a.durationSec, maxBytes: a.maxMB ? a.maxMB * 1024 * 1024 : undefined }, ring: a.ring };
+    if (!choice) return undefined;
+    const { limits, ring } = choice;
     const file = a.file ?? captureFile(context, tool);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     log.info(`capture: starting ${tool.kind} (${tool.path}) on ${iface}${filter ? ` with "${filter}"` : ''} into ${file}`);
     const cap = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting capture on ${iface}…` },
-      () => LiveFileCapture.start({ tool, iface, filter, file, limits }));
+      () => LiveFileCapture.start({ tool, iface, filter, file, limits, ring }));
     current = cap;
     // At most about three updates a second, the last change always shown.
     let pending: NodeJS.Timeout | null = null;
@@ -117,7 +129,9 @@ export function registerCapture(context: vscode.ExtensionContext): void {
       return;
     }
     const why = e.reason === 'duration-limit' ? ' (duration limit reached)' : e.reason === 'size-limit' ? ' (size limit reached)' : '';
-    void vscode.window.showInformationMessage(`Capture stopped${why}: ${counts} in ${path.basename(cap.file)}.`, 'Save As…', 'Show')
+    const files = cap.proc.writer.files();
+    const where = cap.spec.ring ? `the newest ${files.length} files of the ring in ${path.dirname(cap.file)}` : path.basename(cap.file);
+    void vscode.window.showInformationMessage(`Capture stopped${why}: ${counts} in ${where}.`, 'Save As…', 'Show')
       .then((c) => { if (c === 'Save As…') void saveAs(cap.file); else if (c === 'Show') openCapturePanel(cap); });
   };
 
@@ -128,20 +142,27 @@ export function registerCapture(context: vscode.ExtensionContext): void {
     return state() ?? undefined;
   };
 
-  const saveAs = async (file?: string): Promise<string | undefined> => {
-    const src = typeof file === 'string' ? file : current?.file;
+  /**
+   * Save Capture As…: copies the capture file (of `source`, default the current capture) to
+   * `target` or where the save dialog says. A ring's files still on disk are joined into one capture.
+   */
+  const saveAs = async (source?: string, target?: string): Promise<string | undefined> => {
+    const src = source ?? current?.file;
     if (!src) { void vscode.window.showInformationMessage('There is no capture to save yet.'); return undefined; }
+    const cap = current?.file === src ? current : null;
     const ext = path.extname(src).slice(1) || 'pcapng';
     const ws = vscode.workspace.workspaceFolders?.[0];
-    const uri = await vscode.window.showSaveDialog({
+    const uri = target ? vscode.Uri.file(target) : await vscode.window.showSaveDialog({
       filters: { [`${ext} capture`]: [ext] }, saveLabel: 'Save Capture',
       defaultUri: ws ? vscode.Uri.joinPath(ws.uri, path.basename(src)) : vscode.Uri.file(src),
     });
     if (!uri) return undefined;
-    // A running capture is saved as far as written (the tool writes whole records; the copy may end
-    // mid-record, which readers report as a truncated last record).
-    await vscode.workspace.fs.copy(vscode.Uri.file(src), uri, { overwrite: true });
-    void vscode.window.showInformationMessage(`Saved the capture to ${uri.fsPath}${current?.file === src && current.running ? ' (as far as captured: it is still running)' : ''}.`);
+    // A running capture is saved as far as written (a copy may end mid-record, which readers report
+    // as a truncated last record).
+    if (cap?.spec.ring) joinSegments(cap.segments, uri.fsPath);
+    else await vscode.workspace.fs.copy(vscode.Uri.file(src), uri, { overwrite: true });
+    const note = cap?.spec.ring ? ` (the ${cap.proc.writer.files().length} newest files of the ring, joined)` : '';
+    void vscode.window.showInformationMessage(`Saved the capture to ${uri.fsPath}${note}${cap?.running ? ', as far as captured: it is still running' : ''}.`);
     return uri.fsPath;
   };
 
@@ -252,7 +273,12 @@ export function registerCapture(context: vscode.ExtensionContext): void {
       try { return await start(a); } catch (e) { return reportStartError(e); }
     }),
     vscode.commands.registerCommand('rocketmq.stopCapture', () => stop()),
-    vscode.commands.registerCommand('rocketmq.saveCaptureAs', (file?: unknown) => saveAs(typeof file === 'string' ? file : undefined)),
+    vscode.commands.registerCommand('rocketmq.saveCaptureAs', (arg?: unknown) => {
+      // A file path (from the inspector's Save button), or { source?, target? } for code and tests.
+      if (typeof arg === 'string') return saveAs(arg);
+      const o = typeof arg === 'object' && arg !== null ? arg as { source?: unknown; target?: unknown } : {};
+      return saveAs(typeof o.source === 'string' ? o.source : undefined, typeof o.target === 'string' ? o.target : undefined);
+    }),
     vscode.commands.registerCommand('rocketmq.showCapture', () => {
       if (!current) { void vscode.window.showInformationMessage('No capture yet: RocketMQ: Start Capture… begins one.'); return; }
       openCapturePanel(current);
@@ -281,14 +307,20 @@ function commandIn(remedy: string | undefined): string | undefined {
   return m ? m[1].trim() : undefined;
 }
 
-async function pickLimit(): Promise<{ durationSec?: number; maxBytes?: number } | undefined> {
-  const items: (vscode.QuickPickItem & { limit: { durationSec?: number; maxBytes?: number } })[] = [
-    { label: 'No limit', description: 'until you stop it (RocketMQ: Stop Capture, or the status bar)', limit: {} },
-    { label: 'Stop after 1 minute', limit: { durationSec: 60 } },
-    { label: 'Stop after 10 minutes', limit: { durationSec: 600 } },
-    { label: 'Stop at 100 MB', limit: { maxBytes: 100 * 1024 * 1024 } },
-    { label: 'Stop at 1 GB', limit: { maxBytes: 1024 * 1024 * 1024 } },
+async function pickLimit(): Promise<{ limits: LiveCaptureLimits; ring?: RingSpec } | undefined> {
+  const MB = 1024 * 1024;
+  const items: (vscode.QuickPickItem & { choice: { limits: LiveCaptureLimits; ring?: RingSpec } })[] = [
+    { label: 'No limit', description: 'until you stop it (RocketMQ: Stop Capture, or the inspector\'s Stop capture)', choice: { limits: {} } },
+    { label: 'Stop after 1 minute', choice: { limits: { durationSec: 60 } } },
+    { label: 'Stop after 10 minutes', choice: { limits: { durationSec: 600 } } },
+    { label: 'Stop at 100 MB', choice: { limits: { maxBytes: 100 * MB } } },
+    { label: 'Ring buffer: keep the newest 5 files of 20 MB', description: 'runs until stopped; older frames stay listed without details', choice: { limits: {}, ring: { fileBytes: 20 * MB, files: 5 } } },
+    { label: 'Ring buffer: keep the newest 10 files of 100 MB', choice: { limits: {}, ring: { fileBytes: 100 * MB, files: 10 } } },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Start Capture (3/3): limit', ignoreFocusOut: true });
-  return pick?.limit;
+  return pick?.choice;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MB` : `${Math.round(n / 1024)} KB`;
 }

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequest, RequestCode } from '../../../src/core/remoting';
+import { createRequest, decodeFrame, RequestCode } from '../../../src/core/remoting';
 import { RemotingConnection } from '../../../src/core/transport';
 import { indexCaptureFile } from '../../../src/core/capture/capture-index';
 import { LiveFileCapture } from '../../../src/app/capture/live-file-capture';
@@ -93,6 +93,39 @@ for (const tool of [dumpcap, tcpdump]) {
     assert.equal(again.packets, end.index.packets);
   });
 }
+
+test('a ring of files: the newest are kept, every frame is listed, frames of removed files keep their rows without bytes', async (t) => {
+  const dir = tempDir(t);
+  const server = await echoServer(t);
+  const port = Number(server.addr.split(':')[1]);
+  const cap = await LiveFileCapture.start({ tool: dumpcap, iface: 'lo', filter: `tcp port ${port}`, file: join(dir, 'ring.pcapng'), ring: { fileBytes: 8192, files: 2 } });
+  t.after(() => cap.dispose());
+  const conn = await RemotingConnection.connect(server.addr);
+  t.after(() => conn.close());
+  for (let k = 0; k < 40; k++) await conn.request(createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, { k: String(k), pad: 'x'.repeat(400) }));
+  await pollUntil('every exchange listed', 10_000, () => (cap.frames >= 80 ? true : undefined), 20);
+  const end = await cap.stop();
+  const ix = end.index;
+  assert.equal(ix.length, 80, 'the index follows the stream across the files');
+  const segs = cap.segments;
+  assert.ok(segs.length >= 4, `${segs.length} files written`);
+  const kept = segs.filter((s) => !s.removed);
+  assert.equal(kept.length, 2);
+  for (const s of segs) assert.equal(existsSync(s.path), !s.removed, s.path);
+  for (const s of kept) {
+    const own = await indexCaptureFile(s.path);
+    assert.ok(!own.warnings.items.some((w) => w.kind === 'file.truncated-record'), `${s.path} ends with a whole record`);
+    assert.equal(spawnSync('tshark', ['-r', s.path], { encoding: 'utf8' }).status, 0, `tshark reads ${s.path}`);
+  }
+  const first = await cap.readFrame(0);
+  assert.equal(first.bytes.length, 0, 'the first frames were in a removed file');
+  assert.ok(first.size > 0, 'their row keeps the size');
+  const last = await cap.readFrame(ix.length - 1);
+  assert.equal(last.missing, 0);
+  assert.equal(decodeFrame(last.bytes).opaque, ix.cols.opaque[ix.length - 1]);
+  const lastRequest = ix.length - 2;
+  assert.equal(decodeFrame((await cap.readFrame(lastRequest)).bytes).extFields?.k, '39');
+});
 
 test('a duration limit stops the capture by itself', async (t) => {
   const dir = tempDir(t);
