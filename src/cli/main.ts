@@ -7,11 +7,13 @@ import { routeCommand } from './commands/route';
 import { clustersCommand } from './commands/clusters';
 import { topicsCommand } from './commands/topics';
 import { captureCommand } from './commands/capture';
+import { groupsCommand, groupCommand } from './commands/groups';
 
 const commands: CliCommand[] = [
   decodeFrameCommand,
   sendCommand, routeCommand, clustersCommand, topicsCommand,
   captureCommand,
+  groupsCommand, groupCommand,
 ];
 
 function help(io: CliIo): void {
