@@ -1,7 +1,7 @@
 import { inspectGroup, summarizeGroup } from '../../core/consumer/group-inspection';
 import { buildGroupList, plural } from '../../app/groups/model';
 import { diagnose } from '../../app/groups/diagnoses';
-import { groupKnown, groupReport, GroupReport } from '../../app/groups/report';
+import { failureText, groupKnown, groupReport, GroupReport } from '../../app/groups/report';
 import { loadGroupUniverse, summarizeGroups } from '../../app/groups/queries';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, withNameServer } from '../command';
 
@@ -22,7 +22,8 @@ export const groupsCommand: CliCommand = {
           diagnoses: d.map((x) => ({ kind: x.kind, severity: x.severity, title: x.title })),
         };
       });
-      for (const f of u.failures) io.err(`warning: ${f.what} from broker ${f.brokerName} (${f.addr}) failed: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+      for (const f of u.failures) io.err(`warning: ${f.what} failed: ${failureText(f)}`);
+      for (const s of summaries) for (const f of s.failures) io.err(`warning: group ${s.group}: ${f.what} failed: ${failureText(f)}`);
       if (options.has('json')) { io.out(JSON.stringify(rows, null, 2)); return EXIT_OK; }
       const w = Math.max(5, ...rows.map((r) => r.group.length));
       io.out(`${'GROUP'.padEnd(w)}  CLIENTS  ${'LAG'.padStart(8)}  ${'RETRY'.padStart(6)}  ${'DLQ'.padStart(6)}  DIAGNOSES`);
