@@ -24,8 +24,10 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * Reads commands, one per line, fields separated by TAB; answers exactly one line each:
  * "OK &lt;json&gt;" or "ERR &lt;message&gt;".
  *   cluster                                  brokers registered at the NameServer
- *   createTopic  topic queues perm timeoutMs UPDATE_AND_CREATE_TOPIC on every master of the cluster,
- *                                            then waits until the NameServer route lists all of them
+ *   createTopic  topic queues perm timeoutMs [attributes]
+ *                                            UPDATE_AND_CREATE_TOPIC on every master of the cluster,
+ *                                            then waits until the NameServer route lists all of them;
+ *                                            attributes (5.x) as mqadmin's -a: "+message.type=FIFO,+k=v"
  *   route        topic                       the NameServer's route for a topic
  *   runtime      brokerAddr                  GET_BROKER_RUNTIME_INFO of one broker (its KV table)
  *   quit
@@ -59,7 +61,7 @@ public final class Admin {
                     switch (f[0]) {
                         case "cluster": out.println("OK " + clusterJson(admin)); break;
                         case "createTopic":
-                            out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4])));
+                            out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]), f.length > 5 ? f[5] : ""));
                             break;
                         case "route": out.println("OK " + routeJson(admin, f[1])); break;
                         case "runtime": out.println("OK " + runtimeJson(admin, f[1])); break;
@@ -148,7 +150,18 @@ public final class Admin {
         return b.append("]}").toString();
     }
 
-    static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs) throws Exception {
+    /** 5.x topic attributes (TopicConfig.setAttributes does not exist in 4.9: reflection keeps one source). */
+    static void setAttributes(TopicConfig tc, String attributes) throws Exception {
+        if (attributes.isEmpty()) return;
+        Map<String, String> m = new TreeMap<>();
+        for (String kv : attributes.split(",")) {
+            int i = kv.indexOf('=');
+            m.put(kv.substring(0, i), kv.substring(i + 1));
+        }
+        TopicConfig.class.getMethod("setAttributes", Map.class).invoke(tc, m);
+    }
+
+    static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs, String attributes) throws Exception {
         var info = admin.examineBrokerClusterInfo();
         var names = info.getClusterAddrTable().get(clusterName);
         if (names == null || names.isEmpty()) throw new IllegalStateException("cluster " + clusterName + " has no brokers");
@@ -158,6 +171,7 @@ public final class Admin {
             String master = bd == null ? null : bd.getBrokerAddrs().get(0L);
             if (master == null) throw new IllegalStateException("broker " + name + " has no master address");
             TopicConfig tc = new TopicConfig(topic, queues, queues, perm);
+            setAttributes(tc, attributes);
             admin.createAndUpdateTopicConfig(master, tc);
         }
         // The broker re-registers with the NameServer right after UPDATE_AND_CREATE_TOPIC; wait for it.
