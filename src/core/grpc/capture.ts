@@ -3,9 +3,10 @@
  * as the remoting index) with a GrpcConnectionDecoder tapped onto every TCP connection. Connections
  * that are not HTTP/2 are dropped after their first bytes.
  */
-import { indexCaptureFile, IndexOptions, CaptureIndex } from '../capture/capture-index';
+import { indexCaptureBytes, indexCaptureFile, IndexOptions, CaptureIndex } from '../capture/capture-index';
 import type { ConnInfo, StreamSink } from '../capture/tcp';
 import { GrpcCall, GrpcConnection, GrpcConnectionDecoder, GrpcMessage } from './connection';
+import { inferMethods } from './proto';
 
 export interface GrpcCaptureResult {
   /** HTTP/2 and TLS connections (others are left out). */
@@ -27,7 +28,21 @@ export class GrpcCollector {
   result(): GrpcCaptureResult {
     const connections = this.decoders.map((d) => d.out).filter((c) => c.kind !== 'other');
     const calls = connections.flatMap((c) => c.calls).sort((a, b) => a.tsStart - b.tsStart || a.conn - b.conn || a.streamId - b.streamId);
+    for (const c of calls) if (!c.method) inferMethod(c);
     return { connections, calls };
+  }
+}
+
+/** A call whose :path is unknown: name it by the shape of its first message (request first), when that is telling. */
+export function inferMethod(c: GrpcCall): void {
+  for (const [msgs, dir] of [[c.requests, 0], [c.responses, 1]] as const) {
+    const m = msgs.find((x) => x.payload && x.payload.length && !x.missing);
+    if (!m?.payload) continue;
+    const fits = inferMethods(m.payload, dir);
+    if (!fits.length) continue;
+    c.inferred = fits.map((f) => f.name);
+    if (fits.length === 1) c.method = fits[0];
+    return;
   }
 }
 
@@ -77,4 +92,11 @@ export function grpcRows(calls: GrpcCall[]): GrpcRow[] {
   const order = rows.map((_, i) => i).sort((a, b) => rows[a].ts - rows[b].ts || rows[a].dir - rows[b].dir || a - b);
   const pos = new Map(order.map((i, k) => [i, k]));
   return order.map((i) => ({ ...rows[i], pair: rows[i].pair === undefined ? undefined : pos.get(rows[i].pair!) }));
+}
+
+/** The same for a capture held in memory (tests, fuzzing). */
+export function decodeGrpcCaptureBytes(bytes: Uint8Array): { index: CaptureIndex; grpc: GrpcCaptureResult } {
+  const g = new GrpcCollector();
+  const index = indexCaptureBytes(bytes, { tap: g.tap });
+  return { index, grpc: g.result() };
 }

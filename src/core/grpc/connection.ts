@@ -46,6 +46,11 @@ export interface GrpcCall {
   /** :path, when the request headers were decoded. */
   path?: string;
   method: GrpcMethod | null;
+  /**
+   * The method was not in the captured headers (HPACK state lost, or the stream began before the
+   * capture) and was inferred from the messages' shape: the methods that fit (method is set when one does).
+   */
+  inferred?: string[];
   authority?: string;
   requestHeaders: HeaderField[];
   responseHeaders: HeaderField[];
@@ -97,8 +102,10 @@ interface MsgAssembler {
   tsFirst: number;
   lastTs: number;
   seq: number;
-  /** A message prefix was lost (stream joined mid-message): no boundary until the next DATA frame start… not knowable. */
+  /** No message boundary known (joined mid-message, or bytes lost): wait for a DATA frame that starts a message. */
   lostSync: boolean;
+  /** Why (for the note when a message start is found again). */
+  lostWhy?: string;
 }
 
 const newAssembler = (): MsgAssembler => ({ buf: Buffer.alloc(0), len: 0, holes: [], tsFirst: 0, lastTs: 0, seq: 0, lostSync: false });
@@ -128,6 +135,8 @@ export class GrpcConnectionDecoder {
   /** A header block being continued (HEADERS without END_HEADERS, then CONTINUATION frames). */
   private readonly pendingBlock: [{ streamId: number; parts: Uint8Array[]; endStream: boolean; ts: number } | null, { streamId: number; parts: Uint8Array[]; endStream: boolean; ts: number } | null] = [null, null];
   private decided = false;
+  /** Streams already handed out: late frames for them (WINDOW_UPDATE, a DATA after RST_STREAM) open nothing new. */
+  private readonly closed = new Set<number>();
 
   constructor(info: ConnInfo, private readonly onCall?: (c: GrpcCall, conn: GrpcConnection) => void) {
     this.out = {
@@ -139,8 +148,12 @@ export class GrpcConnectionDecoder {
         if (this.out.kind === 'other' || this.out.kind.startsWith('tls')) return;
         this.out.lostBytes[dir] += bytes;
         if (this.out.notes.length < 50 && bytes > 0) this.out.notes.push(`${dir === 0 ? 'client→server' : 'server→client'}: ${bytes} bytes not read as frames (${why})`);
-        // header blocks lost: the HPACK state of that direction is no longer exact
-        if (bytes > 0) this.hpack[dir]?.markPartial();
+        // header blocks lost: the HPACK state of that direction is no longer exact; messages being
+        // assembled lost bytes, and a lost frame may have begun a new message
+        if (bytes > 0) {
+          this.hpack[dir]?.markPartial();
+          for (const s of this.streams.values()) this.lostData(s, dir, why);
+        }
       },
       end: (dir: 0 | 1, reason: EndReason) => this.endDir(dir, reason),
     };
@@ -219,6 +232,22 @@ export class GrpcConnectionDecoder {
     this.huntBoth();
   }
 
+  /** Bytes of this direction were lost: cut the message being assembled, wait for a message start. */
+  private lostData(s: { call: GrpcCall; asm: [MsgAssembler, MsgAssembler] }, dir: 0 | 1, why: string): void {
+    const a = s.asm[dir];
+    if (a.len > 0 && !a.lostSync) {
+      const declared = a.len >= 5 ? a.buf.readUInt32BE(1) : -1;
+      (dir === 0 ? s.call.requests : s.call.responses).push({
+        dir, seq: a.seq++, tsFirst: a.tsFirst, tsLast: a.lastTs, compressed: a.buf[0] === 1, encoding: this.encoding(s.call, dir), wireLength: declared,
+        payload: null, missing: Math.max(0, declared + 5 - a.len), truncated: true, error: `message cut off by a capture gap (${why}): ${a.len} of ${declared >= 0 ? declared + 5 : '?'} bytes`,
+      });
+    }
+    a.len = 0;
+    a.holes = [];
+    a.lostSync = true;
+    a.lostWhy = `bytes were lost in a capture gap (${why}): messages of this stream may be missing`;
+  }
+
   private stream(id: number, ts: number, dir: 0 | 1): { call: GrpcCall; asm: [MsgAssembler, MsgAssembler]; dataSeen: [boolean, boolean] } {
     let s = this.streams.get(id);
     if (!s) {
@@ -236,6 +265,12 @@ export class GrpcConnectionDecoder {
 
   private frame(f: H2Frame): void {
     if (this.out.kind === 'other') this.out.kind = 'h2c-midstream';
+    if (f.streamId !== 0 && this.closed.has(f.streamId) && f.type !== H2Type.HEADERS) {
+      this.out.frames[f.dir]++;
+      const n = H2_TYPE_NAMES[f.type] ?? `UNKNOWN(0x${f.type.toString(16)})`;
+      this.out.frameTypes.set(n, (this.out.frameTypes.get(n) ?? 0) + 1);
+      return;
+    }
     this.out.frames[f.dir]++;
     const tn = H2_TYPE_NAMES[f.type] ?? `UNKNOWN(0x${f.type.toString(16)})`;
     this.out.frameTypes.set(tn, (this.out.frameTypes.get(tn) ?? 0) + 1);
@@ -305,6 +340,7 @@ export class GrpcConnectionDecoder {
         if (!s.dataSeen[f.dir] && s.call.headersMissing && (this.out.kind === 'h2c-midstream')) {
           // joined mid-stream: the first DATA frame may begin inside a message
           s.asm[f.dir].lostSync = !looksLikeMessageStart(data);
+          s.asm[f.dir].lostWhy = 'the first message began before the capture and is not shown';
         }
         s.dataSeen[f.dir] = true;
         this.messages(s, f.dir, data, f.missing, f.tsFirst, f.tsLast);
@@ -323,6 +359,7 @@ export class GrpcConnectionDecoder {
     const exact = dec.exact;
     const r = dec.decode(bytes);
     if (push) return; // gRPC never pushes; the block still went through the decoder to keep its table right
+    if (this.closed.has(block.streamId)) return; // e.g. response headers crossing the client's RST_STREAM
     const s = this.stream(block.streamId, block.ts, dir);
     const call = s.call;
     if (!exact || r.unknownRefs) call.hpackPartial = true;
@@ -365,7 +402,7 @@ export class GrpcConnectionDecoder {
       // the stream was joined inside a message; a DATA frame that starts a message resyncs
       if (!looksLikeMessageStart(data)) return;
       a.lostSync = false;
-      s.call.notes.push(`${dir === 0 ? 'request' : 'response'}: the first message began before the capture and is not shown`);
+      s.call.notes.push(`${dir === 0 ? 'request' : 'response'}: ${a.lostWhy ?? 'bytes were lost before this message'}`);
     }
     if (a.len === 0) a.tsFirst = ts0;
     if (missing) a.holes.push({ at: a.len, n: missing });
@@ -433,6 +470,7 @@ export class GrpcConnectionDecoder {
     const s = this.streams.get(id);
     if (!s) return;
     this.streams.delete(id);
+    this.closed.add(id);
     for (const dir of [0, 1] as const) {
       const a = s.asm[dir];
       if (a.len > 0 && !a.lostSync) {

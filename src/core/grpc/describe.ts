@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import * as protobuf from 'protobufjs/light';
 import type { BodyView, FieldRow, FrameDescription, ViewSection } from '../frame/frame-description';
 import { hexDump, plainBody, MAX_BODY_TEXT } from '../frame/body';
-import type { GrpcCall, GrpcMessage } from './connection';
+import type { GrpcCall, GrpcConnection, GrpcMessage } from './connection';
 import type { GrpcRow } from './capture';
 import type { HeaderField } from './hpack';
 import { decodeAs, decodeRawFields, RawField } from './proto';
@@ -51,7 +51,7 @@ function headersSection(title: string, h: HeaderField[]): ViewSection {
 /** What a row is called in lists and the details heading. */
 export function grpcRowTitle(r: GrpcRow): string {
   const c = r.call;
-  const m = c.method?.name ?? (c.path ? c.path : 'unknown method');
+  const m = c.method ? `${c.method.name}${c.inferred ? '?' : ''}` : c.path ? c.path : c.inferred ? c.inferred.join('|') + '?' : 'unknown method';
   const n = r.message && (r.dir === 0 ? c.requests.length : c.responses.length) > 1 ? ` #${r.message.seq + 1}` : '';
   if (r.dir === 0) return `${m} request${n} (stream ${c.streamId})`;
   const st = c.grpcStatus !== undefined ? grpcStatusName(c.grpcStatus) : c.reset ? `RST_STREAM ${c.reset.error}` : 'no status yet';
@@ -211,7 +211,8 @@ export function describeGrpcRow(r: GrpcRow, opts: GrpcDescribeOptions = {}): Fra
   const w: Walk = { maxText: opts.maxBodyText ?? MAX_BODY_TEXT, out, messages: 0 };
   const callRows: FieldRow[] = [
     row('protocol', 'gRPC (HTTP/2)'),
-    row('method', c.path ?? '(unknown: the request headers are not in the capture or not decodable)'),
+    row('method', c.path ?? (c.inferred ? `${c.inferred.join(' or ')} (inferred)` : '(unknown: the request headers are not in the capture or not decodable)'),
+      c.inferred ? 'not in the captured headers: inferred from the shape of the protobuf message (the method whose type explains every field)' : undefined),
     row('stream', String(c.streamId)),
     row('direction', r.dir === 0 ? 'request (client → server)' : 'response (server → client)'),
   ];
@@ -262,4 +263,18 @@ export function describeGrpcRow(r: GrpcRow, opts: GrpcDescribeOptions = {}): Fra
   if (raw) out.sections.push(rawSection('Protobuf (no schema: field numbers and wire types)', raw));
   else out.body = plainBody(m.payload, w.maxText);
   return out;
+}
+
+/** One line for a connection the gRPC decoder looked at (connection lists, summaries). */
+export function connectionLabel(c: GrpcConnection): string {
+  switch (c.kind) {
+    case 'h2c': return `HTTP/2 cleartext (h2c), ${c.calls.length} call(s)`;
+    case 'h2c-midstream': return `HTTP/2 cleartext (h2c) joined mid-connection: HPACK state partly unknown, ${c.calls.length} call(s)`;
+    case 'tls': {
+      const parts = [c.tls?.serverName ? `SNI ${c.tls.serverName}` : 'no SNI', c.tls?.alpn.length ? `ALPN ${c.tls.alpn.join(',')}` : 'no ALPN'];
+      return `TLS (${parts.join(', ')}): payload encrypted`;
+    }
+    case 'tls-midstream': return 'TLS (joined mid-connection: no ClientHello, SNI unknown): payload encrypted';
+    default: return 'not HTTP/2';
+  }
 }

@@ -129,3 +129,68 @@ export function decodeRawFields(b: Uint8Array, depth = 0): RawField[] | null {
   }
   return out;
 }
+
+const WIRE_OK: Record<RawField['wireType'], ReadonlySet<string>> = {
+  varint: new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'bool']),
+  fixed64: new Set(['fixed64', 'sfixed64', 'double']),
+  fixed32: new Set(['fixed32', 'sfixed32', 'float']),
+  bytes: new Set(['string', 'bytes']),
+  group: new Set(),
+};
+
+/**
+ * How well raw fields fit a type, recursively: the number of fields explained, or -1 when a field
+ * number or wire type does not exist in the type. Used to name a message whose method is unknown.
+ */
+function fitScore(type: protobuf.Type, raw: RawField[], depth = 0): number {
+  let score = 0;
+  for (const f of raw) {
+    const field = type.fieldsById[f.field];
+    if (!field) return -1;
+    field.resolve();
+    const rt = field.resolvedType;
+    if (f.wireType === 'bytes') {
+      if (field.map) { score++; continue; }
+      if (rt instanceof protobuf.Type) {
+        if (f.nested && depth < 6) {
+          const s = fitScore(rt, f.nested, depth + 1);
+          if (s < 0) return -1;
+          score += 1 + s;
+        } else if (f.bytes && f.bytes.length && !f.nested) {
+          // bytes that do not parse as fields cannot be this message (printable text can: a string-only message)
+          if (printable(f.bytes) === null) return -1;
+          score++;
+        } else score++;
+        continue;
+      }
+      // packed repeated scalars also come as bytes
+      if (WIRE_OK.bytes.has(field.type) || (field.repeated && (rt instanceof protobuf.Enum || WIRE_OK.varint.has(field.type) || WIRE_OK.fixed32.has(field.type) || WIRE_OK.fixed64.has(field.type)))) { score++; continue; }
+      return -1;
+    }
+    if (f.wireType === 'varint' && rt instanceof protobuf.Enum) { score++; continue; }
+    if (WIRE_OK[f.wireType].has(field.type)) { score++; continue; }
+    return -1;
+  }
+  return score;
+}
+
+/**
+ * The RocketMQ methods whose request (dir 0) or response (dir 1) type fits the bytes best (several
+ * when they fit equally well, e.g. responses that hold only a status). Empty when none fits.
+ */
+export function inferMethods(payload: Uint8Array, dir: 0 | 1): GrpcMethod[] {
+  const raw = decodeRawFields(payload);
+  if (!raw || !raw.length) return [];
+  let best = 0;
+  let out: GrpcMethod[] = [];
+  for (const name of messagingServiceMethods()) {
+    const m = methodOf(`/${ROCKETMQ_PACKAGE}.MessagingService/${name}`);
+    const t = dir === 0 ? m?.requestType : m?.responseType;
+    if (!m || !t) continue;
+    const s = fitScore(t, raw);
+    if (s <= 0 || s < best) continue;
+    if (s > best) { best = s; out = []; }
+    out.push(m);
+  }
+  return out;
+}

@@ -133,6 +133,11 @@ export class AdminJvm {
     return this.call<TopicRoute>(`createTopic\t${topic}\t${queues}\t${perm}\t${timeoutMs}${attrs ? `\t${attrs}` : ''}`);
   }
 
+  async createGroup(group: string, retryMaxTimes: number, orderly: boolean): Promise<void> {
+    if (/[\t\n]/.test(group)) throw new Error('group must not contain tabs or newlines');
+    await this.call<unknown>(`createGroup\t${group}\t${retryMaxTimes}\t${orderly}`);
+  }
+
   /** Ends the JVM (stdin EOF makes it shut the admin client down and exit); SIGKILL if it lingers. */
   async close(): Promise<void> {
     if (this.exited) return;

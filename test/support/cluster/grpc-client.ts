@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { JAVA, prepareGrpcClient } from './java';
 
 export interface GrpcEvent {
-  event: 'send' | 'receive' | 'ack' | 'changeInvisibleDuration' | 'push' | 'closed' | 'done';
+  event: 'send' | 'receive' | 'ack' | 'changeInvisibleDuration' | 'push' | 'fail' | 'dlq-waiting' | 'closed' | 'done';
   kind?: 'normal' | 'fifo' | 'delay' | 'transaction';
   outcome?: 'commit' | 'rollback';
   messageId?: string;
@@ -31,6 +31,13 @@ export interface GrpcScenarioOptions {
   tx?: string;
   simpleGroup?: string;
   pushGroup?: string;
+  /**
+   * An orderly group with retryMaxTimes 0 (cluster.createGroup): a push consumer of the FIFO topic fails
+   * every message, so the client forwards them to the dead-letter queue. `dlqDone` is called once every
+   * FIFO message failed; when it resolves the client closes (poll the %DLQ% topic in it).
+   */
+  dlqGroup?: string;
+  dlqDone?: () => Promise<void>;
   /** TLS to the proxy (the proxy must accept it: startProxy({ tls: true })) */
   ssl?: boolean;
   /** stop after the producer */
@@ -67,12 +74,14 @@ export async function runGrpcScenario(o: GrpcScenarioOptions): Promise<GrpcScena
     ...(o.tx ? [`tx=${o.tx}`] : []),
     ...(o.simpleGroup ? [`simpleGroup=${o.simpleGroup}`] : []),
     ...(o.pushGroup ? [`pushGroup=${o.pushGroup}`] : []),
+    ...(o.dlqGroup ? [`dlqGroup=${o.dlqGroup}`] : []),
     ...(o.ssl ? ['ssl=true'] : []),
     ...(o.onlySend ? ['only=send'] : []),
   ];
   try {
     return await new Promise<GrpcScenarioResult>((resolve, reject) => {
-      const child = spawn(JAVA, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(JAVA, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stdin.on('error', () => undefined);
       const events: GrpcEvent[] = [];
       let stdout = '';
       let stderr = '';
@@ -82,7 +91,14 @@ export async function runGrpcScenario(o: GrpcScenarioOptions): Promise<GrpcScena
         while ((nl = stdout.indexOf('\n')) >= 0) {
           const line = stdout.slice(0, nl);
           stdout = stdout.slice(nl + 1);
-          if (line.startsWith('EVENT ')) events.push(JSON.parse(line.slice(6)) as GrpcEvent);
+          if (!line.startsWith('EVENT ')) continue;
+          const ev = JSON.parse(line.slice(6)) as GrpcEvent;
+          events.push(ev);
+          if (ev.event === 'dlq-waiting') {
+            void (o.dlqDone ?? (() => Promise.resolve()))()
+              .catch((e: unknown) => (stderr += `dlqDone: ${String(e)}\n`))
+              .finally(() => child.stdin.end('stop\n'));
+          }
         }
       });
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -91,6 +107,7 @@ export async function runGrpcScenario(o: GrpcScenarioOptions): Promise<GrpcScena
         clearTimeout(timer);
         reject(e);
       });
+      if (!o.dlqGroup) child.stdin.end();
       child.on('exit', (code) => {
         clearTimeout(timer);
         resolve({ code: code ?? -1, events, stderr });

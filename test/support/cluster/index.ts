@@ -113,6 +113,8 @@ export interface RunningCluster extends ClusterDescription {
   startBroker(name: string): Promise<void>;
   createTopic(topic: string, opts?: CreateTopicOptions): Promise<TopicRoute>;
   route(topic: string): Promise<TopicRoute>;
+  /** A subscription group on every master (retryMaxTimes: redeliveries before the dead-letter queue; orderly: FIFO consumption). */
+  createGroup(group: string, opts?: { retryMaxTimes?: number; orderly?: boolean }): Promise<void>;
   clusterInfo(): Promise<ClusterInfo>;
   /** GET_BROKER_RUNTIME_INFO of a broker, through the Java admin API. */
   brokerRuntimeInfo(name: string): Promise<Record<string, string>>;
@@ -673,6 +675,10 @@ class ClusterImpl implements RunningCluster {
 
   route(topic: string): Promise<TopicRoute> {
     return this.getAdmin().route(topic);
+  }
+
+  createGroup(group: string, opts: { retryMaxTimes?: number; orderly?: boolean } = {}): Promise<void> {
+    return this.getAdmin().createGroup(group, opts.retryMaxTimes ?? 16, opts.orderly ?? false);
   }
 
   clusterInfo(): Promise<ClusterInfo> {

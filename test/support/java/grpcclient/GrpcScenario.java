@@ -45,7 +45,11 @@ import org.apache.rocketmq.client.apis.producer.TransactionResolution;
  * one that is rolled back. A simple consumer receives the normal messages, changes the invisible
  * duration of the first one and acks every one. A push consumer (another group) consumes them too.
  * Closing each client sends NotifyClientTermination. "only=send" stops after the producer (the TLS
- * capture needs no more). Exits 0 when everything was seen, 1 otherwise (the reason on stderr).
+ * capture needs no more). With dlqGroup=G (an orderly group with retryMaxTimes 0, so one delivery
+ * attempt) a push consumer of the FIFO topic fails every message: the client forwards each one to the
+ * dead-letter queue (ForwardMessageToDeadLetterQueue). It prints "EVENT dlq-waiting" once the listener
+ * has failed every FIFO message and keeps consuming until a line "stop" arrives on stdin (the test
+ * polls the %DLQ% topic meanwhile). Exits 0 when everything was seen, 1 otherwise (reason on stderr).
  */
 public final class GrpcScenario {
     private static PrintStream out;
@@ -262,6 +266,39 @@ public final class GrpcScenario {
         if (!ok) {
             System.err.println("push consumer did not consume every normal message: " + pushed + ", sent " + sentNormal);
             System.exit(1);
+        }
+        String dlqGroup = a.get("dlqGroup");
+        if (dlqGroup != null && fifo != null) {
+            Set<String> failed = ConcurrentHashMap.newKeySet();
+            CountDownLatch allFailed = new CountDownLatch(1);
+            PushConsumer dlq = provider.newPushConsumerBuilder()
+                .setClientConfiguration(cfg)
+                .setConsumerGroup(dlqGroup)
+                .setSubscriptionExpressions(Collections.singletonMap(fifo, new FilterExpression("*", FilterExpressionType.TAG)))
+                .setConsumptionThreadCount(1)
+                .setMessageListener(v -> {
+                    Map<String, String> f = viewFields(v);
+                    event("fail", f);
+                    failed.add(v.getMessageId().toString());
+                    if (failed.size() >= 2) allFailed.countDown();
+                    return ConsumeResult.FAILURE;
+                })
+                .build();
+            try {
+                if (!allFailed.await(60, TimeUnit.SECONDS)) {
+                    System.err.println("the dead-letter push consumer saw only " + failed);
+                    System.exit(1);
+                }
+                event("dlq-waiting", Map.of());
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.equals("stop")) {
+                    // wait for the test
+                }
+            } finally {
+                dlq.close();
+                event("closed", Map.of("client", q("dlq")));
+            }
         }
         event("done", Map.of());
         System.exit(0);

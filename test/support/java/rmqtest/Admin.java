@@ -28,6 +28,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *                                            UPDATE_AND_CREATE_TOPIC on every master of the cluster,
  *                                            then waits until the NameServer route lists all of them;
  *                                            attributes (5.x) as mqadmin's -a: "+message.type=FIFO,+k=v"
+ *   createGroup  group retryMaxTimes orderly  UPDATE_AND_CREATE_SUBSCRIPTIONGROUP on every master
  *   route        topic                       the NameServer's route for a topic
  *   runtime      brokerAddr                  GET_BROKER_RUNTIME_INFO of one broker (its KV table)
  *   quit
@@ -60,6 +61,10 @@ public final class Admin {
                 try {
                     switch (f[0]) {
                         case "cluster": out.println("OK " + clusterJson(admin)); break;
+                        case "createGroup":
+                            createGroup(admin, clusterName, f[1], Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]));
+                            out.println("OK {}");
+                            break;
                         case "createTopic":
                             out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]), f.length > 5 ? f[5] : ""));
                             break;
@@ -159,6 +164,31 @@ public final class Admin {
             m.put(kv.substring(0, i), kv.substring(i + 1));
         }
         TopicConfig.class.getMethod("setAttributes", Map.class).invoke(tc, m);
+    }
+
+    /**
+     * A subscription group on every master. SubscriptionGroupConfig moved packages between 4.9
+     * (common.subscription) and 5.x (remoting.protocol.subscription): reflection keeps one source.
+     */
+    static void createGroup(DefaultMQAdminExt admin, String clusterName, String group, int retryMaxTimes, boolean orderly) throws Exception {
+        Class<?> cls;
+        try {
+            cls = Class.forName("org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig");
+        } catch (ClassNotFoundException e) {
+            cls = Class.forName("org.apache.rocketmq.common.subscription.SubscriptionGroupConfig");
+        }
+        Object cfg = cls.getConstructor().newInstance();
+        cls.getMethod("setGroupName", String.class).invoke(cfg, group);
+        cls.getMethod("setRetryMaxTimes", int.class).invoke(cfg, retryMaxTimes);
+        cls.getMethod("setConsumeMessageOrderly", boolean.class).invoke(cfg, orderly);
+        var info = admin.examineBrokerClusterInfo();
+        var names = info.getClusterAddrTable().get(clusterName);
+        if (names == null || names.isEmpty()) throw new IllegalStateException("cluster " + clusterName + " has no brokers");
+        java.lang.reflect.Method create = DefaultMQAdminExt.class.getMethod("createAndUpdateSubscriptionGroupConfig", String.class, cls);
+        for (String name : new java.util.TreeSet<>(names)) {
+            String master = info.getBrokerAddrTable().get(name).getBrokerAddrs().get(0L);
+            create.invoke(admin, master, cfg);
+        }
     }
 
     static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs, String attributes) throws Exception {
