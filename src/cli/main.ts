@@ -14,6 +14,11 @@ const commands: [name: string, load: () => Promise<CliCommand>][] = [
   ['clusters', async () => (await import('./commands/clusters')).clustersCommand],
   ['topics', async () => (await import('./commands/topics')).topicsCommand],
   ['capture', async () => (await import('./commands/capture')).captureCommand],
+  ['message', async () => (await import('./commands/messages')).messageCommand],
+  ['browse', async () => (await import('./commands/messages')).browseCommand],
+  ['trace', async () => (await import('./commands/messages')).traceCommand],
+  ['groups', async () => (await import('./commands/groups')).groupsCommand],
+  ['group', async () => (await import('./commands/groups')).groupCommand],
 ];
 
 async function help(io: CliIo): Promise<void> {

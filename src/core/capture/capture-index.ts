@@ -490,14 +490,15 @@ const MAX_RESERVED_FRAMES = 1 << 20;
 const FIRST_STEP = 64 * 1024;
 
 /** Copies what random access needs to re-read the capture from the parser (as far as it has read). */
-function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
+export function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
   Object.assign(ix.source, {
     format: parser.detectedFormat, littleEndian: parser.littleEndian, nanos: parser.isNanos,
     interfaces: parser.interfaces, sections: parser.sections, streamBytes: parser.consumed,
   } satisfies Partial<SourceContext>);
 }
 
-function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number, signal?: AbortSignal): CaptureIndex {
+/** Closes an index after its last packet (exported for follow.ts, which reads a capture file as it grows). */
+export function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number, signal?: AbortSignal): CaptureIndex {
   p.finish();
   const ix = b.index;
   ix.warnings = p.warnings;
@@ -517,7 +518,8 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
   return ix;
 }
 
-function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
+/** The index pass's pipeline into `b` (exported for follow.ts). */
+export function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
   return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
 }
 

@@ -8,6 +8,7 @@ export * from './header-scan';
 export * from './frames';
 export * from './pipeline';
 export * from './capture-index';
+export * from './follow';
 export * from './frame-reader';
 export * from './decode';
 export * from './errors';

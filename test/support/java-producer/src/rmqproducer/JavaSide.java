@@ -44,6 +44,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   quit
  */
 public final class JavaSide {
+    private static final int SEND_TIMEOUT_MS = 15_000;
     private static DefaultMQProducer producer;
     private static DefaultMQPullConsumer consumer;
     private static DefaultMQAdminExt admin;
@@ -63,6 +64,9 @@ public final class JavaSide {
         producer.setNamesrvAddr(namesrv);
         producer.setInstanceName(inst);
         producer.setVipChannelEnabled(false);
+        // The reference producer's timing is not under test: Java's 3 s default lost the first send
+        // (route fetch, connect, JIT) on a machine loaded by other work (fresh-machine run, 4.9.7).
+        producer.setSendMsgTimeout(SEND_TIMEOUT_MS);
         producer.start();
         consumer = new DefaultMQPullConsumer("java_side_reader");
         consumer.setNamesrvAddr(namesrv);
@@ -167,6 +171,7 @@ public final class JavaSide {
         p.setNamesrvAddr(namesrvAddr);
         p.setInstanceName(instanceName + "-" + type.toLowerCase());
         p.setVipChannelEnabled(false);
+        p.setSendMsgTimeout(SEND_TIMEOUT_MS);
         p.start();
         try {
             StringBuilder sb = new StringBuilder("[");
