@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerInspector } from './inspector';
 import { registerConnections } from './connections/commands';
 import { registerRoutes } from './routes/commands';
+import { registerGroups } from './groups/commands';
 import { registerSend } from './send/commands';
 import { registerRequestFiles } from './requestfile/register';
 import { registerDecodeFrame } from './decode/commands';
@@ -14,6 +15,7 @@ export function activate(_context: vscode.ExtensionContext): void {
   registerInspector(_context);
   registerConnections(_context);
   registerRoutes(_context);
+  registerGroups(_context);
   registerSend(_context);
   registerRequestFiles(_context);
   registerDecodeFrame(_context);

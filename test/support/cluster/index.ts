@@ -19,6 +19,7 @@ import { JAVA, JavaEnv, VersionKey, javaArgs, normaliseKey, prepareJava } from '
 import { releasePorts, reservePorts } from './ports';
 
 export type { ClusterInfo, TopicRoute } from './admin';
+export type { AdminJvm } from './admin';
 export type { VersionKey } from './java';
 export { normaliseKey, prepareJava, runJava, pinned, VERSION_KEYS } from './java';
 
@@ -86,6 +87,8 @@ export interface RunningCluster extends ClusterDescription {
   clusterInfo(): Promise<ClusterInfo>;
   /** GET_BROKER_RUNTIME_INFO of a broker, through the Java admin API. */
   brokerRuntimeInfo(name: string): Promise<Record<string, string>>;
+  /** The cluster's long-lived Java admin JVM (rocketmq-tools), for cross-checks (consumer groups, …). */
+  javaAdmin(): AdminJvm;
   /** Last lines of a process log ('namesrv', 'broker-a', 'broker-b'). */
   logTail(name: string, lines?: number): string;
   /** Plain description (for env / JSON). */
@@ -634,6 +637,10 @@ class ClusterImpl implements RunningCluster {
 
   brokerRuntimeInfo(name: string): Promise<Record<string, string>> {
     return this.getAdmin().runtimeInfo(this.broker(name).addr);
+  }
+
+  javaAdmin(): AdminJvm {
+    return this.getAdmin();
   }
 
   logTail(name: string, lines = 40): string {
