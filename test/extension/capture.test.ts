@@ -210,6 +210,10 @@ describe('live capture (extension host, real 5.3 cluster, dumpcap on lo)', funct
     const newest = (await ask(file, 'getRows', { start: Math.max(0, stopped.frames - 1), count: 1 })).rows[0];
     assert.ok(shown.length > 0 && newest, 'rows');
     assert.deepEqual([joined.cols.code[joined.length - 1], joined.cols.opaque[joined.length - 1]], [newest.code, newest.opaque]);
+    // The inspector reads the newest frame from the ring file that holds it.
+    const d = await ask(file, 'getDetails', { frame: newest.frame });
+    assert.equal(d.missingBytes, 0);
+    assert.equal(d.header?.opaque, newest.opaque);
     let inFiles = 0;
     for (const f of stopped.files) inFiles += (await indexCaptureFile(f)).length;
     assert.ok(joined.length >= inFiles, `${joined.length} frames saved, ${inFiles} in the files alone (a frame cut by a file boundary is whole again)`);
