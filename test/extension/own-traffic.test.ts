@@ -35,7 +35,7 @@ const store = async () => (await vscode.commands.executeCommand<StoreInfo | null
 
 /** The rows the panel's view shows once its webview has applied `filter` (it sets the view itself). */
 async function viewOnceFiltered(filter: FilterSpec, total: number): Promise<FrameRow[]> {
-  await pollUntil(`the webview to apply ${JSON.stringify(filter)}`, 15_000, async () => {
+  await pollUntil(`the webview to apply ${JSON.stringify(filter)}`, 30_000, async () => {
     const s = await own();
     return s && JSON.stringify(s.filter) === JSON.stringify(filter) && s.viewTotal === total ? true : undefined;
   }, 50);
@@ -43,7 +43,7 @@ async function viewOnceFiltered(filter: FilterSpec, total: number): Promise<Fram
 }
 
 describe('own traffic with real sends (extension host, real 5.3 cluster)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let cluster: RunningCluster;
   const topic = `ExtTraffic_${Date.now()}`;
   let dir: string;
@@ -75,7 +75,8 @@ describe('own traffic with real sends (extension host, real 5.3 cluster)', funct
     const panel = await pollUntil('the own-traffic panel', 10_000, own);
     assert.equal(panel.target, TITLE);
     assert.equal((await store())!.indexed, true);
-    const filter = await pollUntil('the focus filter', 10_000, async () => { const f = (await own())!.filter; return f.conn !== undefined ? f : undefined; }, 50);
+    // The panel's webview is created, loads and asks for its data first: slow on a loaded machine.
+    const filter = await pollUntil('the focus filter', 45_000, async () => { const f = (await own())!.filter; return f.conn !== undefined ? f : undefined; }, 50);
     assert.deepEqual(Object.keys(filter).sort(), ['conn', 'opaque'], 'one send: its connection and opaque');
     const rows = await viewOnceFiltered(filter, 2);
     const [req, resp] = rows;
@@ -100,7 +101,7 @@ describe('own traffic with real sends (extension host, real 5.3 cluster)', funct
     const out = (await vscode.commands.executeCommand<SendOutcome>('rocketmq.sendMessage', { connection: CONN, topic, body: 'again', repeat: 3 }))!;
     assert.equal(out.sent.length, 3);
     await vscode.commands.executeCommand<number>('rocketmq.showSendFrames', out);
-    const filter = await pollUntil('the focus filter of the repeat', 10_000, async () => { const f = (await own())!.filter; return f.code ? f : undefined; }, 50);
+    const filter = await pollUntil('the focus filter of the repeat', 30_000, async () => { const f = (await own())!.filter; return f.code ? f : undefined; }, 50);
     assert.equal(filter.code, 'SEND_MESSAGE_V2');
     const rows = await viewOnceFiltered(filter, 6);
     assert.deepEqual(rows.map((x) => x.response), [false, true, false, true, false, true]);
