@@ -85,7 +85,7 @@ export function captureSource(capture: LiveFileCapture, title: string): CaptureS
   return {
     title, live: true, index: capture.index, totalBytes: 0, done,
     bytesRead: () => capture.bytes,
-    readFrame: (i) => readFrameBytes(capture.index, i),
+    readFrame: (i) => capture.readFrame(i),
     cancel: () => { void capture.stop(); },
     onGrowth: (l) => capture.onChange(l),
     capturing: () => capture.running,

@@ -120,24 +120,29 @@ async function main(): Promise<number> {
       await page.locator('.statusbar-item', { hasText: /lo: \d+ packets/ }).first().waitFor({ timeout: 10_000 });
     });
 
-    await step('sends from a producer are listed live, paired with their responses, and counted in the status bar', async () => {
+    await step('sends from a producer are listed live, paired with their responses, filtered, and counted in the status bar', async () => {
       await producer.start();
       for (let i = 0; i < 8; i++) await producer.send(new Message({ topic, body: `{"orderId": ${3000 + i}}`, tags: 'created', keys: [`order-${3000 + i}`] }));
       // Every frame so far is counted (8 sends and their responses, the route lookup, heartbeats)…
       await poll('the sends counted', 15_000, async () => Number((await dataset(f)).frames ?? 0) >= 18);
-      // …and the rows on screen show the sends paired: a request's Status is its response's.
-      const visible = await poll('the first sends on screen, answered', 10_000, async () => {
-        const rows = f.locator('.list-layer .row:not(.loading):not(.response)', { has: f.locator('.col-code', { hasText: /^SEND_MESSAGE_V2$/ }) });
-        const statuses = await rows.locator('.col-status').allTextContents();
-        return statuses.length >= 4 && statuses.every((x) => x === 'SUCCESS') ? statuses.length : undefined;
+      // …and the filter bar works during the capture: the sends alone, each answered (a request's
+      // Status is its response's).
+      await f.locator('#f-code input').fill('SEND_MESSAGE_V2');
+      await f.locator('#f-code input').press('Enter');
+      await poll('the sends alone', 10_000, async () => /^16 of \d+ frames match/.test((await f.locator('#match-count').textContent()) ?? ''));
+      const statuses = await poll('16 rows on screen', 10_000, async () => {
+        const s = await f.locator('.list-layer .row:not(.loading):visible .col-status').allTextContents();
+        return s.length === 16 ? s : undefined;
       });
-      check(visible >= 4, 'answered sends on screen');
+      check(statuses.every((x) => x === 'SUCCESS'), `statuses ${statuses.join(',')}`);
+      const flags = await f.locator('.list-layer .row:not(.loading):visible .col-flag').allTextContents();
+      check(flags.filter((x) => x === 'R').length === 8, `responses: ${flags.join(',')}`);
       check((await dataset(f)).capturing === 'true', 'still capturing');
       const bar = (await page.locator('.statusbar-item', { hasText: /lo: \d+ packets/ }).first().textContent()) ?? '';
       const m = /lo: ([\d,]+) packets · ([\d,]+) RocketMQ frames/.exec(bar);
       check(m && Number(m[2].replace(/,/g, '')) >= 16, `status bar: ${bar}`);
       // A send and its response selected, for the picture.
-      await f.locator('.list-layer .row:not(.loading)', { has: f.locator('.col-code', { hasText: /^SEND_MESSAGE_V2$/ }) }).first().click();
+      await f.locator('.list-layer .row:not(.loading):visible', { has: f.locator('.col-code', { hasText: /^SEND_MESSAGE_V2$/ }) }).first().click();
       await poll('details of the send', 10_000, async () => /SEND_MESSAGE_V2/.test((await f.locator('.details-title').textContent()) ?? ''));
       await page.mouse.move(5, 5);
       await page.screenshot({ path: join(shots, 'live-capture.png') });

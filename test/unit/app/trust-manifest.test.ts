@@ -23,6 +23,11 @@ describe('Workspace Trust in package.json', () => {
     assert.ok(u.restrictedConfigurations.includes('rocketmq.connections'), 'connection profiles must not come from a workspace');
     // Settings that pick where the extension connects are machine-scoped: a workspace cannot set them at all.
     for (const key of ['rocketmq.connections', 'rocketmq.requestTimeoutMs']) assert.equal(pkg.contributes.configuration.properties[key].scope, 'machine', key);
+    // The program live capture runs, and where it writes, are the machine's: a folder cannot name them.
+    for (const key of ['rocketmq.capture.toolPath', 'rocketmq.capture.folder']) {
+      assert.equal(pkg.contributes.configuration.properties[key].scope, 'machine', key);
+      assert.ok(u.restrictedConfigurations.includes(key), key);
+    }
     assert.equal(pkg.capabilities.virtualWorkspaces?.supported, 'limited');
   });
 
