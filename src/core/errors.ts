@@ -19,6 +19,7 @@
  * | {@link DataError} subclasses: InflateError, OutputLimitError (message/bounded-output.ts),           |
  * |   BatchBodyError (message/batch.ts), StoredMessageError (message/stored.ts) | {@link DataErrorKind}  |
  * | SearchCancelled (capture/search.ts)          | `cancelled`                                           |
+ * | CaptureError (app/capture/errors.ts)         | {@link CaptureErrorKind}                              |
  *
  * Kinds are unique across classes, so `e.kind` alone says which class (and which case) it is.
  */
@@ -72,7 +73,15 @@ export type DataErrorKind =
   | 'batch-body'        // a batch body or entry that does not encode or decode
   | 'stored-message';   // a stored (commit log) message record that does not decode
 
-export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind | InputErrorKind | DataErrorKind | 'cancelled';
+/** Why a live packet capture (dumpcap / tcpdump) could not start, or ended on its own (CaptureError). */
+export type CaptureErrorKind =
+  | 'capture-tool-missing'  // neither dumpcap nor tcpdump is installed, or the configured path is not a program
+  | 'capture-permission'    // the tool may not open the interface: root, capabilities or group membership missing
+  | 'capture-interface'     // no interface of that name
+  | 'capture-filter'        // the capture filter (BPF) does not compile
+  | 'capture-failed';       // the tool stopped for another reason (crash, disk full, device gone)
+
+export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind | InputErrorKind | DataErrorKind | CaptureErrorKind | 'cancelled';
 
 /** What a UI says first: the coarse class of a failure. */
 export type FailureOutcome =

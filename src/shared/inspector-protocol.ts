@@ -162,6 +162,8 @@ export interface ProgressInfo {
   viewTotal: number;
   /** Microseconds since the epoch of the capture's first frame (for relative times). */
   firstUs: number;
+  /** A live capture whose tool is still capturing (frames keep arriving until it is stopped). */
+  capturing?: boolean;
 }
 
 // ---------------------------------------------------------------- the two APIs
@@ -201,6 +203,8 @@ export interface InspectorWebviewApi extends Api {
     firstRows: RowsPage;
     /** Set the filter bar to this and apply it (from a command in the host). */
     applyFilter: FilterSpec;
+    /** Apply this filter and select this frame (a send's "Show frames": its request, with its response in view). */
+    focus: { filter: FilterSpec; frame: number };
     notice: { message: string };
   };
 }

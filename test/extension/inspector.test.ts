@@ -1,18 +1,16 @@
 /**
  * The capture inspector in a real extension host: captures open through the custom editor
- * (`vscode.openWith`), live traffic through the "Show frames" command, and every check goes through
- * the provider's own message handler (the same validation and replies the webview gets).
+ * (`vscode.openWith`), and every check goes through the provider's own message handler (the same
+ * validation and replies the webview gets). The producer's own traffic and live captures, with real
+ * sends to a real cluster, are in own-traffic.test.ts and capture.test.ts.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { basicCapture, xssCapture } from '../support/inspector/fixtures';
-import { createRequest, createResponse, encodeFrame, RequestCode } from '../../src/core/remoting';
-import { indexCaptureBytes } from '../../src/core/capture/capture-index';
 import type { FrameRow, FrameDetails, InspectorHostApi } from '../../src/shared/inspector-protocol';
 import type { Envelope, Method, Params, Result } from '../../src/shared/endpoint';
 import { pollUntil } from '../support/poll';
@@ -70,7 +68,9 @@ describe('capture inspector (extension host)', function () {
     const ed = pkg.contributes.customEditors.find((c) => c.viewType === 'rocketmq.captureInspector')!;
     assert.deepEqual(ed.selector.map((s) => s.filenamePattern), ['*.pcap', '*.pcapng', '*.pcap.gz']);
     const cmds = await vscode.commands.getCommands(true);
-    for (const c of ['rocketmq.openCapture', 'rocketmq.showMyTraffic', 'rocketmq.inspector.showFrames']) assert.ok(cmds.includes(c), c);
+    for (const c of ['rocketmq.openCapture', 'rocketmq.showMyTraffic', 'rocketmq.startCapture', 'rocketmq.stopCapture', 'rocketmq.saveCaptureAs']) assert.ok(cmds.includes(c), c);
+    // "Show frames" of a send is a typed call inside the extension, not a command taking untyped records.
+    assert.ok(!cmds.includes('rocketmq.inspector.showFrames'));
   });
 
   it('opens a pcapng: frame counts, pairings and decoded fields through the message protocol', async () => {
@@ -134,54 +134,5 @@ describe('capture inspector (extension host)', function () {
     const d = await detailsOf(file, 0);
     assert.equal(d.header!.remark, x.payloads.remark);
     assert.equal(d.body!.text, x.payloads.body);
-  });
-
-  it('opens the send flow\'s recorded frames (peer address only) with showFrames', async () => {
-    const req = createRequest(RequestCode.SEND_MESSAGE_V2, { a: 'pg', b: 'SentTopic' }, { opaque: 4242 });
-    const t = Date.now();
-    const frames = [
-      { seq: 1, address: '127.0.0.1:10911', direction: 'out', timestamp: t, bytes: encodeFrame(req) },
-      { seq: 2, address: '127.0.0.1:10911', direction: 'in', timestamp: t + 3, bytes: encodeFrame(createResponse(req, 0)) },
-      { seq: 3, address: 'nonsense', direction: 'in', timestamp: t + 4, bytes: Buffer.alloc(4) },
-    ];
-    const title = 'Frames of the send to SentTopic';
-    await vscode.commands.executeCommand('rocketmq.inspector.showFrames', frames, title);
-    await pollUntil('recorded frames session', 10_000, async () => (await sessions()).find((s) => s.target === title && s.frames === 2));
-    const rows = await allRows(title);
-    assert.equal(rows[0].topic, 'SentTopic');
-    assert.equal(rows[1].pair, 0);
-    assert.equal(rows[1].status, 'SUCCESS');
-  });
-
-  it('shows live traffic records and saves them as pcapng readable by our decoder and tshark', async () => {
-    const local = { address: '127.0.0.1', port: 45001 };
-    const remote = { address: '127.0.0.1', port: 10911 };
-    const records = [];
-    let ts = Date.now();
-    for (let k = 0; k < 4; k++) {
-      const req = createRequest(RequestCode.SEND_MESSAGE_V2, { a: 'pg', b: 'LiveTopic', i: 'UNIQ_KEY\u0001ABC\u0002' }, { opaque: 500 + k, body: Buffer.from(`hello ${k}`) });
-      records.push({ connectionId: 77, direction: 'out' as const, local, remote, timestamp: ts, bytes: encodeFrame(req) });
-      ts += 2;
-      records.push({ connectionId: 77, direction: 'in' as const, local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'ABC', queueId: 0, queueOffset: k })) });
-      ts += 1;
-    }
-    const title = 'Frames of test send';
-    await vscode.commands.executeCommand('rocketmq.inspector.showFrames', records, title);
-    await pollUntil('live session', 10_000, async () => (await sessions()).find((s) => s.target === title && s.frames === 8));
-    const rows = await allRows(title);
-    assert.equal(rows.length, 8);
-    assert.equal(rows[0].codeName, 'SEND_MESSAGE_V2');
-    assert.equal(rows[0].topic, 'LiveTopic');
-    assert.equal(rows[1].pair, 0);
-    assert.ok(Math.abs(rows[1].latencyUs! - 2000) < 2);
-    const out = join(dir, 'live.pcapng');
-    const res = await vscode.commands.executeCommand<{ framesWritten: number }>('_rocketmq.inspector.saveLive', title, out);
-    assert.equal(res.framesWritten, 8);
-    const ix = indexCaptureBytes(readFileSync(out));
-    assert.equal(ix.length, 8);
-    assert.equal(ix.cols.pair[0], 1);
-    const t = spawnSync('tshark', ['-r', out], { encoding: 'utf8' });
-    assert.equal(t.status, 0, t.stderr);
-    assert.ok(t.stdout.trim().split('\n').length >= 8 + 3);
   });
 });

@@ -6,7 +6,7 @@
  * `SessionHost` (how to post an envelope, the clipboard, the save dialog, the log).
  */
 import {
-  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails,
+  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, FilterSpec,
 } from '../../shared/inspector-protocol';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
@@ -19,7 +19,7 @@ import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '..
 
 // Sources are built next to the session by the VS Code side and the benchmark: one import for both.
 export type { CaptureSource } from './capture-source';
-export { fileSource, liveSource } from './capture-source';
+export { fileSource, liveSource, captureSource } from './capture-source';
 
 /** Rows pushed with `init` (about two screens). */
 export const FIRST_PAGE_ROWS = 100;
@@ -48,6 +48,8 @@ export class InspectorSession {
   private searching: { key: string; ac: AbortController; promise: Promise<SearchHits> } | null = null;
   /** Counts setView requests: a slower, older one does not overwrite a newer view. */
   private viewSeq = 0;
+  /** A focus asked for before the webview was ready: sent right after its first page. */
+  private pendingFocus: { filter: FilterSpec; frame: number } | null = null;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
@@ -100,6 +102,7 @@ export class InspectorSession {
       error: this.error,
       viewTotal: this.model.length,
       firstUs: this.model.originUs,
+      ...(this.source.capturing?.() ? { capturing: true } : {}),
     };
   }
 
@@ -129,6 +132,22 @@ export class InspectorSession {
     // Push the first page right away (saves the webview a round trip to the host while it indexes).
     this.model.grow();
     this.endpoint.emit('firstRows', { start: 0, total: this.model.length, rows: this.model.rows(0, FIRST_PAGE_ROWS) });
+    this.sendFocus();
+  }
+
+  /**
+   * Shows the webview `filter` with `frame` selected (a send's "Show frames"): now, or right after
+   * the first page when the webview is not ready yet.
+   */
+  focus(filter: FilterSpec, frame: number): void {
+    this.pendingFocus = { filter, frame };
+    if (this.ready) this.sendFocus();
+  }
+
+  private sendFocus(): void {
+    if (!this.pendingFocus || this.disposed) return;
+    this.endpoint.emit('focus', this.pendingFocus);
+    this.pendingFocus = null;
   }
 
   private getRows(start: number, count: number): { start: number; total: number; rows: ReturnType<InspectorModel['rows']> } {

@@ -413,12 +413,12 @@ export class IndexBuilder {
   /** Waiting requests by connection id × 2 + direction. */
   private pending: (PendingRequests | undefined)[] = [];
   /**
-   * Responses that found no request, per connection and direction, by opaque. A request whose bytes
+   * Responses that found no request, by connection id × 2 + direction, by opaque. A request whose bytes
    * straddle a capture gap is emitted only once it is complete — after its response — so a request
    * looks here before waiting for an answer (bounded: a capture that starts mid-connection has one
-   * orphan per request sent before it began). Rare, so a Map is enough.
+   * orphan per request sent before it began). Maps: their insertion order says which to drop.
    */
-  private orphans = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
+  private orphans: (Map<number, number> | undefined)[] = [];
   /** Optional hook, called after each frame is appended (index of the frame). */
   onFrame: ((f: FrameOut, i: number) => void) | null = null;
   /** Optional hook, called at a connection's first packet with its (new) entry in `index.conns`. */
@@ -440,10 +440,10 @@ export class IndexBuilder {
       c.topic[i] = s.topicStart >= 0 ? this.index.topics.intern(f.headerBuf, s.topicStart, s.topicEnd, s.topicEscaped) : -1;
       const resp = (s.flag & 1) !== 0;
       c.reqCode[i] = resp ? -1 : s.code;
-      const early = !resp ? this.orphans.get(f.conn)?.[1 - f.dir]?.get(s.opaque) : undefined;
+      const early = !resp ? this.orphans[f.conn * 2 + 1 - f.dir]?.get(s.opaque) : undefined;
       if (early !== undefined && c.tsFirst[early] >= f.tsFirst) {
         // the answer came out first (this request waited for bytes behind a gap): pair them now
-        this.orphans.get(f.conn)![1 - f.dir]!.delete(s.opaque);
+        this.orphans[f.conn * 2 + 1 - f.dir]!.delete(s.opaque);
         c.warn[early] &= ~FrameWarn.OrphanResponse;
         if (s.flag & 2) c.warn[early] |= FrameWarn.ResponseToOneway;
         c.pair[i] = early; c.pair[early] = i;
@@ -458,9 +458,8 @@ export class IndexBuilder {
         const req = this.pending[f.conn * 2 + 1 - f.dir]?.take(s.opaque) ?? -1;
         if (req === -1) {
           warn |= FrameWarn.OrphanResponse;
-          let oo = this.orphans.get(f.conn);
-          if (!oo) { oo = [null, null]; this.orphans.set(f.conn, oo); }
-          const om = oo[f.dir] ?? (oo[f.dir] = new Map());
+          const k = f.conn * 2 + f.dir;
+          const om = this.orphans[k] ?? (this.orphans[k] = new Map());
           om.delete(s.opaque);
           om.set(s.opaque, i);
           if (om.size > MAX_ORPHANS_PER_DIRECTION) om.delete(om.keys().next().value as number);
@@ -492,8 +491,8 @@ export class IndexBuilder {
       const k = info.id * 2 + d;
       this.pending[k]?.forEach((v) => { if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered; });
       this.pending[k] = undefined;
+      this.orphans[k] = undefined;
     }
-    this.orphans.delete(info.id);
     const s = connSummary(info, rocketmq, frames);
     const open = this.index.conns[info.id];
     if (open) Object.assign(open, s); // the entry handed out at the first packet stays the one in the table
@@ -536,14 +535,15 @@ export interface IndexOptions extends Partial<PipelineOptions> {
 const FIRST_STEP = 64 * 1024;
 
 /** Copies what random access needs to re-read the capture from the parser (as far as it has read). */
-function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
+export function describeSource(ix: CaptureIndex, parser: CaptureParser): void {
   Object.assign(ix.source, {
     format: parser.detectedFormat, littleEndian: parser.littleEndian, nanos: parser.isNanos,
     interfaces: parser.interfaces, sections: parser.sections, streamBytes: parser.consumed,
   } satisfies Partial<SourceContext>);
 }
 
-function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number, signal?: AbortSignal): CaptureIndex {
+/** Closes an index after its last packet (exported for follow.ts, which reads a capture file as it grows). */
+export function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: number, signal?: AbortSignal): CaptureIndex {
   p.finish();
   const ix = b.index;
   ix.warnings = p.warnings;
@@ -563,7 +563,8 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
   return ix;
 }
 
-function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
+/** The index pass's pipeline into `b` (exported for follow.ts). */
+export function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
   // the registered taps (another protocol's decoder) read each connection too, unless the caller brings its own
   const tap = opts.tap ?? (TAPS.length === 1 ? (info: ConnInfo) => TAPS[0](info, b.index) : undefined);
   return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts, tap });

@@ -31,7 +31,26 @@ export interface QueueNode extends Base { kind: 'queue'; connectionName: string;
 export interface InfoNode extends Base { kind: 'info'; label: string; detail?: string; icon: 'info' | 'warning' | 'loading' }
 export interface ErrorNode extends Base { kind: 'error'; connectionName: string; label: string; hint?: string }
 
-export type Node = ConnectionNode | ClustersNode | ClusterNode | BrokerNode | AddressNode | TopicsNode | TopicNode | RouteBrokerNode | QueueNode | InfoNode | ErrorNode;
+/** A node another feature adds to this tree (see TreeContribution); `owner` draws and expands it. */
+export interface ContributedNode extends Base { kind: 'contributed'; connectionName: string; owner: string }
+
+export type Node = ConnectionNode | ClustersNode | ClusterNode | BrokerNode | AddressNode | TopicsNode | TopicNode | RouteBrokerNode | QueueNode | InfoNode | ErrorNode | ContributedNode;
+
+/**
+ * Another feature's nodes in this tree (the Consumer Groups, src/extension/groups/): it adds children under
+ * connection and topic nodes, and builds, draws and refreshes its own nodes; this tree only places them.
+ */
+export interface TreeContribution {
+  readonly owner: string;
+  /** Children appended after this tree's own under a connection or a topic. */
+  childrenOf(parent: ConnectionNode | TopicNode): ContributedNode[];
+  getChildren(n: ContributedNode): Promise<Node[]>;
+  getTreeItem(n: ContributedNode): vscode.TreeItem;
+  /** Forget the data behind `n` (its own node, or a connection of this tree; undefined = everything). */
+  refresh(n: Node | undefined): void;
+  /** The system-topic toggle or the topic filter changed. */
+  listSettingsChanged?(): void;
+}
 
 type Result<T> = { ok: true; value: T; raw: Uint8Array; address: string } | { ok: false; error: unknown };
 
@@ -59,6 +78,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   private readonly nodes = new Map<string, Node>();
   private filter: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly contributions = new Map<string, TreeContribution>();
   /** Set by registerRoutes: progress on the view while something loads. */
   withProgress: <T>(p: Promise<T>) => Promise<T> = (p) => p;
 
@@ -82,6 +102,21 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   private refreshTopicLists(): void {
     for (const n of this.nodes.values()) if (n.kind === 'topics') this.changed.fire(n);
+    for (const c of this.contributions.values()) c.listSettingsChanged?.();
+  }
+
+  /** Adds another feature's nodes to this tree (see TreeContribution). */
+  contribute(c: TreeContribution): vscode.Disposable {
+    this.contributions.set(c.owner, c);
+    this.changed.fire(undefined);
+    return { dispose: () => { if (this.contributions.get(c.owner) === c) { this.contributions.delete(c.owner); this.changed.fire(undefined); } } };
+  }
+
+  /** Redraws a node (a contribution's own, after its data arrived). */
+  redraw(n?: Node): void { this.changed.fire(n); }
+
+  private contributed(parent: ConnectionNode | TopicNode): Node[] {
+    return [...this.contributions.values()].flatMap((c) => c.childrenOf(parent));
   }
 
   /** Forget everything (or one node's data) and redraw. */
@@ -89,9 +124,16 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
     if (!node) {
       this.caches = new Map();
       this.nodes.clear();
+      for (const c of this.contributions.values()) c.refresh(undefined);
       this.changed.fire(undefined);
       return;
     }
+    if (node.kind === 'contributed') {
+      this.contributions.get(node.owner)?.refresh(node);
+      this.changed.fire(node);
+      return;
+    }
+    if (node.kind === 'connection') for (const c of this.contributions.values()) c.refresh(node);
     const c = 'connectionName' in node ? this.cache(node.connectionName) : undefined;
     switch (node.kind) {
       case 'connection': if (c) { c.cluster = undefined; c.topics = undefined; c.routes.clear(); c.versions.clear(); } break;
@@ -208,6 +250,7 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         if (!tl.ok) out.push(this.errorNode(n, name, 'topics', tl.error, 'nameserver'));
         out.push(this.node({ kind: 'clusters', id: `${n.id}/clusters`, parent: n, connectionName: name }));
         out.push(this.node({ kind: 'topics', id: `${n.id}/topics`, parent: n, connectionName: name }));
+        out.push(...this.contributed(n));
         return out;
       }
       case 'clusters': {
@@ -250,10 +293,13 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         if (view.staticTopic) out.push(this.info(n, 'static', 'Static topic (logical queues mapped per broker)', 'info'));
         for (const b of view.brokersWithoutQueues) out.push(this.info(n, `noq:${b}`, `${b}: in the route but has no queues for this topic`, 'warning'));
         for (const broker of view.brokers) out.push(this.node({ kind: 'routeBroker', id: `${n.id}/${broker.brokerName}`, parent: n, connectionName: n.connectionName, topic: n.topic, broker }));
+        out.push(...this.contributed(n));
         return out;
       }
       case 'routeBroker':
         return this.queues(n);
+      case 'contributed':
+        return this.contributions.get(n.owner)?.getChildren(n) ?? [];
       default:
         return [];
     }
@@ -385,6 +431,11 @@ export class TopicRouteTree implements vscode.TreeDataProvider<Node>, vscode.Dis
         t.tooltip = n.detail ?? n.label;
         t.contextValue = 'info';
         return t;
+      }
+      case 'contributed': {
+        const c = this.contributions.get(n.owner);
+        if (c) return c.getTreeItem(n);
+        return item(n.id, C.None);
       }
       case 'error': {
         const t = item(n.label, C.None);

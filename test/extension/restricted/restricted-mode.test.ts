@@ -87,6 +87,8 @@ if (inRestrictedSuite()) {
           ['rocketmq.sendRequestBlock (bodyFile outside)', () => vscode.commands.executeCommand('rocketmq.sendRequestBlock', vscode.Uri.file(evil).toString(), 0)],
           ['rocketmq.sendRequestBlock (inline body)', () => vscode.commands.executeCommand('rocketmq.sendRequestBlock', vscode.Uri.file(evil).toString(), 1, 10)],
           ['rocketmq.sendRequestBlock (orders.rocketmq from the folder)', () => vscode.commands.executeCommand('rocketmq.sendRequestBlock', vscode.Uri.file(join(ws, 'orders.rocketmq')), 0)],
+          ['rocketmq.resetConsumerOffset', () => vscode.commands.executeCommand('rocketmq.resetConsumerOffset', { connection: CONN, group: 'G', topic: TOPIC, target: 'earliest', confirm: false })],
+          ['rocketmq.resendToOriginalTopic', () => vscode.commands.executeCommand('rocketmq.resendToOriginalTopic', { connection: CONN, message: { topic: '%DLQ%G', properties: new Map([['RETRY_TOPIC', TOPIC]]), body: new Uint8Array([1]) } })],
         ];
         for (const [name, call] of calls) {
           const before = (await recentLog()).length;

@@ -17,6 +17,32 @@ export interface TopicRoute {
   brokerDatas: { brokerName: string; addrs: Record<string, string> }[];
 }
 
+/** A MessageQueue as the admin JVM prints it. */
+export interface AdminMq { topic: string; brokerName: string; queueId: number }
+
+/** examineConsumeStats(group). */
+export interface AdminConsumeStats {
+  totalDiff: number;
+  consumeTps: number;
+  queues: { mq: AdminMq; brokerOffset: number; consumerOffset: number; lastTimestamp: number }[];
+}
+
+export interface AdminSubscription { topic: string; subString: string; expressionType: string; tags: string[] }
+
+/** examineConsumerConnectionInfo(group). */
+export interface AdminConsumerConnection {
+  consumeType: string; messageModel: string; consumeFromWhere: string;
+  connections: { clientId: string; clientAddr: string; language: string; version: number }[];
+  subscriptions: AdminSubscription[];
+}
+
+/** getConsumerRunningInfo(group, clientId). */
+export interface AdminRunningInfo {
+  consumeOrderly: string | null; consumeType: string;
+  subscriptions: AdminSubscription[];
+  queues: { mq: AdminMq; locked: boolean; droped: boolean; commitOffset: number }[];
+}
+
 export class AdminJvm {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
@@ -124,6 +150,41 @@ export class AdminJvm {
   /** GET_BROKER_RUNTIME_INFO of one broker: its key/value table (brokerVersionDesc, msgPutTotalTodayNow, …). */
   runtimeInfo(brokerAddr: string): Promise<Record<string, string>> {
     return this.call<Record<string, string>>(`runtime\t${brokerAddr}`);
+  }
+
+  /** rocketmq-tools examineConsumeStats(group) (mqadmin consumerProgress -g). */
+  consumeStats(group: string): Promise<AdminConsumeStats> {
+    return this.call<AdminConsumeStats>(`consumeStats\t${group}`);
+  }
+
+  /** rocketmq-tools examineConsumerConnectionInfo(group) (mqadmin consumerConnection -g). */
+  consumerConnection(group: string): Promise<AdminConsumerConnection> {
+    return this.call<AdminConsumerConnection>(`consumerConnection\t${group}`);
+  }
+
+  /** rocketmq-tools getConsumerRunningInfo(group, clientId) (mqadmin consumerStatus -g -i). */
+  runningInfo(group: string, clientId: string): Promise<AdminRunningInfo> {
+    return this.call<AdminRunningInfo>(`runningInfo\t${group}\t${clientId}`);
+  }
+
+  /** `topic@broker@queueId` → client id, as mqadmin consumerProgress -s finds it. */
+  allocation(group: string): Promise<Record<string, string>> {
+    return this.call<Record<string, string>>(`allocation\t${group}`);
+  }
+
+  /** rocketmq-tools queryTopicConsumeByWho(topic). */
+  topicConsumers(topic: string): Promise<string[]> {
+    return this.call<string[]>(`topicConsumers\t${topic}`);
+  }
+
+  /** rocketmq-tools resetOffsetByTimestamp(topic, group, timestamp, force=true): `topic@broker@queueId` → offset. */
+  resetOffset(group: string, topic: string, timestamp: number): Promise<Record<string, number>> {
+    return this.call<Record<string, number>>(`resetOffset\t${group}\t${topic}\t${timestamp}`);
+  }
+
+  /** Group names of rocketmq-tools getAllSubscriptionGroup(brokerAddr). */
+  subscriptionGroups(brokerAddr: string): Promise<string[]> {
+    return this.call<string[]>(`subscriptionGroups\t${brokerAddr}`);
   }
 
   createTopic(topic: string, queues: number, perm: number, timeoutMs: number, attributes: Record<string, string> = {}): Promise<TopicRoute> {

@@ -22,6 +22,7 @@ import { JAVA, JavaEnv, VersionKey, javaArgs, normaliseKey, prepareJava } from '
 import { releasePorts, reservePorts } from './ports';
 
 export type { ClusterInfo, TopicRoute } from './admin';
+export type { AdminJvm } from './admin';
 export type { VersionKey } from './java';
 export { normaliseKey, prepareJava, runJava, pinned, VERSION_KEYS } from './java';
 
@@ -118,6 +119,8 @@ export interface RunningCluster extends ClusterDescription {
   clusterInfo(): Promise<ClusterInfo>;
   /** GET_BROKER_RUNTIME_INFO of a broker, through the Java admin API. */
   brokerRuntimeInfo(name: string): Promise<Record<string, string>>;
+  /** The cluster's long-lived Java admin JVM (rocketmq-tools), for cross-checks (consumer groups, …). */
+  javaAdmin(): AdminJvm;
   /**
    * Starts RocketMQ 5's Proxy in cluster mode in front of the brokers (5.3 only), on free loopback
    * ports; resolves once both its remoting port and its gRPC port answer. The same proxy when one runs.
@@ -687,6 +690,10 @@ class ClusterImpl implements RunningCluster {
 
   brokerRuntimeInfo(name: string): Promise<Record<string, string>> {
     return this.getAdmin().runtimeInfo(this.broker(name).addr);
+  }
+
+  javaAdmin(): AdminJvm {
+    return this.getAdmin();
   }
 
   // ---- the 5.x Proxy ------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ async function uiTests(page: Page, server: CodeServer, workspace: string): Promi
   });
 }
 
-/** Browser tests owned by a feature (inspector, routes), as child runs; their counts join ours. */
+/** Browser tests owned by a feature (inspector, routes, groups), as child runs; their counts join ours. */
 async function featureUiTests(runRoot: string, feature: string): Promise<{ passed: number; failed: number } | undefined> {
   const script = join(repoRoot, 'out', 'test', 'support', feature, 'ui.js');
   if (!existsSync(script)) return undefined;
@@ -225,7 +225,7 @@ async function main(): Promise<number> {
     await server?.stop();
     write();
   }
-  for (const feature of ['inspector', 'routes', 'messages']) {
+  for (const feature of ['inspector', 'routes', 'messages', 'capture', 'groups']) {
     const r = await featureUiTests(runRoot, feature);
     if (r) { extra.passed += r.passed; extra.failed += r.failed; write(); }
   }

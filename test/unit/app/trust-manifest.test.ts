@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
-const SENDING = ['rocketmq.sendMessage', 'rocketmq.sendMessageToTopic', 'rocketmq.sendRequestBlock'];
+const SENDING = ['rocketmq.sendMessage', 'rocketmq.sendMessageToTopic', 'rocketmq.sendRequestBlock', 'rocketmq.resetConsumerOffset', 'rocketmq.resendToOriginalTopic'];
 
 describe('Workspace Trust in package.json', () => {
   test('untrusted workspaces are supported in a limited way, with a description and restricted settings', () => {

@@ -10,7 +10,9 @@ import { memorySink, PcapWriter } from '../../../src/core/capture/pcap-writer';
 // the real CLI, as a user runs it: exit code, stdout and stderr
 const cli = path.join(__dirname, '../../../src/cli/main.js');
 const samples = path.resolve(__dirname, '..', '..', '..', '..', 'media', 'samples');
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'capture', ...args], { encoding: 'utf8' });
+// a hang fails the test (status null) instead of stalling the suite
+const TIMEOUT = 60_000;
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'capture', ...args], { encoding: 'utf8', timeout: TIMEOUT });
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'capture-files-'));
@@ -40,7 +42,7 @@ test('capture FILE on a file that is no capture: exit 2, one line on stderr nami
     for (const [name, bytes, message] of cases) {
       fs.writeFileSync(path.join(dir, name), bytes);
       for (const mode of [[], ['--json'], ['--stats-json'], ['--filter', 'error']]) {
-        const r = spawnSync(process.execPath, [cli, 'capture', name, ...mode], { encoding: 'utf8', cwd: dir });
+        const r = spawnSync(process.execPath, [cli, 'capture', name, ...mode], { encoding: 'utf8', cwd: dir, timeout: TIMEOUT });
         assert.equal(r.status, 2, `${name} ${mode.join(' ')}: ${r.stdout}${r.stderr}`);
         assert.equal(r.stdout, '', `${name} ${mode.join(' ')} printed a summary`);
         const lines = r.stderr.trimEnd().split('\n');

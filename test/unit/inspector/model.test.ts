@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { basicCapture, writeLargeCapture, xssCapture } from '../../support/inspector/fixtures';
 import { fileSource, InspectorSession, liveSource } from '../../../src/app/inspector/session';
 import { ask, call, emit, RecordingHost } from '../../support/inspector/session-host';
-import { LiveCapture, toTrafficRecord } from '../../../src/app/inspector/live-capture';
+import { focusOnSend, OwnTraffic } from '../../../src/app/inspector/own-traffic';
 import { frameAsJson } from '../../../src/app/inspector/details';
+import { InspectorModel } from '../../../src/app/inspector/view-model';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
 import { fileSink, memorySink } from '../../../src/core/capture/pcap-writer';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
@@ -316,26 +317,26 @@ describe('message validation (never trust the webview)', () => {
   });
 });
 
-describe('live traffic', () => {
-  function liveWithTraffic(): LiveCapture {
-    const live = new LiveCapture();
-    const local = { address: '127.0.0.1', port: 40001 };
-    const remote = { address: '127.0.0.1', port: 10911 };
+describe('own traffic (one store, indexed only while a view is open)', () => {
+  const local = { address: '127.0.0.1', port: 40001 };
+  const remote = { address: '127.0.0.1', port: 10911 };
+  function storeWithTraffic(): OwnTraffic {
+    const live = new OwnTraffic();
     let ts = 1_700_000_000_000;
     for (let k = 0; k < 3; k++) {
       const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'LiveTopic', producerGroup: 'pg' }, { opaque: 900 + k, body: Buffer.from(`m${k}`) });
-      live.add({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      live.record({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) }, 'p');
       ts += 1.5;
-      live.add({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) });
+      live.record({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) }, 'p');
       ts += 3;
     }
     return live;
   }
 
   test('TrafficRecords become rows with pairing and latency', async () => {
-    const live = liveWithTraffic();
+    const live = storeWithTraffic();
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
+    const s = new InspectorSession(liveSource(live.openView(), 'My traffic'), host);
     await emit(s, 'ready');
     assert.equal(host.lastEvent('init').live, true);
     const r = (await call(s, host, 'getRows', { start: 0, count: 10 })).rows;
@@ -346,38 +347,111 @@ describe('live traffic', () => {
     assert.equal((await call(s, host, 'getDetails', { frame: 2 })).header!.opaque, 901);
   });
 
-  test('showFrames input: traffic records or recorded frames with only a peer address; nothing else', () => {
-    const bytes = encodeFrame(createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 3 }));
-    const r = toTrafficRecord({ seq: 4, address: '127.0.0.1:10911', direction: 'out', timestamp: 5, bytes });
-    assert.ok(r);
-    assert.deepEqual(r.remote, { address: '127.0.0.1', port: 10911 });
-    assert.equal(toTrafficRecord({ address: '[::1]:9876', direction: 'in', timestamp: 1, bytes })!.remote.address, '::1');
-    for (const bad of [null, 1, {}, { address: 'x', direction: 'out', timestamp: 1, bytes }, { address: '1.2.3.4:5', direction: 'up', timestamp: 1, bytes },
-      { address: '1.2.3.4:5', direction: 'out', timestamp: 'now', bytes }, { address: '1.2.3.4:5', direction: 'out', timestamp: 1, bytes: 'abc' }]) {
-      assert.equal(toTrafficRecord(bad), null, JSON.stringify(bad));
-    }
-    const live = new LiveCapture();
-    live.add(r);
-    assert.equal(live.index.length, 1);
-    assert.equal(live.index.topicOf(0), 'T');
+  test('records are indexed only while a view is open; a view catches up, follows, and the last close drops the index', () => {
+    const live = storeWithTraffic();
+    assert.equal(live.indexed, false);
+    const v1 = live.openView();
+    assert.equal(v1.index.length, 6, 'the view catches up on what was recorded before it opened');
+    const v2 = live.openView();
+    assert.equal(v2.index, v1.index, 'views share one index');
+    const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
+    live.record({ connectionId: 6, direction: 'out', local: { address: '127.0.0.1', port: 40002 }, remote, timestamp: 1_700_000_000_100, bytes: encodeFrame(req) }, 'q');
+    assert.equal(v1.index.length, 7, 'an open view follows new records');
+    assert.equal(v1.index.conns.length, 2, 'one index connection per transport connection');
+    assert.equal(v1.index.conns[1].clientPort, 40002, 'with its real endpoints');
+    v1.close(); v1.close();
+    assert.equal(live.indexed, true, 'another view is still open');
+    v2.close();
+    assert.equal(live.indexed, false);
+    live.record({ connectionId: 6, direction: 'out', local, remote, timestamp: 1_700_000_000_200, bytes: encodeFrame(req) }, 'q');
+    assert.equal(v1.index.length, 7, 'a closed view is not fed');
+    assert.equal(live.openView().index.length, 8);
+    assert.deepEqual(live.between(6, live.mark, 'q').map((r) => r.seq), [7, 8]);
+    assert.deepEqual(live.between(0, live.mark, 'p').length, 6);
   });
 
-  test('a disposed session stops listening to the live source', async () => {
-    const live = liveWithTraffic();
+  test('past the byte bound, the oldest frames keep their row but lose their bytes', () => {
+    const live = new OwnTraffic();
+    const big = Buffer.alloc(20 * 1024 * 1024, 0x61);
+    for (let k = 0; k < 4; k++) {
+      const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'Big' }, { opaque: k, body: big });
+      live.record({ connectionId: 1, direction: 'out', local, remote, timestamp: 1_700_000_000_000 + k, bytes: encodeFrame(req) }, 'p');
+    }
+    const v = live.openView();
+    assert.equal(v.index.length, 4);
+    assert.equal(v.readFrame(0).bytes.length, 0);
+    assert.equal(v.readFrame(3).bytes.length, v.index.cols.size[3]);
+    assert.equal(live.between(0, 4)[0].bytes, null);
+    v.close();
+  });
+
+  test('a send\'s focus: its request and response by connection and opaque; several requests by code and time', () => {
+    const live = new OwnTraffic();
+    let ts = 1_700_000_000_000;
+    const add = (conn: number, code: number, opaque: number, answer = true) => {
+      const req = createRequest(code, { a: 'pg', b: 'T' }, { opaque, oneway: !answer });
+      live.record({ connectionId: conn, direction: 'out', local, remote, timestamp: ts++, bytes: encodeFrame(req) }, 'p');
+      if (answer) live.record({ connectionId: conn, direction: 'in', local, remote, timestamp: ts++, bytes: encodeFrame(createResponse(req, 0)) }, 'p');
+    };
+    add(1, RequestCode.GET_ROUTEINFO_BY_TOPIC, 1);
+    const before = live.mark;
+    add(2, RequestCode.SEND_MESSAGE_V2, 7);
+    const one = live.mark;
+    add(2, RequestCode.SEND_MESSAGE_V2, 8);
+    add(3, RequestCode.SEND_MESSAGE_V2, 9);
+    add(3, RequestCode.END_TRANSACTION, 10, false);
+    const v = live.openView();
+    const f1 = focusOnSend(v, live.between(before, one, 'p'))!;
+    assert.deepEqual(f1.filter, { conn: 1, opaque: 7 });
+    assert.equal(f1.frame, 2);
+    assert.deepEqual(f1.frames, [2, 3]);
+    const f2 = focusOnSend(v, live.between(one, live.mark, 'p'))!;
+    assert.equal(f2.filter.code, 'SEND_MESSAGE_V2,END_TRANSACTION');
+    assert.deepEqual(f2.frames, [4, 5, 6, 7, 8]);
+    const model = new InspectorModel(v.index);
+    model.setView({ column: 'index', descending: false }, f2.filter);
+    assert.deepEqual(model.rows(0, 10).map((r) => r.frame), [4, 5, 6, 7, 8], 'the filter shows exactly the send\'s frames');
+    model.setView({ column: 'index', descending: false }, f1.filter);
+    assert.deepEqual(model.rows(0, 10).map((r) => r.frame), [2, 3]);
+    assert.equal(focusOnSend(v, live.between(0, before, 'nobody')), null);
+    const route = focusOnSend(v, live.between(0, before, 'p'))!;
+    assert.deepEqual(route.frames, [0, 1], 'no message went out: every frame of the bracket');
+  });
+
+  test('a focus asked for before the webview is ready is sent right after its first page, once', async () => {
+    const live = storeWithTraffic();
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
+    const s = new InspectorSession(liveSource(live.openView(), 'My traffic'), host);
+    s.focus({ conn: 0, opaque: 901 }, 2);
+    assert.equal(host.events('focus').length, 0, 'nothing is posted before the webview listens');
+    await emit(s, 'ready');
+    const names = host.posted.filter((m) => m.kind === 'event').map((m) => (m as { name: string }).name);
+    assert.equal(names.indexOf('focus'), names.indexOf('firstRows') + 1, names.join(', '));
+    assert.deepEqual(host.lastEvent('focus'), { filter: { conn: 0, opaque: 901 }, frame: 2 });
+    await emit(s, 'ready'); // the webview came back after being hidden: its own state has the filter
+    assert.equal(host.events('focus').length, 1);
+    s.focus({ opaque: 900 }, 0);
+    assert.equal(host.events('focus').length, 2, 'a ready webview gets it at once');
+    s.dispose();
+  });
+
+  test('a disposed session stops listening to the view', async () => {
+    const live = storeWithTraffic();
+    const host = new FakeHost();
+    const view = live.openView();
+    const s = new InspectorSession(liveSource(view, 'My traffic'), host);
     await emit(s, 'ready');
     s.dispose();
     const n = host.posted.length;
     const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
-    live.add({ connectionId: 5, direction: 'out', local: { address: '127.0.0.1', port: 1 }, remote: { address: '127.0.0.1', port: 2 }, timestamp: Date.now(), bytes: encodeFrame(req) });
+    live.record({ connectionId: 5, direction: 'out', local: { address: '127.0.0.1', port: 1 }, remote: { address: '127.0.0.1', port: 2 }, timestamp: Date.now(), bytes: encodeFrame(req) }, 'p');
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(host.posted.length, n);
-    assert.equal(live.index.length, 7);
+    assert.equal(view.index.length, 7);
   });
 
   test('saved as pcapng, readable back by our decoder and by tshark', () => {
-    const live = liveWithTraffic();
+    const live = storeWithTraffic();
     const mem = memorySink();
     const res = live.writePcapng(mem.sink);
     assert.equal(res.framesWritten, 6);

@@ -14,7 +14,7 @@ import { isErrorResponseCode } from '../../../src/core/capture/errors';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
 import { fileSource, InspectorSession, liveSource } from '../../../src/app/inspector/session';
 import { call, emit, RecordingHost } from '../../support/inspector/session-host';
-import { LiveCapture } from '../../../src/app/inspector/live-capture';
+import { OwnTraffic } from '../../../src/app/inspector/own-traffic';
 import { FrameRow, MAX_ROWS_PER_REQUEST } from '../../../src/shared/inspector-protocol';
 import { formatLatency } from '../../../src/shared/inspector-text';
 import { errorCapture, latencyCapture, searchCapture } from '../capture/search-fixture';
@@ -226,21 +226,21 @@ describe('the Text box searches frame contents', () => {
   });
 
   test('live captures: the kept bytes are searched, and frames that arrive later on the next search', async () => {
-    const live = new LiveCapture();
+    const live = new OwnTraffic();
     const local = { address: '127.0.0.1', port: 40001 };
     const remote = { address: '127.0.0.1', port: 10911 };
     let ts = 1_700_000_000_000;
     const add = (opaque: number, body: string) => {
       const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'LiveTopic', producerGroup: 'pg', properties: `KEYS\u0001live-${opaque}\u0002` }, { opaque, body: Buffer.from(body) });
-      live.add({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      live.record({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) }, 'p');
       ts += 1.5;
-      live.add({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) });
+      live.record({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) }, 'p');
       ts += 3;
     };
     add(1, 'first live body');
     add(2, 'second live body');
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'Live'), host);
+    const s = new InspectorSession(liveSource(live.openView(), 'Live'), host);
     await emit(s, 'ready');
     assert.deepEqual((await viewRows(s, host, { text: 'second live' })).map((r) => r.opaque), [2, 2]);
     assert.deepEqual((await viewRows(s, host, { text: 'live-1' })).map((r) => r.opaque), [1, 1]);

@@ -339,6 +339,8 @@ function onProgress(p: ProgressInfo): void {
   if (p.error) showApp(); // nothing else will replace the first paint
   document.body.dataset.frames = String(p.frames);
   cancelBtn.style.display = p.done ? 'none' : '';
+  cancelBtn.textContent = p.capturing ? 'Stop capture' : 'Cancel indexing';
+  document.body.dataset.capturing = String(!!p.capturing && !p.done);
   if (firstProgress) {
     firstProgress = false;
     // restore a saved view (sort/filter) from before a reload
@@ -365,6 +367,12 @@ listen({
   applyFilter: (f) => {
     writeFilter(f);
     void applyFilter(f);
+  },
+  focus: (m) => {
+    // applyFilter selects the selected frame once the view is set
+    selectedFrame = m.frame;
+    writeFilter(m.filter);
+    void applyFilter(m.filter);
   },
   firstRows: (page) => {
     // only meaningful for the default view

@@ -34,6 +34,25 @@ export class Fields {
     if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
     return this.bad(key, 'an integer');
   }
+  optInt(key: string): number | undefined {
+    const v = this.o[key];
+    return v === undefined || v === null ? undefined : this.int(key);
+  }
+  /** Any JSON number (fastjson writes doubles such as consumeTps as `0.1`). */
+  num(key: string, def?: number): number {
+    const v = this.o[key];
+    if ((v === undefined || v === null) && def !== undefined) return def;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    return this.bad(key, 'a number');
+  }
+  bool(key: string, def: boolean): boolean {
+    return this.optBool(key) ?? def;
+  }
+  /** An array of strings (other members are a shape error). */
+  strList(key: string): string[] {
+    return this.arr(key, []).map((x, i) => (typeof x === 'string' ? x : this.bad(`${key}[${i}]`, 'a string')));
+  }
   optBool(key: string): boolean | undefined {
     const v = this.o[key];
     if (v === undefined || v === null) return undefined;

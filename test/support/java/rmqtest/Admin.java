@@ -31,6 +31,13 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   createGroup  group retryMaxTimes orderly  UPDATE_AND_CREATE_SUBSCRIPTIONGROUP on every master
  *   route        topic                       the NameServer's route for a topic
  *   runtime      brokerAddr                  GET_BROKER_RUNTIME_INFO of one broker (its KV table)
+ *   consumeStats group                       examineConsumeStats: per queue broker/consumer offset, last time, totalDiff
+ *   consumerConnection group                 examineConsumerConnectionInfo: clients, the broker's subscriptions, types
+ *   runningInfo  group clientId              getConsumerRunningInfo: the client's own subscriptions and queues
+ *   allocation   group                       queue -> client id, as `mqadmin consumerProgress` finds it
+ *   topicConsumers topic                     queryTopicConsumeByWho: the groups consuming a topic
+ *   resetOffset  group topic timestamp       resetOffsetByTimestamp(force): the brokers' answer, queue -> offset
+ *   subscriptionGroups brokerAddr            getAllSubscriptionGroup: group names the broker has configs for
  *   quit
  * Exits at stdin EOF.
  */
@@ -70,6 +77,13 @@ public final class Admin {
                             break;
                         case "route": out.println("OK " + routeJson(admin, f[1])); break;
                         case "runtime": out.println("OK " + runtimeJson(admin, f[1])); break;
+                        case "consumeStats": out.println("OK " + ConsumerAdmin.consumeStats(admin, f[1])); break;
+                        case "consumerConnection": out.println("OK " + ConsumerAdmin.consumerConnection(admin, f[1])); break;
+                        case "runningInfo": out.println("OK " + ConsumerAdmin.runningInfo(admin, f[1], f[2])); break;
+                        case "allocation": out.println("OK " + ConsumerAdmin.allocation(admin, f[1])); break;
+                        case "topicConsumers": out.println("OK " + ConsumerAdmin.topicConsumers(admin, f[1])); break;
+                        case "resetOffset": out.println("OK " + ConsumerAdmin.resetOffset(admin, f[1], f[2], Long.parseLong(f[3]))); break;
+                        case "subscriptionGroups": out.println("OK " + ConsumerAdmin.subscriptionGroups(admin, f[1])); break;
                         case "quit": return;
                         default: out.println("ERR unknown command " + f[0]);
                     }
