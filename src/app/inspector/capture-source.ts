@@ -9,6 +9,10 @@
  */
 import * as fs from 'node:fs';
 import { CaptureIndex, indexCaptureFile } from '../../core/capture/capture-index';
+import { registerGrpcDecoding } from '../../core/grpc';
+
+// The inspector's captures show RocketMQ 5's gRPC calls beside remoting frames.
+registerGrpcDecoding();
 import { FrameBytes, readFrameBytes } from '../../core/capture/frame-reader';
 import { TrafficView } from './own-traffic';
 import { LiveFileCapture } from '../capture/live-file-capture';

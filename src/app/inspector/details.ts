@@ -5,7 +5,7 @@
  */
 import { CaptureIndex } from '../../core/capture/capture-index';
 import { FrameWarn } from '../../core/capture/types';
-import { decodeAndDescribeFrame, describeFrameOf, SECRET_FIELDS, ViewSection } from '../../core/frame';
+import { decodeAndDescribeFrame, describeFrameOf, FrameDescription, SECRET_FIELDS, ViewSection } from '../../core/frame';
 import { describeCommand } from '../../core/remoting';
 import { DecodedSection, FrameDetails, FrameRow, KeyValue, MAX_HEX_BYTES, MAX_TEXT_CHARS } from '../../shared/inspector-protocol';
 
@@ -23,10 +23,12 @@ export interface DetailsInput {
   holes?: readonly (readonly [number, number])[];
   /** Code of the request this response answers, when paired. */
   requestCode?: number;
+  /** The description, when the row's decoder kept it (gRPC rows: see src/core/capture/protocols.ts). */
+  description?: FrameDescription;
 }
 
 export function buildDetails(inp: DetailsInput): FrameDetails {
-  const d = describeFrameOf(inp.row.protocol, inp.bytes, { requestCode: inp.requestCode, missingBytes: inp.missing, holes: inp.holes });
+  const d = inp.description ?? describeFrameOf(inp.row.protocol, inp.bytes, { requestCode: inp.requestCode, missingBytes: inp.missing, holes: inp.holes });
   const sections = flattenSections(d.sections);
   if (d.notes.length) sections.push({ title: 'Notes', rows: d.notes.map((n) => ({ key: 'note', name: 'note', value: n })) });
   return {

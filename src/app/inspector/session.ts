@@ -13,6 +13,7 @@ import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
 import { FrameBytes } from '../../core/capture/frame-reader';
 import { buildDetails, frameAsHex, frameAsJson } from './details';
+import { describeIndexedGrpc, grpcRowBytes } from '../../core/grpc';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
 import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../core/capture/search';
 
@@ -175,6 +176,12 @@ export class InspectorSession {
   private async getDetails(frame: number): Promise<FrameDetails> {
     const ix = this.source.index;
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const grpc = describeIndexedGrpc(ix, frame);
+    if (grpc) {
+      // a gRPC row: described from what its decoder kept; the bytes shown are the message's (inflated)
+      const bytes = grpcRowBytes(ix, frame);
+      return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes, missing: ix.cols.missing[frame], description: grpc });
+    }
     const fb = await this.source.readFrame(frame);
     return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, frame) });
   }
@@ -182,6 +189,12 @@ export class InspectorSession {
   private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {
     const ix = this.source.index;
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const grpc = describeIndexedGrpc(ix, frame);
+    if (grpc) {
+      const text = format === 'hex' ? frameAsHex(grpcRowBytes(ix, frame)) : JSON.stringify(grpc, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v && typeof v === 'object' && (v as { secret?: boolean }).secret ? { ...v, value: '<redacted>' } : v), 2);
+      await this.host.copyToClipboard(text);
+      return { message: `Frame ${frame} (gRPC message) copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
+    }
     const fb = await this.source.readFrame(frame);
     const text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
     await this.host.copyToClipboard(text);

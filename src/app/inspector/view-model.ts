@@ -12,7 +12,7 @@ import { CaptureIndex, formatEndpoint } from '../../core/capture/capture-index';
 import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../core/capture/filter';
 import { computeStats } from '../../core/capture/stats';
 import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../core/capture/types';
-import { protocolId, protocolName } from '../../core/capture/protocols';
+import { protocolId, protocolName, protocolRows } from '../../core/capture/protocols';
 import { requestCodeName, responseCodeName } from '../../core/remoting/codes';
 import type {
   ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
@@ -145,6 +145,8 @@ export class InspectorModel {
   codeName(i: number): string {
     const c = this.index.cols;
     const resp = (c.flag[i] & 1) !== 0;
+    const other = protocolRows(c.proto[i]);
+    if (other) return other.codeName(c.code[i], resp, c.reqCode[i]);
     if (c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader)) return '(undecodable)';
     if (!resp) return requestCodeName(c.code[i]);
     return c.reqCode[i] >= 0 ? requestCodeName(c.reqCode[i]) : '(response)';
@@ -153,6 +155,12 @@ export class InspectorModel {
   status(i: number): string | null {
     const c = this.index.cols;
     const resp = (c.flag[i] & 1) !== 0;
+    const other = protocolRows(c.proto[i]);
+    if (other) {
+      if (resp) return other.statusName(c.code[i], c.reqCode[i]);
+      const q = c.pair[i];
+      return q >= 0 ? other.statusName(c.code[q], c.reqCode[q]) : null;
+    }
     if (resp) return responseCodeName(c.code[i], c.reqCode[i] >= 0 ? c.reqCode[i] : undefined);
     const p = c.pair[i];
     if (p >= 0) return responseCodeName(c.code[p], c.code[i]);

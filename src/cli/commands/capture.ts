@@ -13,6 +13,34 @@ import { warnLabels } from '../../core/capture/types';
 import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
 import type { describeCommandFrame, plainBody } from '../../core/frame';
 import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
+import { protocolName, protocolRows } from '../../core/capture/protocols';
+import { describeIndexedGrpc, registerGrpcDecoding, AttachedGrpcRow } from '../../core/grpc';
+
+// capture FILE reads RocketMQ 5's gRPC calls too (rows with protocol "grpc" beside remoting frames)
+registerGrpcDecoding();
+
+/** One NDJSON object for a gRPC row: the same members as a remoting frame's where they mean the same. */
+export function grpcRowJson(ix: CaptureIndex, i: number, views: boolean): Record<string, unknown> {
+  const s = ix.summary(i);
+  const k = ix.conns[s.conn];
+  const rows = protocolRows(ix.cols.proto[i])!;
+  const a = ix.attached.get(i) as AttachedGrpcRow;
+  const call = a.row.call;
+  const o: Record<string, unknown> = {
+    frame: i, protocol: 'grpc', time: new Date(s.tsFirstUs / 1000).toISOString(), tsFirstUs: s.tsFirstUs, tsLastUs: s.tsLastUs, conn: s.conn,
+    client: k ? formatEndpoint(k.client, k.clientPort) : null, server: k ? formatEndpoint(k.server, k.serverPort) : null, dir: s.dir,
+    type: s.isResponse ? 'response' : 'request',
+    method: call.path ?? null, methodName: rows.codeName(s.code, s.isResponse, ix.cols.reqCode[i]), ...(call.inferred ? { methodInferred: call.inferred } : {}),
+    stream: call.streamId, status: s.isResponse ? rows.statusName(s.code, ix.cols.reqCode[i]) : null,
+    grpcStatus: s.isResponse ? call.grpcStatus ?? null : null, grpcMessage: s.isResponse ? call.grpcMessage ?? null : null,
+    topic: s.topic, size: s.size, pair: s.pair, latencyUs: s.latencyUs, warnings: warnLabels(s.warnings),
+  };
+  const m = a.row.message;
+  if (m) { o.compressed = m.compressed; o.encoding = m.encoding; }
+  if (s.missingBytes) o.missingBytes = s.missingBytes;
+  if (views) o.view = describeIndexedGrpc(ix, i);
+  return o;
+}
 
 /** What frameJson needs of the frame model (src/core/frame), passed in because it is loaded on use. */
 export interface FrameModel { describeCommandFrame: typeof describeCommandFrame; plainBody: typeof plainBody }
@@ -38,6 +66,7 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: RemotingCommand | nu
   const k = ix.conns[s.conn];
   const o: Record<string, unknown> = {
     frame: i,
+    protocol: protocolName(ix.cols.proto[i]),
     time: new Date(s.tsFirstUs / 1000).toISOString(),
     tsFirstUs: s.tsFirstUs,
     tsLastUs: s.tsLastUs,
@@ -77,7 +106,7 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: RemotingCommand | nu
 
 export const captureCommand: CliCommand = {
   name: 'capture',
-  summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ remoting traffic',
+  summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ traffic (remoting, and 5.x gRPC)',
   usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json'
     + `\n  --filter terms (all must match):\n${FILTER_SYNTAX.map((l) => `    ${l}`).join('\n')}\n  ${ERROR_HELP}\n  ${TEXT_HELP}`,
   options: { values: ['filter'], flags: ['json', 'views', 'stats-json'] },
@@ -125,11 +154,22 @@ export const captureCommand: CliCommand = {
     // backpressure: when stdout is a slow pipe, pause reading the capture until it drains
     const out = process.stdout;
     const pace = () => (out.writableNeedDrain ? new Promise<void>((r) => out.once('drain', () => r())) : undefined);
+    // gRPC rows are not re-read (HTTP/2 interleaves them): printed from the index in frame order
+    let next = 0;
+    const grpcUpTo = (end: number) => {
+      for (; next < end; next++) {
+        if (ix.cols.proto[next] === 0 || (pred && !pred(next))) continue;
+        io.out(JSON.stringify(grpcRowJson(ix, next, views)));
+      }
+    };
     await decodeAllFrames(file, (d) => {
       if (d.index >= ix.length) return;
+      grpcUpTo(d.index);
+      next = Math.max(next, d.index + 1);
       if (pred && !pred(d.index)) return;
       io.out(JSON.stringify(frameJson(ix, d.index, d.command, d.error, views, model)));
     }, { pace });
+    grpcUpTo(ix.length);
     return EXIT_OK;
   },
 };

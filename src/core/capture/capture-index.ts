@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { CaptureParser, InterfaceInfo, ParserCallbacks } from './file-format';
 import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
-import { ConnInfo } from './tcp';
+import { ConnInfo, StreamSink } from './tcp';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
 import { ProtocolId } from './protocols';
 import { isGzipFile, streamCapture } from './source';
@@ -95,6 +95,10 @@ class TopicDict {
   }
   lookup(name: string): number {
     return this.names.indexOf(name);
+  }
+  internString(name: string): number {
+    const b = Buffer.from(name, 'utf8');
+    return this.intern(b, 0, b.length, false);
   }
 }
 
@@ -278,11 +282,39 @@ export class CaptureIndex {
    */
   notACapture: string | null = null;
   state: IndexState = 'indexing';
+  /**
+   * What the decoder of a row that cannot be re-read from the file keeps for it (gRPC rows: their call
+   * and message), by frame index; see protocols.ts.
+   */
+  readonly attached = new Map<number, unknown>();
   get length(): number { return this.cols.n; }
 
   /** `capacity`: frames the columns hold before they first grow (each growth copies them all). */
   constructor(capacity = 1024) {
     this.cols = new Columns(capacity);
+  }
+
+  /**
+   * Appends a row made by another protocol's decoder (protocols.ts says what its columns mean).
+   * `pair`: an earlier row it answers (both rows are linked). Returns the new row's index.
+   */
+  appendRow(r: AppendedRow): number {
+    const c = this.cols;
+    if (c.n === c.cap) c.grow();
+    const i = c.n++;
+    c.tsFirst[i] = r.tsFirst; c.tsLast[i] = r.tsLast; c.posMin[i] = r.posMin; c.posMax[i] = r.posMax;
+    c.conn[i] = r.conn; c.startSeq[i] = 0; c.size[i] = Math.min(r.size, 0xffffffff); c.headerLen[i] = r.headerLen; c.missing[i] = Math.min(r.missing, 0xffffffff);
+    c.dir[i] = r.dir; c.ser[i] = 0; c.proto[i] = r.proto;
+    c.code[i] = r.code; c.opaque[i] = r.opaque; c.flag[i] = r.response ? 1 : 0; c.reqCode[i] = r.reqCode;
+    c.topic[i] = r.topic ? this.topics.internString(r.topic) : -1;
+    c.warn[i] = r.warn;
+    c.pair[i] = -1;
+    if (r.pair !== undefined && r.pair >= 0 && r.pair < i) {
+      c.pair[i] = r.pair;
+      if (c.pair[r.pair] < 0) c.pair[r.pair] = i;
+    }
+    if (r.attached !== undefined) this.attached.set(i, r.attached);
+    return i;
   }
 
   /** Latency of a request/response pair in µs: response first byte − request last byte. */
@@ -349,6 +381,38 @@ export class CaptureIndex {
   get approxBytes(): number {
     return this.cols.n * Columns.BYTES_PER_FRAME + this.conns.length * 200 + this.topics.names.length * 64;
   }
+}
+
+/** A row appended by another protocol's decoder (CaptureIndex.appendRow). */
+export interface AppendedRow {
+  proto: number;
+  conn: number;
+  dir: 0 | 1;
+  tsFirst: number;
+  tsLast: number;
+  posMin: number;
+  posMax: number;
+  size: number;
+  headerLen: number;
+  missing: number;
+  code: number;
+  opaque: number;
+  response: boolean;
+  reqCode: number;
+  topic?: string | null;
+  warn: number;
+  pair?: number;
+  attached?: unknown;
+}
+
+/**
+ * Decoders of other protocols that read every connection's reassembled bytes in the same pass (gRPC:
+ * src/core/grpc registers itself with registerConnectionTap) and append their rows to the index.
+ */
+export type ConnectionTap = (info: ConnInfo, index: CaptureIndex) => [StreamSink, StreamSink] | undefined;
+const TAPS: ConnectionTap[] = [];
+export function registerConnectionTap(t: ConnectionTap): void {
+  if (!TAPS.includes(t)) TAPS.push(t);
 }
 
 /** Orphan responses kept per connection and direction for a late request (see IndexBuilder.orphans). */
@@ -520,7 +584,9 @@ export function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser,
 
 /** The index pass's pipeline into `b` (exported for follow.ts). */
 export function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
-  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
+  // the registered taps (another protocol's decoder) read each connection too, unless the caller brings its own
+  const tap = opts.tap ?? (TAPS.length === 1 ? (info: ConnInfo) => TAPS[0](info, b.index) : undefined);
+  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts, tap });
 }
 
 /**

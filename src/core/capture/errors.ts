@@ -25,6 +25,7 @@
  * Stats count error *responses* only (one per failed exchange).
  */
 import { RequestCode as Req, ResponseCode as Resp } from '../remoting/codes';
+import { protocolRows } from './protocols';
 import { CaptureIndex } from './capture-index';
 import { FrameWarn } from './types';
 
@@ -57,6 +58,8 @@ export function isErrorResponseCode(code: number, requestCode?: number | null): 
 /** Frame `i` is a response and an error response (request code from the index's pairing). */
 export function isErrorResponse(ix: CaptureIndex, i: number): boolean {
   const c = ix.cols;
+  const other = protocolRows(c.proto[i]);
+  if (other) return (c.flag[i] & 1) !== 0 && other.isError(c.code[i], true, c.reqCode[i]);
   return (c.flag[i] & 1) !== 0 && isErrorResponseCode(c.code[i], c.reqCode[i]);
 }
 
@@ -64,6 +67,12 @@ export function isErrorResponse(ix: CaptureIndex, i: number): boolean {
 export function isErrorFrame(ix: CaptureIndex, i: number): boolean {
   const c = ix.cols;
   if (c.warn[i] & ERROR_WARNINGS) return true;
+  const other = protocolRows(c.proto[i]);
+  if (other) {
+    if (c.flag[i] & 1) return other.isError(c.code[i], true, c.reqCode[i]);
+    const q = c.pair[i];
+    return q >= 0 && (c.flag[q] & 1) !== 0 && other.isError(c.code[q], true, c.reqCode[q]);
+  }
   if (c.flag[i] & 1) return isErrorResponseCode(c.code[i], c.reqCode[i]);
   const p = c.pair[i];
   return p >= 0 && (c.flag[p] & 1) !== 0 && isErrorResponseCode(c.code[p], c.code[i]);

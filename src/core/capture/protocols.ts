@@ -7,15 +7,51 @@
  * What the columns mean per protocol:
  *   remoting  code = request or response code, opaque = request id, flag = RemotingCommand flag
  *             (bit 0 response, bit 1 oneway), reqCode = the answered request's code, topic = header topic
- *   (a new protocol documents its mapping here: e.g. a stream id in `opaque`, a method in an
- *   interned name table, a status in `code` of its response rows)
+ *   grpc      one row per gRPC message (or per request/response that carried none), rows appended by
+ *             src/core/grpc when a call ends. opaque = HTTP/2 stream id, flag bit 0 = response,
+ *             code = method id on requests (src/core/grpc/index-rows.ts's method table), on responses
+ *             the status: the gRPC status (0–16) when it is not OK, else the RocketMQ v2 Code of the
+ *             response's Status (20000 OK, 40402 TOPIC_NOT_FOUND, …), or 0 when there is none;
+ *             reqCode = the method id on responses; topic = the message's topic. The bytes of a row
+ *             are not a contiguous stretch of the TCP stream (HTTP/2 interleaves frames), so its
+ *             details come from the decoder that appended it (`attached`), not from a re-read.
  */
+import type { FrameDescription } from '../frame/frame-description';
 
-export const PROTOCOL_NAMES = ['remoting'] as const;
+export const PROTOCOL_NAMES = ['remoting', 'grpc'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 
 /** Ids as stored in the index's `proto` column. */
-export const ProtocolId = { remoting: 0 } as const satisfies Record<ProtocolName, number>;
+export const ProtocolId = { remoting: 0, grpc: 1 } as const satisfies Record<ProtocolName, number>;
+
+/**
+ * What a protocol other than remoting tells the views about its rows: names for the code columns and
+ * whether a row is an error. Registered by the protocol's decoder module (registerProtocolRows).
+ */
+export interface ProtocolRows {
+  /** The list's name column (a method, for gRPC). */
+  codeName(code: number, isResponse: boolean, reqCode: number): string;
+  /** A response's status text. */
+  statusName(code: number, reqCode: number): string;
+  /** A response status that is an error answer to the request `reqCode` names. */
+  isError(code: number, isResponse: boolean, reqCode: number): boolean;
+  /** What the Text filter's content search looks in (ids, keys, properties, bodies as text). */
+  text?(index: import('./capture-index').CaptureIndex, frame: number): string;
+}
+
+const ROWS = new Map<number, ProtocolRows>();
+
+export function registerProtocolRows(id: number, rows: ProtocolRows): void {
+  ROWS.set(id, rows);
+}
+
+/** The naming of a protocol's rows (undefined for remoting, whose code tables name them). */
+export function protocolRows(id: number): ProtocolRows | undefined {
+  return ROWS.get(id);
+}
+
+/** A frame's description kept by the decoder that appended it (rows that cannot be re-read from the file). */
+export type AttachedDescriber = (frame: number) => FrameDescription | null;
 
 /** The name of a `proto` column value ('remoting' for anything unknown: the column's default). */
 export function protocolName(id: number): ProtocolName {

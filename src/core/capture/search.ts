@@ -50,6 +50,7 @@ import { decodeProperties } from '../message/properties';
 import { decodeStoredMessages, MAGIC_V1, MAGIC_V2 } from '../message/stored';
 import { compressionType, MessageSysFlag } from '../message/sysflag';
 import { CaptureIndex } from './capture-index';
+import { protocolRows } from './protocols';
 import { CaptureParser, PacketInfo } from './file-format';
 import { FrameBytes, fillFirstCopy, readFrameBytes, readFrameBytesFromBuffer } from './frame-reader';
 import { FrameOut } from './frames';
@@ -272,6 +273,18 @@ export class SearchHits implements ContentMatches {
   }
 }
 
+/** Rows of other protocols (gRPC): their decoder's text (ids, keys, properties, bodies) contains the term (case-insensitive). */
+function searchOtherProtocols(ix: CaptureIndex, result: SearchHits[], from: number, to: number): void {
+  const c = ix.cols;
+  for (let i = from; i < to; i++) {
+    if (c.proto[i] === 0) continue;
+    const text = protocolRows(c.proto[i])?.text?.(ix, i);
+    if (!text) continue;
+    const low = text.toLowerCase();
+    for (const h of result) if (low.includes(h.term.toLowerCase())) h.hits[i] = 1;
+  }
+}
+
 /** The response of a request whose content matches matches too (frames [from, to)). */
 function addAnswers(ix: CaptureIndex, h: SearchHits, from: number, to: number): void {
   const c = ix.cols, hits = h.hits;
@@ -313,6 +326,8 @@ class SearchPass {
   /** Frames the pipeline handed over without bytes: the driver re-reads them by random access. */
   readonly reread: number[] = [];
   frame(f: FrameOut): void {
+    // the pipeline hands over remoting frames only: skip the index's rows of other protocols
+    while (this.k < this.n && this.ix.cols.proto[this.k] !== 0) this.k++;
     const i = this.k++;
     if (i >= this.n) { if (this.ix.state !== 'indexing') this.halt?.(); return; }
     if (this.only && !this.only.has(i)) return;
@@ -340,6 +355,7 @@ class SearchPass {
   }
   finish(): SearchHits[] {
     if (this.mismatch) throw new Error(this.mismatch);
+    searchOtherProtocols(this.ix, this.result, 0, this.n);
     for (const h of this.result) addAnswers(this.ix, h, 0, this.n);
     return this.result;
   }
@@ -441,6 +457,8 @@ class IndexedPass {
     this.nextInStream = new Int32Array(n).fill(-1);
     this.done = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
+      // another protocol's rows (gRPC) are not stretches of the TCP stream: SearchPass.finish searches their text
+      if (c.proto[i] !== 0) { this.done[i] = 1; continue; }
       const st = c.conn[i] * 2 + c.dir[i];
       if (st >= streams) { this.fallback.push(i); this.done[i] = 1; continue; }
       if (last[st] < 0) this.cur[st] = i; else this.nextInStream[last[st]] = i;
@@ -615,6 +633,7 @@ export async function searchFrames(ix: CaptureIndex, term: string, read: (i: num
   const c = ix.cols;
   for (let i = from; i < to; i++) {
     if (o.signal?.aborted) throw new SearchCancelled();
+    if (c.proto[i] !== 0) { searchOtherProtocols(ix, [h], i, i + 1); continue; }
     const fb = await read(i);
     if (fb.bytes.length === 0) { h.hits[i] = 0; continue; }
     const response = (c.flag[i] & 1) !== 0;

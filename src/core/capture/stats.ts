@@ -14,6 +14,7 @@
 import { requestCodeName, responseCodeName } from '../remoting/codes';
 import { CaptureIndex, formatEndpoint } from './capture-index';
 import { isErrorResponseCode } from './errors';
+import { protocolRows } from './protocols';
 import { FRAME_WARN_LABELS, FrameWarn } from './types';
 
 export interface CodeStats {
@@ -69,9 +70,12 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
   const errs = new Map<string, { code: number; name: string; requestCode: number | null; count: number }>();
   const warnCounts: Record<string, number> = {};
   let unanswered = 0, orphans = 0;
-  const get = (code: number) => {
-    let s = by.get(code);
-    if (!s) { s = { code, name: code < 0 ? 'UNDECODABLE' : requestCodeName(code), requests: 0, responses: 0, oneway: 0, errors: 0, unanswered: 0, bytes: 0, latencyUs: null, lat: [] }; by.set(code, s); }
+  // another protocol's rows (gRPC) count under their own names, apart from remoting codes
+  const get = (code: number, proto = 0) => {
+    const key = proto ? -(proto * 1_000_000) - 10 - code : code;
+    let s = by.get(key);
+    const other = proto ? protocolRows(proto) : undefined;
+    if (!s) { s = { code, name: other ? other.codeName(code, false, code) : code < 0 ? 'UNDECODABLE' : requestCodeName(code), requests: 0, responses: 0, oneway: 0, errors: 0, unanswered: 0, bytes: 0, latencyUs: null, lat: [] }; by.set(key, s); }
     return s;
   };
   for (let i = 0; i < c.n; i++) {
@@ -80,6 +84,27 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
     if (w) for (const [bit, label] of FRAME_WARN_LABELS) if (w & bit) warnCounts[label] = (warnCounts[label] ?? 0) + 1;
     if (w & FrameWarn.OrphanResponse) orphans++;
     if (c.code[i] === -1 && (w & FrameWarn.UndecodableHeader)) { get(-1).requests++; continue; }
+    const other = c.proto[i] ? protocolRows(c.proto[i]) : undefined;
+    if (other) {
+      const s = get(c.reqCode[i], c.proto[i]);
+      s.bytes += c.size[i];
+      if (!resp) {
+        s.requests++;
+        if (w & FrameWarn.Unanswered) { s.unanswered++; unanswered++; }
+        continue;
+      }
+      s.responses++;
+      if (other.isError(c.code[i], true, c.reqCode[i])) {
+        s.errors++;
+        const key = `p${c.proto[i]}/${c.code[i]}/${c.reqCode[i]}`;
+        const e = errs.get(key) ?? { code: c.code[i], name: other.statusName(c.code[i], c.reqCode[i]), requestCode: null, count: 0 };
+        e.count++;
+        errs.set(key, e);
+      }
+      const l = ix.latencyUs(i);
+      if (l !== null) s.lat.push(l);
+      continue;
+    }
     if (!resp) {
       const s = get(c.code[i]);
       s.requests++;

@@ -10,7 +10,8 @@ import type { FrameDescription } from './frame-description';
 
 type Describer = (bytes: Uint8Array, ctx: FrameContext) => FrameDescription;
 
-const DESCRIBERS: Record<ProtocolName, Describer> = {
+// gRPC rows are described from what their decoder kept (CaptureIndex.attached, src/core/grpc/index-rows.ts), not from bytes
+const DESCRIBERS: Partial<Record<ProtocolName, Describer>> = {
   remoting: (bytes, ctx) => decodeAndDescribeFrame(bytes, ctx).description,
 };
 

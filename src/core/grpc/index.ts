@@ -7,3 +7,4 @@ export * from './h2-stream';
 export * from './connection';
 export * from './capture';
 export * from './describe';
+export * from './index-rows';

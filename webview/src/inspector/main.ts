@@ -58,6 +58,8 @@ fb.id = 'filterbar';
 const apply = () => { void applyFilter(readFilter()); };
 const fCode = textField('f-code', 'Code (name or number)', apply, 16);
 const fKind = dropdown('f-kind', [['all', 'Requests and responses'], ['requests', 'Requests'], ['responses', 'Responses']], apply);
+// remoting frames and RocketMQ 5 gRPC calls share the list: one protocol or both
+const fProto = dropdown('f-proto', [['all', 'All protocols'], ['remoting', 'Remoting'], ['grpc', 'gRPC']], apply);
 const fErrors = checkbox('f-errors', 'Errors only', apply);
 const fTopic = textField('f-topic', 'Topic', apply, 12);
 const fOpaque = textField('f-opaque', 'Opaque', apply, 8);
@@ -70,7 +72,7 @@ const matchEl = el('span', 'matches', '');
 matchEl.id = 'match-count';
 matchEl.setAttribute('role', 'status');
 const filterError = el('span', 'error-inline');
-fb.append(fCode, fKind, fErrors, fTopic, fOpaque, fConn, fFrom, fTo, fLatency, fText,
+fb.append(fCode, fKind, fProto, fErrors, fTopic, fOpaque, fConn, fFrom, fTo, fLatency, fText,
   button('Apply', apply, { id: 'apply-filter' }), button('Clear', () => { writeFilter({}); void applyFilter({}); }, { id: 'clear-filter', secondary: true }),
   matchEl, filterError);
 
@@ -144,6 +146,7 @@ function readFilter(): FilterSpec | null {
   const problems: string[] = [];
   if (fCode.value.trim()) f.code = fCode.value.trim();
   if (fKind.value && fKind.value !== 'all') f.kind = fKind.value as FilterSpec['kind'];
+  if (fProto.value && fProto.value !== 'all') f.protocol = fProto.value;
   if (fErrors.checked) f.errorsOnly = true;
   if (fTopic.value.trim()) f.topic = fTopic.value.trim();
   if (fText.value.trim()) f.text = fText.value.trim();
@@ -167,6 +170,7 @@ function readFilter(): FilterSpec | null {
 function writeFilter(f: FilterSpec): void {
   fCode.value = f.code ?? '';
   fKind.value = f.kind ?? 'all';
+  fProto.value = f.protocol ?? 'all';
   fErrors.checked = !!f.errorsOnly;
   fTopic.value = f.topic ?? '';
   fOpaque.value = f.opaque !== undefined ? String(f.opaque) : '';
