@@ -19,7 +19,7 @@ import type { Frame } from 'playwright-core';
 import { fileSink } from '../src/core/capture/pcap-writer';
 import { fileSource, InspectorSession } from '../src/app/inspector/session';
 import { DEFAULT_SORT } from '../src/app/inspector/view-model';
-import type { ToWebview } from '../src/shared/inspector-protocol';
+import { call, emit, RecordingHost } from '../test/support/inspector/session-host';
 import { writeLargeCapture } from '../test/support/inspector/fixtures';
 import { inspectorFrame, poll } from '../test/support/inspector/ui';
 import { formatTimeline, measureOpen, OpenTimeline, timelineInitScript } from '../test/support/inspector/timeline';
@@ -53,17 +53,17 @@ function ensureCapture(): void {
 async function hostModel(): Promise<Record<string, number>> {
   const t0 = performance.now();
   let first = 0;
-  const posted: ToWebview[] = [];
+  const host = new RecordingHost();
   const src = fileSource(file, name);
   let peakRss = process.memoryUsage().rss;
   const memTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
-  const s = new InspectorSession(src, { post: (m) => posted.push(m), copyToClipboard: async () => undefined, savePcapng: async () => undefined, log: () => undefined });
-  await s.handle({ type: 'ready' });
+  const s = new InspectorSession(src, host);
+  await emit(s, 'ready');
   await new Promise<void>((resolve) => {
     const check = () => { if (src.index.length >= 50) { first = performance.now() - t0; resolve(); } else setTimeout(check, 5); };
     check();
   });
-  await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 50 });
+  await call(s, host, 'getRows', { start: 0, count: 50 });
   const firstRows = performance.now() - t0;
   await src.done;
   const indexed = performance.now() - t0;

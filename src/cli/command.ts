@@ -1,4 +1,5 @@
 import { MQClient } from '../core/producer';
+import { InputError } from '../core/errors';
 
 /** A CLI subcommand. Each lives in its own file under commands/ and is listed in main.ts. */
 export interface CliCommand {
@@ -17,13 +18,15 @@ export interface CliIo {
   stdin(): Promise<string>;
 }
 
-/** Exit codes: 0 ok, 1 the operation failed (network, server error), 2 bad input or usage. */
+/** Exit codes: 0 ok, 1 the operation failed (network, server error), 2 bad input or usage, 3 not found (every broker answered, none had it). */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_NOT_FOUND = 3;
 
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
+  readonly kind = 'usage' as const;
 }
 
 /** The options a command knows, by name without the leading `--`. `--help`/`-h` is known to every command. */

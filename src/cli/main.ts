@@ -7,12 +7,14 @@ import { routeCommand } from './commands/route';
 import { clustersCommand } from './commands/clusters';
 import { topicsCommand } from './commands/topics';
 import { captureCommand } from './commands/capture';
+import { messageCommand, browseCommand, traceCommand } from './commands/messages';
 import { groupsCommand, groupCommand } from './commands/groups';
 
 const commands: CliCommand[] = [
   decodeFrameCommand,
   sendCommand, routeCommand, clustersCommand, topicsCommand,
   captureCommand,
+  messageCommand, browseCommand, traceCommand,
   groupsCommand, groupCommand,
 ];
 

@@ -13,6 +13,13 @@
  * | CodecError (remoting/errors.ts)              | {@link CodecErrorKind}                                |
  * | MQClientError (producer/errors.ts)           | {@link ClientErrorKind}, from its `rule`              |
  * |   NameServerUnreachableError (same file)     | `nameserver-unreachable`                              |
+ * | {@link InputError} subclasses (beside their parsers): UsageError (cli/command.ts), HexInputError     |
+ * |   (frame/hex-input.ts), FilterSyntaxError (capture/filter.ts), BodyFileError (requestfile/body-file.ts), |
+ * |   MessageIdError (message/ids.ts), MessagePropertyError (message/message.ts) | {@link InputErrorKind} |
+ * | {@link DataError} subclasses: InflateError, OutputLimitError (message/bounded-output.ts),           |
+ * |   BatchBodyError (message/batch.ts), StoredMessageError (message/stored.ts) | {@link DataErrorKind}  |
+ * | SearchCancelled (capture/search.ts)          | `cancelled`                                           |
+ * | CaptureError (app/capture/errors.ts)         | {@link CaptureErrorKind}                              |
  *
  * Kinds are unique across classes, so `e.kind` alone says which class (and which case) it is.
  */
@@ -50,7 +57,31 @@ export type ClientErrorKind =
   | 'send-timeout'            // the send's total budget ran out
   | 'send-failed';            // every attempt failed; the last failure is the `cause`
 
-export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind;
+/** What the user typed or pointed at is wrong (InputError): fix the input. */
+export type InputErrorKind =
+  | 'usage'             // a command line the CLI does not accept
+  | 'hex-input'         // pasted text that is not hex
+  | 'filter-syntax'     // a capture filter expression that does not parse
+  | 'body-file'         // a request file's bodyFile that is outside the allowed folder or unreadable
+  | 'message-id'        // text that is neither a UNIQ_KEY nor an offsetMsgId
+  | 'message-property'; // a message property that breaks a rule (reserved name, separator in a value…)
+
+/** Bytes that do not have the structure their context implies (DataError), outside the frame codec. */
+export type DataErrorKind =
+  | 'inflate'           // a compressed body that does not inflate
+  | 'output-limit'      // inflating would pass the output cap
+  | 'batch-body'        // a batch body or entry that does not encode or decode
+  | 'stored-message';   // a stored (commit log) message record that does not decode
+
+/** Why a live packet capture (dumpcap / tcpdump) could not start, or ended on its own (CaptureError). */
+export type CaptureErrorKind =
+  | 'capture-tool-missing'  // neither dumpcap nor tcpdump is installed, or the configured path is not a program
+  | 'capture-permission'    // the tool may not open the interface: root, capabilities or group membership missing
+  | 'capture-interface'     // no interface of that name
+  | 'capture-filter'        // the capture filter (BPF) does not compile
+  | 'capture-failed';       // the tool stopped for another reason (crash, disk full, device gone)
+
+export type ErrorKind = 'response-code' | TransportErrorKind | CodecErrorKind | ClientErrorKind | InputErrorKind | DataErrorKind | CaptureErrorKind | 'cancelled';
 
 /** What a UI says first: the coarse class of a failure. */
 export type FailureOutcome =
@@ -62,12 +93,25 @@ export type FailureOutcome =
   | 'rejected'     // the peer answered with another failure code (busy, illegal message, unsupported…)
   | 'invalid'      // our own input or state is wrong (validation, bad address, not started)
   | 'unreadable'   // the peer sent bytes that do not decode
+  | 'cancelled'    // the user (or a newer request) stopped it
   | 'failed';      // anything else
 
 export abstract class RocketMQDebuggerError extends Error {
   abstract readonly kind: ErrorKind;
   /** The coarse class of the failure, for wording (see FailureOutcome). */
   abstract readonly outcome: FailureOutcome;
+}
+
+/** The input is wrong; each subclass lives beside the parser that throws it and names its kind. */
+export abstract class InputError extends RocketMQDebuggerError {
+  abstract override readonly kind: InputErrorKind;
+  readonly outcome = 'invalid' as const;
+}
+
+/** Bytes (from a broker, a capture or a file) do not decode; each subclass names its kind. */
+export abstract class DataError extends RocketMQDebuggerError {
+  abstract override readonly kind: DataErrorKind;
+  readonly outcome = 'unreadable' as const;
 }
 
 /** Who answered: a NameServer or a broker (also a 5.x Proxy in remoting mode, which answers like a broker). */

@@ -1,11 +1,12 @@
 /**
- * Messages between the extension and its webviews. Pure TypeScript (no `vscode`, no DOM): compiled
- * into both the extension bundle and the webview bundle, so both sides agree on every shape.
- * Each direction is a discriminated union on `type`; a guard checks what arrives, because a
- * message crossing the webview boundary is untyped data until proven otherwise.
+ * The Decode Frame panel's two APIs, carried by the shared {@link Endpoint} (src/shared/endpoint.ts):
+ * the host asks the webview to show a frame and gets back what the webview put on screen; the
+ * webview tells the host it is ready (first load, or re-created after being hidden).
+ * Pure TypeScript (no `vscode`, no DOM): compiled into both the extension bundle and the webview bundle.
  */
 
 import type { FrameDescription } from '../core/frame/frame-description';
+import type { Api, Validators } from './endpoint';
 
 /** One decoded frame for the panel: the frame model's description and the frame as a hex dump. */
 export interface DecodedFrameView {
@@ -14,38 +15,42 @@ export interface DecodedFrameView {
   frameHex: string;
 }
 
-export type ExtensionToWebview =
-  | { type: 'showFrame'; seq: number; frame: DecodedFrameView };
+/** What the webview rendered: its heading and how many extField rows (the tests check these). */
+export interface RenderReport {
+  heading: string;
+  fieldCount: number;
+}
 
-export type WebviewToExtension =
-  | { type: 'ready' }
-  | { type: 'rendered'; seq: number; heading: string; fieldCount: number };
+/** What the webview answers. */
+export interface DecodeWebviewApi extends Api {
+  requests: { showFrame: { params: DecodedFrameView; result: RenderReport } };
+  events: Record<string, never>;
+}
+
+/** What the host receives. */
+export interface DecodeHostApi extends Api {
+  requests: Record<string, never>;
+  events: { ready: Record<string, never> };
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-export function isWebviewToExtension(v: unknown): v is WebviewToExtension {
-  if (!isObject(v)) return false;
-  switch (v.type) {
-    case 'ready':
-      return true;
-    case 'rendered':
-      return typeof v.seq === 'number' && typeof v.heading === 'string' && typeof v.fieldCount === 'number';
-    default:
-      return false;
-  }
+/** A frame view's shape, checked where it arrives (the webview) and where it is restored from saved state. */
+export function isDecodedFrameView(v: unknown): v is DecodedFrameView {
+  return isObject(v) && typeof v.frameHex === 'string' && isObject(v.description) && Array.isArray(v.description.extFields);
 }
 
-export function isExtensionToWebview(v: unknown): v is ExtensionToWebview {
-  if (!isObject(v) || typeof v.seq !== 'number') return false;
-  switch (v.type) {
-    case 'showFrame':
-      return isObject(v.frame) && typeof v.frame.frameHex === 'string' && isObject(v.frame.description) && Array.isArray(v.frame.description.extFields);
-    default:
-      return false;
-  }
-}
+export const DECODE_HOST_VALIDATORS: Validators<DecodeHostApi> = {
+  requests: {},
+  events: { ready: (v) => (v === undefined || (isObject(v) && Object.keys(v).length === 0) ? {} : null) },
+};
+
+export const DECODE_WEBVIEW_VALIDATORS: Validators<DecodeWebviewApi> = {
+  requests: { showFrame: (v) => (isDecodedFrameView(v) ? v : null) },
+  events: {},
+};
 
 /** What the webview keeps with setState, so a re-shown panel renders without asking again. */
 export interface DecodeViewState {
-  last?: ExtensionToWebview;
+  last?: DecodedFrameView;
 }

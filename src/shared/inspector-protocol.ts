@@ -1,11 +1,13 @@
 /**
- * Messages between the capture inspector's extension host side and its webview.
+ * The capture inspector's two APIs, carried by the shared {@link Endpoint} (src/shared/endpoint.ts):
+ * what the extension host answers and receives ({@link InspectorHostApi}) and what the webview
+ * receives ({@link InspectorWebviewApi}). Every request gets a reply or an error answer; the webview
+ * waits at most {@link REQUEST_TIMEOUT_MS} per request.
  *
  * Pure TypeScript (no `vscode`, no DOM): compiled into both the extension bundle and the webview
- * bundle. Modelled on vscode-hexeditor's protocol: one discriminated union per direction, request
- * messages carry a `reqId` and their reply echoes it. The host never trusts what the webview sends:
- * every incoming message goes through {@link parseFromWebview}, which returns null for anything that
- * is not exactly one of the shapes below (wrong types, out-of-range numbers, oversized strings).
+ * bundle. The host never trusts what the webview sends: every request and event goes through
+ * {@link HOST_VALIDATORS}, which refuses anything that is not exactly one of the shapes below
+ * (unknown keys, wrong types, out-of-range numbers, oversized strings).
  *
  * The webview never receives a whole capture: rows are fetched by range (at most
  * {@link MAX_ROWS_PER_REQUEST} at a time), frame details one frame at a time, hex capped at
@@ -13,6 +15,7 @@
  */
 
 import type { BodyView, ByteRange, FieldRow, FrameHeader } from '../core/frame/frame-description';
+import type { Api, Validators } from './endpoint';
 export const MAX_ROWS_PER_REQUEST = 500;
 export const MAX_HEX_BYTES = 64 * 1024;
 export const MAX_TEXT_CHARS = 64 * 1024;
@@ -29,17 +32,22 @@ export interface SortSpec {
 
 export type FrameKind = 'all' | 'requests' | 'responses';
 
-/** A filter; every present field must match (AND). Applied in the host over the index columns. */
+/**
+ * A filter; every present field must match (AND). The host turns it into the core's one filter
+ * (src/core/capture/filter.ts, `filterFromSpec` in the view model) over the index's columns.
+ */
 export interface FilterSpec {
   /** Code names or numbers, comma separated ("SEND_MESSAGE_V2, 105"); matches request codes and the request code of responses. */
   code?: string;
   kind?: FrameKind;
-  /** Responses whose code is not SUCCESS (0), undecodable frames and frames with warnings about errors. */
+  /** The core filter's one meaning of "error" (see ERROR_HELP in src/core/capture/filter-help.ts). */
   errorsOnly?: boolean;
   /** Substring of the topic (case-insensitive). */
   topic?: string;
   opaque?: number;
   conn?: number;
+  /** Frames of one protocol ('remoting'; a name no decoder produces matches nothing). */
+  protocol?: string;
   /** Seconds relative to the first frame of the capture. */
   timeFromSec?: number;
   timeToSec?: number;
@@ -49,7 +57,11 @@ export interface FilterSpec {
   warning?: string;
   /** Response code (numeric) — used by the expert summary's "error responses by code". */
   responseCode?: number;
-  /** Free text over the row: code name, status, topic, connection, opaque, warnings. */
+  /**
+   * Free text: the row's columns (code name, status, topic, connection, opaque, warnings) and the
+   * frame's content — message keys, UNIQ_KEY / msgId, property values, body text (inflated bodies
+   * included), as the CLI's free-text filter term does (see TEXT_HELP).
+   */
   text?: string;
 }
 
@@ -57,6 +69,8 @@ export interface FilterSpec {
 export interface FrameRow {
   /** Frame number in the capture (stable id used for details, jumps, copy). */
   frame: number;
+  /** The frame's protocol (src/core/capture/protocols.ts): what code, opaque and status mean. */
+  protocol: string;
   /** Microseconds since the epoch of the frame's first byte. */
   timeUs: number;
   conn: number;
@@ -148,45 +162,57 @@ export interface ProgressInfo {
   viewTotal: number;
   /** Microseconds since the epoch of the capture's first frame (for relative times). */
   firstUs: number;
+  /** A live capture whose tool is still capturing (frames keep arriving until it is stopped). */
+  capturing?: boolean;
 }
 
-// ---------------------------------------------------------------- host → webview
+// ---------------------------------------------------------------- the two APIs
 
-export type ToWebview =
-  | { type: 'init'; title: string; live: boolean; canSave: boolean }
-  | { type: 'progress'; progress: ProgressInfo }
-  | { type: 'rows'; reqId: number; start: number; total: number; rows: FrameRow[] }
-  | { type: 'viewSet'; reqId: number; total: number }
-  | { type: 'details'; reqId: number; details: FrameDetails | null; error: string | null }
-  | { type: 'summary'; reqId: number; summary: ExpertSummary }
-  | { type: 'located'; reqId: number; frame: number; position: number }
-  | { type: 'applyFilter'; filter: FilterSpec }
-  | { type: 'notice'; message: string };
+/** Rows of the current view, from `start`; `total` is the view's length now. */
+export interface RowsPage { start: number; total: number; rows: FrameRow[] }
 
-// ---------------------------------------------------------------- webview → host
-
-export type FromWebview =
-  | { type: 'ready' }
-  | { type: 'getRows'; reqId: number; start: number; count: number }
-  | { type: 'setView'; reqId: number; sort: SortSpec; filter: FilterSpec }
-  | { type: 'getDetails'; reqId: number; frame: number }
-  | { type: 'getSummary'; reqId: number }
-  | { type: 'locate'; reqId: number; frame: number }
-  | { type: 'copy'; frame: number; format: 'json' | 'hex' }
-  | { type: 'savePcapng' }
-  | { type: 'cancelIndexing' };
-
-export type FromWebviewType = FromWebview['type'];
-export type RequestMessage = Extract<FromWebview, { reqId: number }>;
-
-/** The reply type for each request type (pairs requests with their responses at the type level). */
-export interface ReplyFor {
-  getRows: Extract<ToWebview, { type: 'rows' }>;
-  setView: Extract<ToWebview, { type: 'viewSet' }>;
-  getDetails: Extract<ToWebview, { type: 'details' }>;
-  getSummary: Extract<ToWebview, { type: 'summary' }>;
-  locate: Extract<ToWebview, { type: 'located' }>;
+/** What the host answers and receives (the webview's requests go through {@link HOST_VALIDATORS}). */
+export interface InspectorHostApi extends Api {
+  requests: {
+    getRows: { params: { start: number; count: number }; result: RowsPage };
+    /** Sorts and filters; the view's new length. A Text filter may search frame contents first (slow on big files). */
+    setView: { params: { sort: SortSpec; filter: FilterSpec }; result: { total: number } };
+    /** One frame's details; fails (error answer) for a frame that does not exist or cannot be re-read. */
+    getDetails: { params: { frame: number }; result: FrameDetails };
+    getSummary: { params: Record<string, never>; result: ExpertSummary };
+    /** The frame's position in the current view, -1 when the filter hides it. */
+    locate: { params: { frame: number }; result: { frame: number; position: number } };
+    /** Puts the frame on the clipboard; the answer is the line to show. */
+    copy: { params: { frame: number; format: 'json' | 'hex' }; result: { message: string } };
+  };
+  events: {
+    /** The webview's script runs and listens: the host sends init, progress and the first page. */
+    ready: Record<string, never>;
+    savePcapng: Record<string, never>;
+    cancelIndexing: Record<string, never>;
+  };
 }
+
+/** What the webview receives: events only (it answers no requests). */
+export interface InspectorWebviewApi extends Api {
+  requests: Record<string, never>;
+  events: {
+    init: { title: string; live: boolean; canSave: boolean };
+    progress: ProgressInfo;
+    /** The first page of the default view, pushed after `ready` (saves a round trip while indexing). */
+    firstRows: RowsPage;
+    /** Set the filter bar to this and apply it (from a command in the host). */
+    applyFilter: FilterSpec;
+    /** Apply this filter and select this frame (a send's "Show frames": its request, with its response in view). */
+    focus: { filter: FilterSpec; frame: number };
+    notice: { message: string };
+  };
+}
+
+/** How long the webview waits for each request; a Text filter may first search a large file. */
+export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
+  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 60_000, locate: 30_000, copy: 60_000,
+};
 
 // ---------------------------------------------------------------- validation
 
@@ -199,7 +225,6 @@ const isNum = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
 const isStr = (v: unknown, max = MAX_FILTER_STRING): v is string => typeof v === 'string' && v.length <= max;
 
-const MAX_REQ_ID = 2 ** 31 - 1;
 const MAX_FRAME = 2 ** 32 - 1;
 
 function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
@@ -207,7 +232,7 @@ function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   return true;
 }
 
-const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text'] as const;
+const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'protocol', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text'] as const;
 
 /** Validates a filter; returns a clean copy (only known, well-typed fields) or null. */
 export function parseFilter(v: unknown): FilterSpec | null {
@@ -219,6 +244,7 @@ export function parseFilter(v: unknown): FilterSpec | null {
   if (v.topic !== undefined) { if (!isStr(v.topic)) return null; if (v.topic) f.topic = v.topic; }
   if (v.opaque !== undefined) { if (!isInt(v.opaque, -(2 ** 31), 2 ** 31 - 1)) return null; f.opaque = v.opaque; }
   if (v.conn !== undefined) { if (!isInt(v.conn, 0, MAX_FRAME)) return null; f.conn = v.conn; }
+  if (v.protocol !== undefined) { if (!isStr(v.protocol, 32) || !/^[a-z0-9-]*$/i.test(v.protocol)) return null; if (v.protocol) f.protocol = v.protocol; }
   if (v.timeFromSec !== undefined) { if (!isNum(v.timeFromSec, -1e12, 1e12)) return null; f.timeFromSec = v.timeFromSec; }
   if (v.timeToSec !== undefined) { if (!isNum(v.timeToSec, -1e12, 1e12)) return null; f.timeToSec = v.timeToSec; }
   if (v.latencyAboveMs !== undefined) { if (!isNum(v.latencyAboveMs, 0, 1e12)) return null; f.latencyAboveMs = v.latencyAboveMs; }
@@ -235,38 +261,26 @@ export function parseSort(v: unknown): SortSpec | null {
   return { column: v.column as SortColumn, descending: v.descending };
 }
 
-/** Validates one message from the webview. Returns null for anything malformed. */
-export function parseFromWebview(v: unknown): FromWebview | null {
-  if (!isObj(v) || typeof v.type !== 'string') return null;
-  switch (v.type) {
-    case 'ready':
-    case 'savePcapng':
-    case 'cancelIndexing':
-      return onlyKeys(v, ['type']) ? { type: v.type } : null;
-    case 'getRows':
-      if (!onlyKeys(v, ['type', 'reqId', 'start', 'count'])) return null;
-      if (!isInt(v.reqId, 0, MAX_REQ_ID) || !isInt(v.start, 0, MAX_FRAME) || !isInt(v.count, 0, MAX_ROWS_PER_REQUEST)) return null;
-      return { type: 'getRows', reqId: v.reqId, start: v.start, count: v.count };
-    case 'setView': {
-      if (!onlyKeys(v, ['type', 'reqId', 'sort', 'filter']) || !isInt(v.reqId, 0, MAX_REQ_ID)) return null;
+const noParams = (v: unknown): Record<string, never> | null => (v === undefined || (isObj(v) && Object.keys(v).length === 0) ? {} : null);
+const frameParam = (v: unknown): { frame: number } | null =>
+  isObj(v) && onlyKeys(v, ['frame']) && isInt(v.frame, 0, MAX_FRAME) ? { frame: v.frame } : null;
+
+/** The host's checks of everything the webview sends: unknown keys, wrong types, out-of-range numbers and oversized strings are refused. */
+export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
+  requests: {
+    getRows: (v) => (isObj(v) && onlyKeys(v, ['start', 'count']) && isInt(v.start, 0, MAX_FRAME) && isInt(v.count, 0, MAX_ROWS_PER_REQUEST)
+      ? { start: v.start, count: v.count } : null),
+    setView: (v) => {
+      if (!isObj(v) || !onlyKeys(v, ['sort', 'filter'])) return null;
       const sort = parseSort(v.sort);
       const filter = parseFilter(v.filter);
-      if (!sort || !filter) return null;
-      return { type: 'setView', reqId: v.reqId, sort, filter };
-    }
-    case 'getDetails':
-    case 'locate':
-      if (!onlyKeys(v, ['type', 'reqId', 'frame'])) return null;
-      if (!isInt(v.reqId, 0, MAX_REQ_ID) || !isInt(v.frame, 0, MAX_FRAME)) return null;
-      return { type: v.type, reqId: v.reqId, frame: v.frame };
-    case 'getSummary':
-      if (!onlyKeys(v, ['type', 'reqId']) || !isInt(v.reqId, 0, MAX_REQ_ID)) return null;
-      return { type: 'getSummary', reqId: v.reqId };
-    case 'copy':
-      if (!onlyKeys(v, ['type', 'frame', 'format'])) return null;
-      if (!isInt(v.frame, 0, MAX_FRAME) || (v.format !== 'json' && v.format !== 'hex')) return null;
-      return { type: 'copy', frame: v.frame, format: v.format };
-    default:
-      return null;
-  }
-}
+      return sort && filter ? { sort, filter } : null;
+    },
+    getDetails: frameParam,
+    locate: frameParam,
+    getSummary: noParams,
+    copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && (v.format === 'json' || v.format === 'hex')
+      ? { frame: v.frame, format: v.format } : null),
+  },
+  events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
+};

@@ -58,5 +58,6 @@ export function progressText(p: ProgressInfo): string {
   const pct = p.totalBytes ? ` ${Math.floor((p.bytesRead / p.totalBytes) * 100)}%` : '';
   return p.error ? `Indexing failed: ${p.error}`
     : p.done ? `${p.frames.toLocaleString()} frames${p.cancelled ? ' (indexing cancelled)' : ''}`
+    : p.capturing ? `Capturing… ${p.frames.toLocaleString()} frames so far`
     : `Indexing…${pct} ${p.frames.toLocaleString()} frames so far`;
 }

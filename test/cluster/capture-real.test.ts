@@ -15,6 +15,7 @@ import { Producer, MQClient } from '../../src/core/producer';
 import { Message } from '../../src/core/message';
 import { browseTopic } from '../../src/core/consumer';
 import { TrafficRecord } from '../../src/core/transport/remoting-connection';
+import { tsharkStreams } from '../support/tshark';
 import { decodeFrame, RemotingCommand } from '../../src/core/remoting';
 import { CaptureIndex, indexCaptureFile, decodeAllFrames, frameDetails, FrameWarn, warnLabels } from '../../src/core/capture';
 import { eventually } from '../support/poll';
@@ -33,25 +34,6 @@ async function framesOf(file: string): Promise<{ ix: CaptureIndex; bytes: Buffer
     cmds[d.index] = d.command;
   });
   return { ix, bytes, cmds };
-}
-
-/** tshark's reassembled payload of each TCP stream: "clientPort-serverPort" → [c2s, s2c] hex. */
-function tsharkStreams(file: string, streams: number): Map<string, [string, string]> {
-  const out = new Map<string, [string, string]>();
-  const args = ['-r', file, '-q'];
-  for (let n = 0; n < streams; n++) args.push('-z', `follow,tcp,raw,${n}`);
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 512 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  for (const block of r.stdout.split('===================================================================\nFollow: tcp,raw').slice(1)) {
-    const n0 = /Node 0: (.+):(\d+)\n/.exec(block);
-    const n1 = /Node 1: (.+):(\d+)\n/.exec(block);
-    if (!n0 || !n1) continue;
-    const lines = block.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l));
-    let a = '', b = '';
-    for (const l of lines) { if (l.startsWith('\t')) b += l.slice(1); else a += l; }
-    out.set(`${n0[2]}-${n1[2]}`, [a, b]);
-  }
-  return out;
 }
 
 for (const version of ['5.3', '4.9'] as const) {
@@ -170,8 +152,7 @@ const live = (name: string, file: string, cmd: 'tcpdump' | 'dumpcap', args: stri
     test('TCP reassembly equals tshark follow,tcp,raw for every RocketMQ connection', async () => {
       for (const cap of caps) {
         const { ix, bytes } = await framesOf(cap.file);
-        const streamCount = Number(/(\d+)/.exec(spawnSync('tshark', ['-r', cap.file, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout.trim().split('\n').sort((a, b) => Number(b) - Number(a))[0] ?? '0')?.[1] ?? '0') + 1;
-        const ts = tsharkStreams(cap.file, streamCount);
+        const ts = tsharkStreams(cap.file);
         let compared = 0;
         for (const k of ix.conns) {
           if (!k?.rocketmq || !k.sawSyn || k.gapBytes) continue;

@@ -23,6 +23,7 @@ import { queueKey } from '../../src/core/remoting/bodies/message-queue';
 import { diagnose, snapshotOf, PreviousSnapshot, DiagnosisKind } from '../../src/app/groups/diagnoses';
 import { browseGroupMessages, planResend, originalTopicOf } from '../../src/app/groups/dead-letters';
 import { main } from '../../src/cli/main';
+import { buildMessages } from '../../src/core/requestfile';
 
 const mqKey = (m: { topic: string; brokerName: string; queueId: number }) => `${m.topic}@${m.brokerName}@${m.queueId}`;
 
@@ -279,7 +280,7 @@ for (const version of ['4.9', '5.3'] as const) {
       assert.ok(retries.every((m) => originalTopicOf(m) === s.topics.fail));
       const plan = planResend(dlq[0]);
       assert.equal(plan.originalTopic, s.topics.fail);
-      const sent = await s.producer.send(plan.message);
+      const sent = await s.producer.send(buildMessages(plan.spec)[0]);
       const back = await eventually('the resent message in the original topic', async () => {
         const all = await browseTopic(client, s.topics.fail);
         return all.find((m) => m.msgId === sent.msgId);

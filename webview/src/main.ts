@@ -2,12 +2,13 @@
  * Decoded-frame webview. Runs under a CSP that allows only this nonce'd script: no inline code, no
  * eval. Untrusted text (remarks, header values, bodies) goes in with textContent only, never as HTML.
  */
-import type { DecodedFrameView, DecodeViewState, ExtensionToWebview, WebviewToExtension } from '../../src/shared/decode-messages';
+import type { DecodedFrameView, DecodeHostApi, DecodeViewState, DecodeWebviewApi, RenderReport } from '../../src/shared/decode-messages';
 import type { FieldRow, ViewSection } from '../../src/core/frame/frame-description';
-import { isExtensionToWebview } from '../../src/shared/decode-messages';
+import { DECODE_WEBVIEW_VALIDATORS, isDecodedFrameView } from '../../src/shared/decode-messages';
+import { Endpoint, Envelope } from '../../src/shared/endpoint';
 
 interface VsCodeApi {
-  postMessage(msg: WebviewToExtension): void;
+  postMessage(msg: Envelope): void;
   getState(): DecodeViewState | undefined;
   setState(state: DecodeViewState): void;
 }
@@ -99,21 +100,26 @@ function renderFrame(f: DecodedFrameView): void {
   app.replaceChildren(el('h1', { text: `${h.codeName} (${h.code})` }), badges, summary, fields, ...props, body, ...sections, ...notes, hex);
 }
 
-function render(msg: ExtensionToWebview): void {
-  renderFrame(msg.frame);
+function render(frame: DecodedFrameView): RenderReport {
+  renderFrame(frame);
   const heading = app.querySelector('h1')?.textContent ?? '';
   const fieldCount = app.querySelectorAll('#ext-fields tbody tr').length;
-  vscode.postMessage({ type: 'rendered', seq: msg.seq, heading, fieldCount });
+  return { heading, fieldCount };
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const msg = event.data;
-  if (!isExtensionToWebview(msg)) return; // not ours, or malformed
-  vscode.setState({ last: msg });
-  render(msg);
+const endpoint = new Endpoint<DecodeWebviewApi, DecodeHostApi>({
+  post: (m) => vscode.postMessage(m),
+  validate: DECODE_WEBVIEW_VALIDATORS,
+  handlers: {
+    showFrame: (frame) => {
+      vscode.setState({ last: frame });
+      return render(frame);
+    },
+  },
 });
+window.addEventListener('message', (event: MessageEvent<unknown>) => { void endpoint.receive(event.data); });
 
-// Re-created after being hidden: show the last frame at once, then ask for the current one.
+// Re-created after being hidden: show the last frame at once; the host sends the current one on ready.
 const saved = vscode.getState()?.last;
-if (saved && isExtensionToWebview(saved)) render(saved);
-vscode.postMessage({ type: 'ready' });
+if (saved && isDecodedFrameView(saved)) render(saved);
+endpoint.emit('ready', {});

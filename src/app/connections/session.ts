@@ -1,28 +1,22 @@
 /**
  * One live connection profile: one connection pool (the producer's MQClient) for everything the
  * profile asks — NameServer queries with the raw bodies for "Show raw route", broker offset and runtime
- * queries, and the lazily started producer's sends — whose frames are all recorded for "Show frames"
- * and the inspector's "Show My Traffic". No `vscode` import; the extension layer owns the lifetime.
+ * queries, and the lazily started producer's sends — whose frames all go to the window's one
+ * own-traffic store (OwnTraffic: "Show frames", "Show My Traffic", the log), tagged with the profile's
+ * name. No `vscode` import; the extension layer owns the lifetime.
  *
  * Thin adapter over src/core (MQClient, its NameServerClient, Producer); ACL signing is the client's.
  */
 import { WithRaw } from '../../core/namesrv/namesrv-client';
-import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, isResponse, requestCodeName } from '../../core/remoting';
+import { RequestCode, ResponseCode, RemotingCommand, parseBodyJson, isJsonObject, TopicRouteData, ClusterInfo, TopicList, decodeFrame, describeCommand, CommandDescription, requestCodeName, encodeHeader, GET_MAX_OFFSET_HEADER, GET_MIN_OFFSET_HEADER } from '../../core/remoting';
 import { TrafficRecord } from '../../core/transport';
 import { MQClient, MQBrokerError, MQClientError, Producer, AclCredentials, TransactionListener, LocalTransactionState } from '../../core/producer';
 import type { Message, MessageExt } from '../../core/message';
 import { ConnectionProfile, ConnectionSecrets } from './profile';
-
-export interface RecordedFrame {
-  seq: number;
-  address: string;
-  direction: 'out' | 'in';
-  timestamp: number;
-  bytes: Buffer;
-}
+import { OwnRecord, OwnTraffic } from '../inspector/own-traffic';
+import { formatEndpoint } from '../../core/capture/capture-index';
 
 export const PRODUCER_GROUP = 'rocketmq_debugger_vscode';
-const FRAME_RING = 2000;
 
 /** Decisions for transactional sends, keyed by the message's UNIQ_KEY; the listener answers with them. */
 type Decisions = Map<string, LocalTransactionState>;
@@ -32,8 +26,6 @@ export class ConnectionSession {
   readonly client: MQClient;
   private readonly producerInstance: Producer;
   private producerPromise: Promise<Producer> | undefined;
-  private readonly frames: RecordedFrame[] = [];
-  private seq = 0;
   private readonly decisions: Decisions = new Map();
   /** Check-backs the broker sent for transactional messages (shown in the log). */
   onCheckBack: ((msg: MessageExt, answer: LocalTransactionState) => void) | undefined;
@@ -42,8 +34,11 @@ export class ConnectionSession {
     readonly profile: ConnectionProfile,
     readonly secrets: ConnectionSecrets,
     private readonly timeoutMs = 3000,
-    /** Also sees every frame the session writes or reads (the inspector's "Show My Traffic"). */
-    private readonly observeTraffic?: (r: TrafficRecord) => void,
+    /**
+     * The store that keeps every frame the session writes or reads; asked for at the first frame
+     * (so it starts when first needed). Without it nothing is recorded.
+     */
+    private readonly ownTraffic?: () => OwnTraffic,
   ) {
     // Made here (not started: that contacts no server) so that its client is the session's one pool.
     this.producerInstance = this.createProducer();
@@ -69,7 +64,7 @@ export class ConnectionSession {
   /** GET_MAX_OFFSET (30) / GET_MIN_OFFSET (31) to a broker master (docs/protocol.md §5.1); max is exclusive. */
   async queueOffset(kind: 'min' | 'max', brokerAddr: string, topic: string, queueId: number): Promise<bigint> {
     const code = kind === 'max' ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET;
-    const resp = await this.client.invoke(brokerAddr, this.client.request(code, { topic, queueId }), this.timeoutMs);
+    const resp = await this.client.invoke(brokerAddr, this.client.request(code, encodeHeader(kind === 'max' ? GET_MAX_OFFSET_HEADER : GET_MIN_OFFSET_HEADER, { topic, queueId })), this.timeoutMs);
     if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, code);
     const v = resp.extFields?.offset;
     if (v === undefined || !/^-?\d+$/.test(v)) throw new MQClientError('REQUEST_FAILED', `broker ${brokerAddr} answered ${requestCodeName(code)} with SUCCESS but no offset field (${JSON.stringify(resp.extFields)})`);
@@ -139,17 +134,16 @@ export class ConnectionSession {
     if (this.decisions.size > 10_000) this.decisions.delete(this.decisions.keys().next().value as string);
   }
 
-  private record(r: TrafficRecord & { address: string }): void {
-    this.frames.push({ seq: ++this.seq, address: r.address, direction: r.direction, timestamp: r.timestamp, bytes: r.bytes });
-    this.observeTraffic?.(r);
-    if (this.frames.length > FRAME_RING) this.frames.splice(0, this.frames.length - FRAME_RING);
+  private record(r: TrafficRecord): void {
+    this.ownTraffic?.().record(r, this.profile.name);
   }
 
-  /** Sequence number of the last recorded frame (take before and after a send to bracket its frames). */
-  get frameMark(): number { return this.seq; }
+  /** The store's mark (take before and after a send to bracket its frames); 0 when nothing records. */
+  get frameMark(): number { return this.ownTraffic ? this.ownTraffic().mark : 0; }
 
-  framesBetween(afterSeq: number, upToSeq: number): RecordedFrame[] {
-    return this.frames.filter((f) => f.seq > afterSeq && f.seq <= upToSeq);
+  /** This session's frames recorded with afterSeq < seq ≤ upToSeq (those still kept). */
+  framesBetween(afterSeq: number, upToSeq: number): OwnRecord[] {
+    return this.ownTraffic ? this.ownTraffic().between(afterSeq, upToSeq, this.profile.name) : [];
   }
 
   /** Stops the producer (if started) and closes the pool: pending requests fail at once. */
@@ -163,15 +157,17 @@ function isTransactionState(v: unknown): v is LocalTransactionState {
   return v === 'COMMIT_MESSAGE' || v === 'ROLLBACK_MESSAGE' || v === 'UNKNOW';
 }
 
-/** One recorded frame decoded for the log: direction, address and every field (describeCommand). */
-export function describeRecordedFrame(f: RecordedFrame): { summary: string; detail: CommandDescription | string } {
+/** One recorded frame decoded for the log: direction, peer address and every field (describeCommand). */
+export function describeRecordedFrame(f: OwnRecord): { summary: string; detail: CommandDescription | string } {
+  const time = new Date(f.timestamp).toISOString();
+  const peer = formatEndpoint(f.remote.address.replace(/^::ffff:(?=\d+\.)/, ''), f.remote.port);
+  if (!f.bytes) return { summary: `${time} ${f.direction} ${peer}: ${f.size} bytes, no longer kept`, detail: 'older than what the store keeps in memory' };
   try {
     const cmd: RemotingCommand = decodeFrame(f.bytes);
     const d = describeCommand(cmd);
     const arrow = f.direction === 'out' ? '→' : '←';
-    const what = isResponse(cmd) ? `${d.codeName} (${d.code})` : `${d.codeName} (${d.code})`;
-    return { summary: `${new Date(f.timestamp).toISOString()} ${arrow} ${f.address} ${d.type} ${what} opaque ${d.opaque}, ${f.bytes.length} bytes`, detail: d };
+    return { summary: `${time} ${arrow} ${peer} ${d.type} ${d.codeName} (${d.code}) opaque ${d.opaque}, ${f.bytes.length} bytes`, detail: d };
   } catch (e) {
-    return { summary: `${new Date(f.timestamp).toISOString()} ${f.direction} ${f.address}: ${f.bytes.length} bytes that do not decode`, detail: e instanceof Error ? e.message : String(e) };
+    return { summary: `${time} ${f.direction} ${peer}: ${f.bytes.length} bytes that do not decode`, detail: e instanceof Error ? e.message : String(e) };
   }
 }

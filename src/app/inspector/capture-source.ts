@@ -1,6 +1,7 @@
 /**
  * Where an inspector's frames come from: a capture file indexed by the core's index pass (rows are
- * served while it runs), or the producer's own traffic (`LiveCapture`). Both hand out a growing
+ * served while it runs), a live capture (the file dumpcap or tcpdump is writing, followed as it
+ * grows), or the producer's own traffic (a view of `OwnTraffic`). All hand out a growing
  * `CaptureIndex` — connections are in `index.conns` from their first packet — and read one frame's
  * bytes on demand.
  *
@@ -9,7 +10,8 @@
 import * as fs from 'node:fs';
 import { CaptureIndex, indexCaptureFile } from '../../core/capture/capture-index';
 import { FrameBytes, readFrameBytes } from '../../core/capture/frame-reader';
-import { LiveCapture } from './live-capture';
+import { TrafficView } from './own-traffic';
+import { LiveFileCapture } from '../capture/live-file-capture';
 
 export interface CaptureSource {
   readonly title: string;
@@ -23,6 +25,8 @@ export interface CaptureSource {
   cancel(): void;
   /** Called with new frames (batched). Returns an unsubscribe function. */
   onGrowth(l: () => void): () => void;
+  /** Live captures: whether the capture tool still runs. */
+  capturing?(): boolean;
 }
 
 /** Largest read of the index pass: the extension host answers the webview between reads (≈ 1–10 ms each). */
@@ -60,12 +64,30 @@ export function fileSource(path: string, title: string): CaptureSource {
   };
 }
 
-export function liveSource(live: LiveCapture, title: string): CaptureSource {
+/** The producer's own traffic: a view of the store (closed by `cancel`, when its inspector closes). */
+export function liveSource(view: TrafficView, title: string): CaptureSource {
   return {
-    title, live: true, index: live.index, totalBytes: 0, done: Promise.resolve({ cancelled: false }),
+    title, live: true, index: view.index, totalBytes: 0, done: Promise.resolve({ cancelled: false }),
     bytesRead: () => 0,
-    readFrame: async (i) => live.readFrame(i),
-    cancel: () => { /* nothing to cancel */ },
-    onGrowth: (l) => { const d = live.onChange(l); return () => d.dispose(); },
+    readFrame: async (i) => view.readFrame(i),
+    cancel: () => view.close(),
+    onGrowth: (l) => view.onChange(l),
+  };
+}
+
+/**
+ * A live capture: frames as the follower indexes the file the capture tool writes; indexing is done
+ * when the capture has stopped and the file is read to its end. `cancel` (the inspector's Cancel
+ * button) stops the capture.
+ */
+export function captureSource(capture: LiveFileCapture, title: string): CaptureSource {
+  const done = capture.ended.then((e) => ({ cancelled: e.index.state === 'cancelled' }));
+  return {
+    title, live: true, index: capture.index, totalBytes: 0, done,
+    bytesRead: () => capture.bytes,
+    readFrame: (i) => readFrameBytes(capture.index, i),
+    cancel: () => { void capture.stop(); },
+    onGrowth: (l) => capture.onChange(l),
+    capturing: () => capture.running,
   };
 }

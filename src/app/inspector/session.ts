@@ -1,12 +1,14 @@
 /**
- * One open inspector: a capture source, its view model, and the message handler for one webview.
- * Everything the webview sends is validated here first (`parseFromWebview`); invalid messages are
- * dropped and logged. Plain Node (no vscode import) so the protocol is unit-testable; the VS Code
- * side only supplies `SessionHost`.
+ * One open inspector: a capture source, its view model, and the host end of the webview's
+ * {@link Endpoint}. Everything the webview sends is validated first (HOST_VALIDATORS); a request
+ * that fails validation or whose handler throws is answered with an error, never left unanswered.
+ * Plain Node (no vscode import) so the protocol is unit-testable; the VS Code side only supplies
+ * `SessionHost` (how to post an envelope, the clipboard, the save dialog, the log).
  */
 import {
-  FromWebview, parseFromWebview, ProgressInfo, ToWebview, MAX_ROWS_PER_REQUEST,
+  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, FilterSpec,
 } from '../../shared/inspector-protocol';
+import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
 import { FrameBytes } from '../../core/capture/frame-reader';
@@ -16,13 +18,14 @@ import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '..
 
 // Sources are built next to the session by the VS Code side and the benchmark: one import for both.
 export type { CaptureSource } from './capture-source';
-export { fileSource, liveSource } from './capture-source';
+export { fileSource, liveSource, captureSource } from './capture-source';
 
 /** Rows pushed with `init` (about two screens). */
 export const FIRST_PAGE_ROWS = 100;
 
 export interface SessionHost {
-  post(msg: ToWebview): void;
+  /** Sends one envelope to the webview. */
+  post(msg: Envelope): void;
   copyToClipboard(text: string): Promise<void>;
   savePcapng(): Promise<void>;
   log(msg: string): void;
@@ -30,11 +33,11 @@ export interface SessionHost {
 
 export class InspectorSession {
   readonly model: InspectorModel;
+  /** The host end of the channel: answers the webview's requests, sends it events. */
+  readonly endpoint: Endpoint<InspectorHostApi, InspectorWebviewApi>;
   private doneState: { cancelled: boolean } | null = null;
   private error: string | null = null;
   private ready = false;
-  /** Messages from the webview that failed validation (for tests and logs). */
-  rejected = 0;
   private growthTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private disposed = false;
@@ -44,9 +47,30 @@ export class InspectorSession {
   private searching: { key: string; ac: AbortController; promise: Promise<SearchHits> } | null = null;
   /** Counts setView requests: a slower, older one does not overwrite a newer view. */
   private viewSeq = 0;
+  /** A focus asked for before the webview was ready: sent right after its first page. */
+  private pendingFocus: { filter: FilterSpec; frame: number } | null = null;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
+    this.endpoint = new Endpoint<InspectorHostApi, InspectorWebviewApi>({
+      post: (m) => host.post(m),
+      validate: HOST_VALIDATORS,
+      handlers: {
+        getRows: (p) => this.getRows(p.start, p.count),
+        setView: (p) => this.setView(p.sort, p.filter),
+        getDetails: (p) => this.getDetails(p.frame),
+        getSummary: () => this.model.summary(),
+        locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
+        copy: (p) => this.copy(p.frame, p.format),
+      },
+      events: {
+        ready: () => this.onReady(),
+        savePcapng: () => host.savePcapng(),
+        cancelIndexing: () => this.source.cancel(),
+      },
+      onRejected: (what) => host.log(`inspector: refused a message from the webview: ${what}`),
+      onHandlerError: (method, e) => host.log(`inspector: ${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`),
+    });
     this.unsubscribe = source.onGrowth(() => this.growth());
     source.done.then((d) => {
       this.doneState = d;
@@ -77,102 +101,91 @@ export class InspectorSession {
       error: this.error,
       viewTotal: this.model.length,
       firstUs: this.model.originUs,
+      ...(this.source.capturing?.() ? { capturing: true } : {}),
     };
   }
 
   private postProgress(): void {
-    if (this.ready && !this.disposed) this.host.post({ type: 'progress', progress: this.progress() });
+    if (this.ready && !this.disposed) this.endpoint.emit('progress', this.progress());
   }
+
+  /** Messages from the webview that were refused: not an envelope, unknown or invalid events (for tests and logs). */
+  get rejected(): number { return this.endpoint.rejected; }
 
   dispose(): void {
     this.disposed = true;
+    this.endpoint.dispose();
     this.searching?.ac.abort();
     this.unsubscribe();
     if (this.growthTimer) clearTimeout(this.growthTimer);
     // A file capture's indexing belongs to its document (other editors may show it); live sources go on.
   }
 
-  /** Entry point for raw messages from the webview. */
-  async handle(raw: unknown): Promise<void> {
-    const msg = parseFromWebview(raw);
-    if (!msg) {
-      this.rejected++;
-      this.host.log(`inspector: dropped an invalid message from the webview: ${safePreview(raw)}`);
-      return;
-    }
-    try {
-      await this.dispatch(msg);
-    } catch (e) {
-      this.host.log(`inspector: ${msg.type} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      if (msg.type === 'getDetails') this.host.post({ type: 'details', reqId: msg.reqId, details: null, error: e instanceof Error ? e.message : String(e) });
-      else this.host.post({ type: 'notice', message: `${msg.type} failed: ${e instanceof Error ? e.message : String(e)}` });
-    }
+  /** Entry point for raw messages from the webview; resolves once a request's answer is posted. */
+  handle(raw: unknown): Promise<void> { return this.endpoint.receive(raw); }
+
+  private onReady(): void {
+    this.ready = true;
+    this.endpoint.emit('init', { title: this.source.title, live: this.source.live, canSave: true });
+    this.postProgress();
+    // Push the first page right away (saves the webview a round trip to the host while it indexes).
+    this.model.grow();
+    this.endpoint.emit('firstRows', { start: 0, total: this.model.length, rows: this.model.rows(0, FIRST_PAGE_ROWS) });
+    this.sendFocus();
   }
 
-  private async dispatch(msg: FromWebview): Promise<void> {
-    const ix = this.source.index;
-    switch (msg.type) {
-      case 'ready':
-        this.ready = true;
-        this.host.post({ type: 'init', title: this.source.title, live: this.source.live, canSave: true });
-        this.postProgress();
-        // Push the first page right away (saves the webview a round trip to the host while it indexes).
-        this.model.grow();
-        this.host.post({ type: 'rows', reqId: 0, start: 0, total: this.model.length, rows: this.model.rows(0, FIRST_PAGE_ROWS) });
-        return;
-      case 'getRows': {
-        this.model.grow();
-        const total = this.model.length;
-        const start = Math.min(msg.start, total);
-        const rows = this.model.rows(start, Math.min(msg.count, MAX_ROWS_PER_REQUEST));
-        this.host.post({ type: 'rows', reqId: msg.reqId, start, total, rows });
-        return;
+  /**
+   * Shows the webview `filter` with `frame` selected (a send's "Show frames"): now, or right after
+   * the first page when the webview is not ready yet.
+   */
+  focus(filter: FilterSpec, frame: number): void {
+    this.pendingFocus = { filter, frame };
+    if (this.ready) this.sendFocus();
+  }
+
+  private sendFocus(): void {
+    if (!this.pendingFocus || this.disposed) return;
+    this.endpoint.emit('focus', this.pendingFocus);
+    this.pendingFocus = null;
+  }
+
+  private getRows(start: number, count: number): { start: number; total: number; rows: ReturnType<InspectorModel['rows']> } {
+    this.model.grow();
+    const total = this.model.length;
+    const from = Math.min(start, total);
+    return { start: from, total, rows: this.model.rows(from, Math.min(count, MAX_ROWS_PER_REQUEST)) };
+  }
+
+  private async setView(sort: Parameters<InspectorModel['setView']>[0], filter: Parameters<InspectorModel['setView']>[1]): Promise<{ total: number }> {
+    const seq = ++this.viewSeq;
+    const text = filter.text?.trim();
+    let hits: SearchHits | undefined;
+    if (text) {
+      try {
+        hits = await this.contentSearch(text);
+      } catch (e) {
+        if (!(e instanceof SearchCancelled)) this.endpoint.emit('notice', { message: `Searching frame contents failed (${e instanceof Error ? e.message : String(e)}); Text matched the list's columns only` });
       }
-      case 'setView': {
-        const seq = ++this.viewSeq;
-        const text = msg.filter.text?.trim();
-        let hits: SearchHits | undefined;
-        if (text) {
-          try {
-            hits = await this.contentSearch(text);
-          } catch (e) {
-            if (!(e instanceof SearchCancelled)) this.host.post({ type: 'notice', message: `Searching frame contents failed (${e instanceof Error ? e.message : String(e)}); Text matched the list's columns only` });
-          }
-        }
-        if (seq !== this.viewSeq) { this.host.post({ type: 'viewSet', reqId: msg.reqId, total: this.model.length }); return; } // a newer view was asked for meanwhile
-        const key = text?.toLowerCase();
-        const total = this.model.setView(msg.sort, msg.filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined);
-        this.host.post({ type: 'viewSet', reqId: msg.reqId, total });
-        return;
-      }
-      case 'getDetails': {
-        if (msg.frame >= ix.length) { this.host.post({ type: 'details', reqId: msg.reqId, details: null, error: `no frame ${msg.frame}` }); return; }
-        const fb = await this.source.readFrame(msg.frame);
-        const details = buildDetails({ index: ix, frame: msg.frame, row: this.model.row(msg.frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, msg.frame) });
-        this.host.post({ type: 'details', reqId: msg.reqId, details, error: null });
-        return;
-      }
-      case 'getSummary':
-        this.host.post({ type: 'summary', reqId: msg.reqId, summary: this.model.summary() });
-        return;
-      case 'locate':
-        this.host.post({ type: 'located', reqId: msg.reqId, frame: msg.frame, position: this.model.locate(msg.frame) });
-        return;
-      case 'copy': {
-        if (msg.frame >= ix.length) return;
-        const fb = await this.source.readFrame(msg.frame);
-        const text = msg.format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, msg.frame), ...gapsOf(fb) });
-        await this.host.copyToClipboard(text);
-        this.host.post({ type: 'notice', message: `Frame ${msg.frame} copied as ${msg.format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` });
-        return;
-      }
-      case 'savePcapng':
-        await this.host.savePcapng();
-        return;
-      case 'cancelIndexing':
-        this.source.cancel();
-        return;
     }
+    if (seq !== this.viewSeq) return { total: this.model.length }; // a newer view was asked for meanwhile
+    const key = text?.toLowerCase();
+    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined) };
+  }
+
+  private async getDetails(frame: number): Promise<FrameDetails> {
+    const ix = this.source.index;
+    if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(frame);
+    return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, frame) });
+  }
+
+  private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {
+    const ix = this.source.index;
+    if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(frame);
+    const text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+    await this.host.copyToClipboard(text);
+    return { message: `Frame ${frame} copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
   }
 
   /**
@@ -196,7 +209,7 @@ export class InspectorSession {
     this.searching?.ac.abort();
     const ac = new AbortController();
     const promise = (async () => {
-      if (!this.doneState) this.host.post({ type: 'notice', message: `Searching frame contents for "${term}" after indexing…` });
+      if (!this.doneState) this.endpoint.emit('notice', { message: `Searching frame contents for "${term}" after indexing…` });
       await this.source.done;
       if (ac.signal.aborted || this.disposed) throw new SearchCancelled();
       const t0 = Date.now();
@@ -208,10 +221,10 @@ export class InspectorSession {
           const now = Date.now();
           if (now - last < 250 || !size) return;
           last = now;
-          this.host.post({ type: 'notice', message: `Searching frame contents for "${term}"… ${Math.min(100, Math.floor((read / size) * 100))}%` });
+          this.endpoint.emit('notice', { message: `Searching frame contents for "${term}"… ${Math.min(100, Math.floor((read / size) * 100))}%` });
         },
       });
-      if (Date.now() - t0 >= 250) this.host.post({ type: 'notice', message: `Searched frame contents for "${term}" in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+      if (Date.now() - t0 >= 250) this.endpoint.emit('notice', { message: `Searched frame contents for "${term}" in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
       return h;
     })();
     this.searching = { key, ac, promise };
@@ -226,10 +239,6 @@ export class InspectorSession {
 
   /** Resets to the default view (used by tests and "clear filter"). */
   resetView(): number { return this.model.setView(DEFAULT_SORT, {}); }
-}
-
-function safePreview(v: unknown): string {
-  try { const s = JSON.stringify(v); return s.length > 200 ? `${s.slice(0, 200)}…` : s; } catch { return typeof v; }
 }
 
 /** For a response: the code of the request it answers, as the index paired them. */

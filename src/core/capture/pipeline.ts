@@ -16,6 +16,22 @@ export interface PipelineOptions {
   giveUpBytes?: number;
   giveUpBytesHinted?: number;
   maxWarnings?: number;
+  /**
+   * Another decoder for a connection's bytes (gRPC over HTTP/2, src/core/grpc): called at the
+   * connection's first packet; the sinks it returns receive the same reassembled byte stream of each
+   * direction as the remoting frame reader does.
+   */
+  tap?: (info: ConnInfo) => [StreamSink, StreamSink] | undefined;
+}
+
+/** Feeds one reassembled direction to two readers. */
+function teeSink(a: StreamSink, b: StreamSink): StreamSink {
+  return {
+    begin: (fromSyn) => { a.begin(fromSyn); b.begin(fromSyn); },
+    data: (buf, off, len, seq, ts, rec, recMin) => { a.data(buf, off, len, seq, ts, rec, recMin); b.data(buf, off, len, seq, ts, rec, recMin); },
+    gap: (n, seq, reason, ts, rec) => { a.gap(n, seq, reason, ts, rec); b.gap(n, seq, reason, ts, rec); },
+    end: (reason) => { a.end(reason); b.end(reason); },
+  };
 }
 
 export interface PipelineEvents {
@@ -57,7 +73,8 @@ export class Pipeline implements ParserCallbacks {
         const pair: [FrameStream, FrameStream] = [new FrameStream(info.id, 0, this.out, handler, o), new FrameStream(info.id, 1, this.out, handler, o)];
         this.streams.set(info.id, pair);
         this.ev.connOpened?.(info);
-        return pair as [StreamSink, StreamSink];
+        const tapped = opts.tap?.(info);
+        return tapped ? [teeSink(pair[0], tapped[0]), teeSink(pair[1], tapped[1])] : (pair as [StreamSink, StreamSink]);
       },
       (info) => {
         const pair = this.streams.get(info.id);
@@ -80,7 +97,7 @@ export class Pipeline implements ParserCallbacks {
     const ts = p.tsUs;
     if (ts < this.firstUs) this.firstUs = ts;
     if (ts > this.lastUs) this.lastUs = ts;
-    const r = this.net.decode(p.linkType, p.data, ts, p.recordOffset);
+    const r = this.net.decode(p.linkType, p.buf, ts, p.recordOffset, p.dataStart, p.dataStart + p.caplen);
     if (r !== 'ok') return;
     this.tcp.packet(this.net.out, ts, p.recordOffset);
   }

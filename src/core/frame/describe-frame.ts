@@ -6,7 +6,7 @@
  */
 import {
   decodeFrame, frameLengthAt, RemotingCommand, describeCommand, isResponse, requestCodeName, responseCodeName, permToString,
-  SEND_REQUEST_CODES, SEND_V2_REQUEST_CODES, SEND_V2_NAMES, sendHeaderValue, CodecError, RequestCode,
+  SEND_REQUEST_CODES, sendHeaderValue, CodecError, RequestCode, ResponseCode, REQUEST_HEADERS, RESPONSE_HEADERS, headerProblems,
 } from '../remoting';
 import { describeSysFlag } from '../message';
 import type { ByteRange, FieldRow, FrameDescription, FrameHeader } from './frame-description';
@@ -42,6 +42,8 @@ function idKind(name: string, resp: boolean, requestCode: number | undefined, co
   if (!resp && (code === RequestCode.END_TRANSACTION || code === RequestCode.CHECK_TRANSACTION_STATE)) return 'uniq';
   return 'either';
 }
+/** FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT: the message is stored, the send header is filled in. */
+const STORED_SEND_CODES: ReadonlySet<number> = new Set([ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE, ResponseCode.FLUSH_SLAVE_TIMEOUT]);
 const TIME_FIELDS = new Set(['bornTimestamp', 'storeTimestamp', 'timestamp']);
 
 function empty(title: string): FrameDescription {
@@ -66,7 +68,15 @@ export function decodeAndDescribeFrame(bytes: Uint8Array, ctx: FrameContext = {}
   const ranges = out.ranges;
   if (bytes.length >= 4) ranges.push({ start: 0, end: 4, label: 'length' });
   if (bytes.length >= 8) ranges.push({ start: 4, end: 8, label: 'serializeType + headerLength' });
-  const declared = frameLengthAt(bytes, 0);
+  let declared: number | null | undefined;
+  try {
+    declared = frameLengthAt(bytes, 0);
+  } catch (e) {
+    // a length word below 4 (or above the limit): the bytes are not a frame; say why instead of throwing
+    out.decodeError = e instanceof Error ? e.message : String(e);
+    out.frameLength = bytes.length;
+    return done(null);
+  }
   out.frameLength = declared ?? bytes.length;
   out.trailingBytes = declared !== undefined && declared !== null ? Math.max(0, bytes.length - declared) : 0;
   if (bytes.length < 8) {
@@ -125,19 +135,26 @@ function fill(out: FrameDescription, cmd: RemotingCommand, ctx: FrameContext, fi
 
   const ext = cmd.extFields ?? {};
   const send = !resp && SEND_REQUEST_CODES.has(cmd.code);
-  const v2 = !resp && SEND_V2_REQUEST_CODES.has(cmd.code);
+  // The typed header of this code (headers/*.ts): real names for wire keys, and what the frame breaks of it.
+  const spec = resp ? (requestCode !== undefined ? RESPONSE_HEADERS.get(requestCode) : undefined) : REQUEST_HEADERS.get(cmd.code);
+  const problems = new Map((spec ? headerProblems(spec, ext) : []).map((p) => [p.key, p.problem]));
   for (const key of Object.keys(ext)) {
     const value = ext[key];
-    const name = (v2 ? SEND_V2_NAMES[key] : undefined) ?? (send && key === 'bname' ? 'brokerName' : key);
+    const name = spec?.fields.find((x) => x.key === key)?.name ?? key;
     const f: FieldRow = { key, name, value };
     const r = fieldRanges.get(`extFields.${key}`);
     if (r) f.range = r;
     const kind = idKind(name, resp, requestCode, cmd.code);
     const note = kind ? messageIdNote(value, kind) ?? undefined : fieldNote(name, value, send);
-    if (note) f.note = note;
+    const problem = problems.get(key);
+    if (problem) f.note = note ? `${problem}; ${note}` : problem;
+    else if (note) f.note = note;
     if (SECRET_FIELDS.has(key)) { f.secret = true; f.note = 'secret: redacted when copied'; }
     out.extFields.push(f);
   }
+  // A failure answer carries no filled-in response header (Java sets it on success only): nothing is missing then.
+  const headerExpected = !resp || cmd.code === ResponseCode.SUCCESS || STORED_SEND_CODES.has(cmd.code);
+  if (headerExpected) for (const [key, problem] of problems) if (!(key in ext)) out.notes.push(`header field ${key}: ${problem}`);
   if (send) {
     const props = sendHeaderValue(cmd.code, ext, 'properties');
     if (props) out.properties = propertyRows(props);

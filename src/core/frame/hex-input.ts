@@ -1,7 +1,9 @@
 /** Hex as people paste it (the Decode Frame panel, `decode-frame` on the command line). */
+import { InputError } from '../errors';
 
-export class HexInputError extends Error {
+export class HexInputError extends InputError {
   override readonly name = 'HexInputError';
+  readonly kind = 'hex-input' as const;
 }
 
 /**

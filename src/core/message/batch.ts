@@ -3,6 +3,7 @@
  * TOTALSIZE i32 | MAGIC i32 (0) | BODYCRC i32 (0) | FLAG i32 | BODYLEN i32 body | PROPLEN i16 properties
  */
 import { decodeProperties } from './properties';
+import { DataError } from '../errors';
 
 export interface BatchEntry {
   flag: number;
@@ -17,8 +18,9 @@ export interface DecodedBatchEntry extends BatchEntry {
   bodyCRC: number;
 }
 
-export class BatchBodyError extends Error {
+export class BatchBodyError extends DataError {
   override name = 'BatchBodyError';
+  readonly kind = 'batch-body' as const;
 }
 
 export function encodeBatchEntry(e: BatchEntry): Buffer {

@@ -2,18 +2,21 @@
  * Output buffer for the body decompressors (LZ4, zstd): grows by doubling up to a hard limit, so a
  * hostile body can neither make us allocate more than the limit nor run on past it.
  */
+import { DataError } from '../errors';
 
 /** Default limit of an inflated message body: 64 MiB (RocketMQ's own maxMessageSize is 4 MiB). */
 export const DEFAULT_MAX_INFLATED = 64 * 1024 * 1024;
 
 /** Thrown inside a decompressor for a bad input; turned into `{ ok: false, reason }` at its entry point. */
-export class InflateError extends Error {
+export class InflateError extends DataError {
   override name = 'InflateError';
+  readonly kind: 'inflate' | 'output-limit' = 'inflate';
 }
 
 /** The output would pass the limit (not a defect of the input as such). */
 export class OutputLimitError extends InflateError {
   override name = 'OutputLimitError';
+  override readonly kind = 'output-limit' as const;
 }
 
 export class BoundedOutput {

@@ -5,6 +5,7 @@
  * Offset id (offsetMsgId): hex(storeIp[4|16] storePort32 commitLogOffset64), 32 or 56 chars.
  */
 import * as os from 'node:os';
+import { InputError } from '../errors';
 
 export function bytesToHex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex').toUpperCase();
@@ -15,8 +16,9 @@ export function hexToBytes(hex: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
-export class MessageIdError extends Error {
+export class MessageIdError extends InputError {
   override name = 'MessageIdError';
+  readonly kind = 'message-id' as const;
 }
 
 /** IPv4 "a.b.c.d" or IPv6 (any textual form, optional brackets/zone) → 4 or 16 bytes. */

@@ -2,9 +2,11 @@
  * Message model: what a producer sends (`Message`) and what a broker stores (`MessageExt`).
  */
 import { MessageConst, SYSTEM_PROPERTY_NAMES, KEY_SEPARATOR, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from './properties';
+import { InputError } from '../errors';
 
-export class MessagePropertyError extends Error {
+export class MessagePropertyError extends InputError {
   override name = 'MessagePropertyError';
+  readonly kind = 'message-property' as const;
   constructor(readonly rule: string, message: string) { super(message); }
 }
 

@@ -13,14 +13,16 @@ import { decompressBody } from './compression';
 import { decodeProperties, encodeProperties, MessageConst } from './properties';
 import { bytesToIp, createOffsetMessageId, ipToBytes } from './ids';
 import { decodeBatchBody } from './batch';
+import { DataError } from '../errors';
 
 export const MAGIC_V1 = 0xdaa320a7 | 0;
 export const MAGIC_V2 = 0xdaa320ab | 0;
 /** Commit-log end-of-file filler marker. */
 export const BLANK_MAGIC = 0xcbd43194 | 0;
 
-export class StoredMessageError extends Error {
+export class StoredMessageError extends DataError {
   override name = 'StoredMessageError';
+  readonly kind = 'stored-message' as const;
   constructor(readonly offset: number, message: string) { super(`${message} (record at byte ${offset})`); }
 }
 

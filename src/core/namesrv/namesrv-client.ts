@@ -13,7 +13,7 @@
  * `new NameServerClient('host:port;…', options)` is the stand-alone form: it makes a private MQClient,
  * which close() closes.
  */
-import { RemotingCommand, RequestCode, ResponseCode } from '../remoting';
+import { RemotingCommand, RequestCode, ResponseCode, encodeHeader, GET_ROUTE_INFO_HEADER } from '../remoting';
 import { ClusterInfo, parseClusterInfo } from '../remoting/bodies/cluster-info';
 import { parseTopicRouteData, TopicRouteData } from '../remoting/bodies/route';
 import { parseTopicList, TopicList } from '../remoting/bodies/topic-list';
@@ -57,7 +57,7 @@ export class NameServerClient {
   async getRouteInfo(topic: string, timeoutMs?: number): Promise<WithRaw<TopicRouteData>> {
     // version ≥ V4_9_4 and acceptStandardJsonOnly make 4.9.4+ NameServers send standard JSON;
     // older ones still send fastjson's form, which the lenient parser reads.
-    const r = await this.call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic, acceptStandardJsonOnly: 'true' }, undefined, timeoutMs);
+    const r = await this.call(RequestCode.GET_ROUTEINFO_BY_TOPIC, encodeHeader(GET_ROUTE_INFO_HEADER, { topic, acceptStandardJsonOnly: true }), undefined, timeoutMs);
     return { value: parseTopicRouteData(r.cmd.body), raw: r.cmd.body ?? new Uint8Array(), address: r.address };
   }
 

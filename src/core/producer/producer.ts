@@ -16,6 +16,7 @@ import {
 import { RemotingCommand, RequestCode, ResponseCode, allocateOpaque } from '../remoting';
 import { javaHashMapOrderShared } from '../remoting/java-hashmap-order';
 import { encodeSendHeader } from '../remoting/headers/send-message';
+import { encodeHeader, END_TRANSACTION_HEADER, UNREGISTER_CLIENT_HEADER } from '../remoting/headers';
 import { TransportError, RemotingConnection } from '../transport';
 import { MQClient, ClientOptions } from './client';
 import { signRequest } from './acl';
@@ -188,7 +189,7 @@ export class Producer {
   async shutdownGracefully(): Promise<void> {
     if (this.state === 'RUNNING') {
       await Promise.allSettled([...this.knownBrokers].map((addr) => this.client.invoke(addr,
-        this.client.request(RequestCode.UNREGISTER_CLIENT, { clientID: this.clientId, producerGroup: this.group }), 1000)));
+        this.client.request(RequestCode.UNREGISTER_CLIENT, encodeHeader(UNREGISTER_CLIENT_HEADER, { clientID: this.clientId, producerGroup: this.group })), 1000)));
     }
     await this.shutdown();
   }
@@ -578,7 +579,7 @@ export class Producer {
   private async endTransaction(msg: Message, r: SendResult, state: LocalTransactionState, localError?: unknown): Promise<void> {
     const id = decodeOffsetMessageId(r.offsetMsgId || r.msgId);
     const addr = (await this.findPublishInfo(r.messageQueue.topic)).masterAddr(r.messageQueue.brokerName) ?? r.brokerAddr;
-    const ext = {
+    const ext = encodeHeader(END_TRANSACTION_HEADER, {
       topic: msg.topic,
       producerGroup: this.group,
       tranStateTableOffset: r.queueOffset,
@@ -588,7 +589,7 @@ export class Producer {
       msgId: r.msgId,
       transactionId: r.transactionId ?? undefined,
       bname: this.client.opts.clientVersion >= 413 ? r.messageQueue.brokerName : undefined,
-    };
+    });
     const cmd = this.client.request(RequestCode.END_TRANSACTION, ext, null, true);
     if (localError) cmd.remark = `executeLocalTransactionBranch exception: ${errorText(localError)}`;
     await this.client.invokeOneway(addr, cmd, this.client.opts.apiTimeoutMs);
@@ -611,7 +612,7 @@ export class Producer {
     } catch (e) {
       err = e;
     }
-    const ext = {
+    const ext = encodeHeader(END_TRANSACTION_HEADER, {
       topic: msg.topic,
       producerGroup: this.group,
       tranStateTableOffset: h.tranStateTableOffset,
@@ -621,7 +622,7 @@ export class Producer {
       msgId: msg.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? msg.offsetMsgId,
       transactionId: h.transactionId,
       bname: h.bname,
-    };
+    });
     const cmd = this.client.request(RequestCode.END_TRANSACTION, ext, null, true);
     if (err) cmd.remark = `checkLocalTransactionState Exception: ${errorText(err)}`;
     const signed = this.client.opts.acl ? signRequest(cmd, this.client.opts.acl) : cmd;

@@ -15,4 +15,4 @@ export * from './bodies/topic-list';
 export * from './bodies/register-broker';
 export { parseBodyJson } from './bodies/body-json';
 export * from './describe';
-export * from './headers/send-message';
+export * from './headers';

@@ -20,6 +20,7 @@
  */
 import * as nodePath from 'node:path';
 import { promises as fsp } from 'node:fs';
+import { InputError } from '../errors';
 
 type PathApi = Pick<typeof nodePath.posix, 'resolve' | 'relative' | 'isAbsolute' | 'sep' | 'dirname'>;
 
@@ -73,7 +74,8 @@ export interface BodyFileCheck {
   inside: boolean;
 }
 
-export class BodyFileError extends Error {
+export class BodyFileError extends InputError {
+  readonly kind = 'body-file' as const;
   constructor(message: string, readonly requested: string, readonly target: string) {
     super(message);
     this.name = 'BodyFileError';

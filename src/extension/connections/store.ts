@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Log } from './log';
 import { ConnectionProfile, ConnectionSecrets, profileForSettings, readProfiles, secretStorageKey } from '../../app/connections/profile';
 import { ConnectionSession } from '../../app/connections/session';
-import { recordTraffic } from '../inspector';
+import { ownTraffic } from '../inspector';
 
 const ACTIVE_KEY = 'rocketmq.activeConnection';
 
@@ -128,7 +128,7 @@ export class ConnectionStore implements vscode.Disposable {
       const profile = this.get(name);
       if (!profile) return Promise.reject(new Error(`no RocketMQ connection named "${name}"`));
       const timeout = vscode.workspace.getConfiguration('rocketmq').get<number>('requestTimeoutMs', 3000);
-      s = this.getSecrets(name).then((secrets) => new ConnectionSession(profile, secrets, timeout, recordTraffic));
+      s = this.getSecrets(name).then((secrets) => new ConnectionSession(profile, secrets, timeout, ownTraffic));
       this.sessions.set(name, s);
       this.sessionProfiles.set(name, JSON.stringify(profile));
       s.catch(() => this.sessions.delete(name));

@@ -1,2 +1,3 @@
 /** The capture inspector: `registerInspector(context)` is the only thing activate() needs. */
-export { registerInspector, recordTraffic, myTraffic, CAPTURE_VIEW_TYPE, LIVE_VIEW_TYPE } from './provider';
+export { registerInspector, ownTraffic, showSendFrames, openCapturePanel, OWN_TRAFFIC_TITLE, CAPTURE_VIEW_TYPE, LIVE_VIEW_TYPE } from './provider';
+export type { SendFrames } from './provider';

@@ -13,6 +13,7 @@ import { describeFailure } from '../../app/routes/errors';
 import { routeTree } from '../routes/commands';
 import { executeSpec, SendOutcome } from '../../app/send/executor';
 import { allowSend } from '../trust';
+import { showSendFrames } from '../inspector';
 
 /** Typed argument of `rocketmq.sendMessage`. With a `body`/`bodies` and no `interactive`, nothing is asked. */
 export interface SendMessageArgs {
@@ -167,7 +168,12 @@ function report(log: Log, o: SendOutcome): void {
   if (o.sent.length === 1 && o.failed.length === 0) {
     const s = o.sent[0];
     const where = `${s.brokerName} queue ${s.queueId}${s.queueOffset !== undefined ? ` offset ${s.queueOffset}` : ''}`;
-    void vscode.window.showInformationMessage(`${s.status}: ${s.topic} → ${where} · msgId ${s.msgId}`, ...actions).then(onPick);
+    // Show Message reads it back from the broker that stored it (the message view, src/extension/messages/)
+    const show = s.offsetMsgId ? ['Show Message'] : [];
+    void vscode.window.showInformationMessage(`${s.status}: ${s.topic} → ${where} · msgId ${s.msgId}`, ...show, ...actions).then((c) => {
+      if (c === 'Show Message') void vscode.commands.executeCommand('rocketmq.showSentMessage', { connection: o.connection, topic: s.topic, msgId: s.msgId, offsetMsgId: s.offsetMsgId });
+      else onPick(c);
+    });
     return;
   }
   if (o.sent.length === 0 && o.failed.length === 1) {
@@ -184,6 +190,11 @@ function report(log: Log, o: SendOutcome): void {
   } else void vscode.window.showInformationMessage(text, ...actions).then(onPick);
 }
 
+/**
+ * "Show frames" of a send: its request and response frames decoded in the log, and "My RocketMQ
+ * traffic" opened on them (filtered to the send, its request selected). Returns how many frames of
+ * the send the store still holds.
+ */
 async function logFrames(connections: ConnectionStore, log: Log, o: SendOutcome): Promise<number> {
   const session = await connections.session(o.connection);
   const frames = session.framesBetween(o.frames.after, o.frames.upTo);
@@ -193,8 +204,8 @@ async function logFrames(connections: ConnectionStore, log: Log, o: SendOutcome)
     log.info(`  ${d.summary}`);
     log.info(`    ${typeof d.detail === 'string' ? d.detail : JSON.stringify(d.detail)}`);
   }
-  if (frames.length === 0) log.info('  (none recorded: older than the last 2000 frames, or the connection was recreated)');
-  else void vscode.commands.executeCommand('rocketmq.inspector.showFrames', frames, `Frames of the send to ${o.spec.topic}`);
+  if (frames.length === 0) log.info('  (none recorded: no longer in the store, or the connection was recreated)');
+  else showSendFrames({ after: o.frames.after, upTo: o.frames.upTo, connection: o.connection });
   log.show(true);
   return frames.length;
 }

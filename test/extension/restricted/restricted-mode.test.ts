@@ -14,7 +14,8 @@ import * as vscode from 'vscode';
 import type { SendOutcome } from '../../../src/app/send/executor';
 import type { NodeSnapshot } from '../../../src/extension/routes/tree';
 import type { DecodeFrameCommandResult } from '../../../src/extension/decode/commands';
-import type { ToWebview } from '../../../src/shared/inspector-protocol';
+import type { RowsPage } from '../../../src/shared/inspector-protocol';
+import type { Envelope } from '../../../src/shared/endpoint';
 import { EXTENSION_ID, pollUntil, sampleSendFrame, toHex } from '../suite/helpers';
 import { FakeRocketMQ } from '../fake-rocketmq';
 import { inRestrictedSuite } from './flag';
@@ -131,9 +132,9 @@ if (inRestrictedSuite()) {
       const s = await pollUntil('the capture to be indexed', 30_000, async () =>
         (await vscode.commands.executeCommand<SessionInfo[]>('_rocketmq.inspector.sessions'))!.find((x) => x.target === file && x.done));
       assert.ok(s.frames > 0, `frames: ${s.frames}`);
-      const rows = await vscode.commands.executeCommand<ToWebview | null>('_rocketmq.inspector.request', file, { type: 'getRows', start: 0, count: 20, reqId: 1 });
-      assert.ok(rows && rows.type === 'rows', JSON.stringify(rows));
-      assert.ok(rows.rows.length > 0);
+      const a = await vscode.commands.executeCommand<Envelope | null>('_rocketmq.inspector.request', file, 'getRows', { start: 0, count: 20 });
+      assert.ok(a && a.kind === 'reply', JSON.stringify(a));
+      assert.ok((a.result as RowsPage).rows.length > 0);
     });
 
     it('decodes a frame from hex in the decode panel', async () => {

@@ -44,4 +44,8 @@ describe('extension harness', () => {
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
+
+  it('starts no own-traffic store on activation: it is created by the first frame a connection records', async () => {
+    assert.equal(await vscode.commands.executeCommand('_rocketmq.inspector.ownTraffic'), null);
+  });
 });

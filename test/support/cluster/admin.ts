@@ -187,9 +187,16 @@ export class AdminJvm {
     return this.call<string[]>(`subscriptionGroups\t${brokerAddr}`);
   }
 
-  createTopic(topic: string, queues: number, perm: number, timeoutMs: number): Promise<TopicRoute> {
+  createTopic(topic: string, queues: number, perm: number, timeoutMs: number, attributes: Record<string, string> = {}): Promise<TopicRoute> {
     if (/[\t\n]/.test(topic)) throw new Error('topic must not contain tabs or newlines');
-    return this.call<TopicRoute>(`createTopic\t${topic}\t${queues}\t${perm}\t${timeoutMs}`);
+    const attrs = Object.entries(attributes).map(([k, v]) => `+${k}=${v}`).join(',');
+    if (/[\t\n]/.test(attrs)) throw new Error('attributes must not contain tabs or newlines');
+    return this.call<TopicRoute>(`createTopic\t${topic}\t${queues}\t${perm}\t${timeoutMs}${attrs ? `\t${attrs}` : ''}`);
+  }
+
+  async createGroup(group: string, retryMaxTimes: number, orderly: boolean): Promise<void> {
+    if (/[\t\n]/.test(group)) throw new Error('group must not contain tabs or newlines');
+    await this.call<unknown>(`createGroup\t${group}\t${retryMaxTimes}\t${orderly}`);
   }
 
   /** Ends the JVM (stdin EOF makes it shut the admin client down and exit); SIGKILL if it lingers. */

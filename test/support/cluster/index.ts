@@ -12,8 +12,11 @@
 // started, announced through RMQ_CLUSTER_53_NAMESRV / RMQ_CLUSTER_53_JSON, or starts its own).
 import { spawn, ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequest, RequestCode } from '../../../src/core/remoting';
+import { RemotingConnection } from '../../../src/core/transport';
 import { AdminJvm, ClusterInfo, TopicRoute } from './admin';
 import { JAVA, JavaEnv, VersionKey, javaArgs, normaliseKey, prepareJava } from './java';
 import { releasePorts, reservePorts } from './ports';
@@ -38,6 +41,26 @@ export interface BrokerInfo {
   logFile: string;
 }
 
+/** The 5.x Proxy (cluster mode) in front of the brokers: `startCluster({ proxy: true })` or `startProxy()`. */
+export interface ProxyInfo {
+  /** gRPC endpoint '127.0.0.1:<port>' for rocketmq-client-java and the other 5.x clients */
+  grpc: string;
+  grpcPort: number;
+  /** remoting endpoint '127.0.0.1:<port>': remoting clients use it as NameServer and broker at once */
+  remoting: string;
+  remotingPort: number;
+  /** gRPC also accepts TLS (tls.server.mode=permissive, a self-signed certificate made at start) */
+  tls: boolean;
+  pid: number;
+  dir: string;
+  logFile: string;
+}
+
+export interface ProxyOptions {
+  /** gRPC accepts TLS as well as plaintext (default false: tls.server.mode=disabled, h2c only). */
+  tls?: boolean;
+}
+
 /** Plain-data description of a cluster: what goes into RMQ_CLUSTER_xx_JSON. */
 export interface ClusterDescription {
   /** exact RocketMQ version, e.g. '5.3.3' */
@@ -58,6 +81,8 @@ export interface ClusterDescription {
   startMs: number;
   /** servers also accept TLS (tls.server.mode=permissive) */
   tls?: boolean;
+  /** the 5.x Proxy, when one was started */
+  proxy?: ProxyInfo;
 }
 
 export interface CreateTopicOptions {
@@ -67,6 +92,11 @@ export interface CreateTopicOptions {
   perm?: number;
   /** which brokers (default: all brokers of the cluster) — not supported yet, always all */
   timeoutMs?: number;
+  /**
+   * 5.x topic attributes, e.g. { 'message.type': 'FIFO' } (NORMAL, FIFO, DELAY, TRANSACTION): the
+   * Proxy and the 5.x gRPC clients check a message's type against its topic's.
+   */
+  attributes?: Record<string, string>;
 }
 
 export interface StopBrokerOptions {
@@ -84,12 +114,21 @@ export interface RunningCluster extends ClusterDescription {
   startBroker(name: string): Promise<void>;
   createTopic(topic: string, opts?: CreateTopicOptions): Promise<TopicRoute>;
   route(topic: string): Promise<TopicRoute>;
+  /** A subscription group on every master (retryMaxTimes: redeliveries before the dead-letter queue; orderly: FIFO consumption). */
+  createGroup(group: string, opts?: { retryMaxTimes?: number; orderly?: boolean }): Promise<void>;
   clusterInfo(): Promise<ClusterInfo>;
   /** GET_BROKER_RUNTIME_INFO of a broker, through the Java admin API. */
   brokerRuntimeInfo(name: string): Promise<Record<string, string>>;
   /** The cluster's long-lived Java admin JVM (rocketmq-tools), for cross-checks (consumer groups, …). */
   javaAdmin(): AdminJvm;
-  /** Last lines of a process log ('namesrv', 'broker-a', 'broker-b'). */
+  /**
+   * Starts RocketMQ 5's Proxy in cluster mode in front of the brokers (5.3 only), on free loopback
+   * ports; resolves once both its remoting port and its gRPC port answer. The same proxy when one runs.
+   */
+  startProxy(opts?: ProxyOptions): Promise<ProxyInfo>;
+  /** Kills the proxy this process started. */
+  stopProxy(): Promise<void>;
+  /** Last lines of a process log ('namesrv', 'broker-a', 'broker-b', 'proxy'). */
   logTail(name: string, lines?: number): string;
   /** Plain description (for env / JSON). */
   describe(): ClusterDescription;
@@ -120,6 +159,8 @@ export interface StartOptions {
    * first account, which should be an admin.
    */
   acl?: { accounts: AclAccount[] };
+  /** Also start the 5.x Proxy (5.3 only) once the brokers are registered: see RunningCluster.startProxy. */
+  proxy?: boolean | ProxyOptions;
 }
 
 export interface AclAccount {
@@ -269,11 +310,13 @@ function sweepStaleWorkDirs(): void {
 
 interface NodeSpec {
   name: string;
-  role: 'namesrv' | 'broker';
+  role: 'namesrv' | 'broker' | 'proxy';
   dir: string;
   propsFile: string;
   logFile: string;
   xmx: string;
+  /** overrides the cluster's tls setting (the proxy's own option) */
+  tls?: boolean;
 }
 
 class ClusterImpl implements RunningCluster {
@@ -289,6 +332,7 @@ class ClusterImpl implements RunningCluster {
   ownerPid: number;
   startMs = 0;
   tls: boolean;
+  proxy?: ProxyInfo;
   readonly owned: boolean;
 
   private admin?: AdminJvm;
@@ -310,6 +354,7 @@ class ClusterImpl implements RunningCluster {
     this.ownerPid = d.ownerPid;
     this.startMs = d.startMs;
     this.tls = d.tls ?? false;
+    this.proxy = d.proxy ? { ...d.proxy } : undefined;
     this.owned = owned;
   }
 
@@ -327,6 +372,7 @@ class ClusterImpl implements RunningCluster {
       ownerPid: this.ownerPid,
       startMs: this.startMs,
       tls: this.tls,
+      ...(this.proxy ? { proxy: { ...this.proxy } } : {}),
     };
   }
 
@@ -336,10 +382,11 @@ class ClusterImpl implements RunningCluster {
     const t0 = Date.now();
     const key = normaliseKey(opts.version ?? '5.3');
     const log = opts.log ?? (() => {});
-    const deadline = t0 + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     sweepStaleWorkDirs();
     const env = await prepareJava(key, log);
     const tJava = Date.now();
+    // The deadline counts from here: a cold Maven resolve or javac run on a busy machine is not start-up.
+    const deadline = tJava + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const clusterName = opts.clusterName ?? 'DefaultCluster';
     const brokerNames = opts.brokerNames ?? ['broker-a', 'broker-b'];
     const workDir = mkdtempSync(join(tmpdir(), `rmq-cluster-${key}-`));
@@ -408,10 +455,12 @@ class ClusterImpl implements RunningCluster {
         c.admin.waitReady(),
       ]);
       await c.waitRegistered(brokerNames, deadline);
+      if (opts.proxy) await c.startProxy(opts.proxy === true ? {} : opts.proxy);
       c.startMs = Date.now() - t0;
       log(
         `RocketMQ ${env.version} cluster ${clusterName} ready in ${(c.startMs / 1000).toFixed(1)} s ` +
-          `(java prep ${((tJava - t0) / 1000).toFixed(1)} s): namesrv=${c.namesrv} ${c.brokers.map((b) => `${b.name}=${b.addr}`).join(' ')}`,
+          `(java prep ${((tJava - t0) / 1000).toFixed(1)} s): namesrv=${c.namesrv} ${c.brokers.map((b) => `${b.name}=${b.addr}`).join(' ')}` +
+          (c.proxy ? ` proxy grpc=${c.proxy.grpc} remoting=${c.proxy.remoting}` : ''),
       );
       return c;
     } catch (e) {
@@ -475,7 +524,7 @@ class ClusterImpl implements RunningCluster {
       userHome: join(spec.dir, 'home'),
       logLevel: 'INFO',
       // rocketmq.home.dir: where an ACL-enabled broker reads conf/plain_acl.yml
-      props: { 'rmqtest.ownerPid': this.ownerPid, 'tls.server.mode': this.tls ? 'permissive' : 'disabled', 'rocketmq.home.dir': spec.dir },
+      props: { 'rmqtest.ownerPid': this.ownerPid, 'tls.server.mode': (spec.tls ?? this.tls) ? 'permissive' : 'disabled', 'rocketmq.home.dir': spec.dir },
     });
     const child = spawn(JAVA, args, { stdio: ['ignore', fd, fd], detached });
     closeSync(fd);
@@ -624,11 +673,15 @@ class ClusterImpl implements RunningCluster {
   }
 
   async createTopic(topic: string, opts: CreateTopicOptions = {}): Promise<TopicRoute> {
-    return this.getAdmin().createTopic(topic, opts.queues ?? 4, opts.perm ?? 6, opts.timeoutMs ?? 30_000);
+    return this.getAdmin().createTopic(topic, opts.queues ?? 4, opts.perm ?? 6, opts.timeoutMs ?? 30_000, opts.attributes);
   }
 
   route(topic: string): Promise<TopicRoute> {
     return this.getAdmin().route(topic);
+  }
+
+  createGroup(group: string, opts: { retryMaxTimes?: number; orderly?: boolean } = {}): Promise<void> {
+    return this.getAdmin().createGroup(group, opts.retryMaxTimes ?? 16, opts.orderly ?? false);
   }
 
   clusterInfo(): Promise<ClusterInfo> {
@@ -643,8 +696,133 @@ class ClusterImpl implements RunningCluster {
     return this.getAdmin();
   }
 
+  // ---- the 5.x Proxy ------------------------------------------------------------------------------
+
+  /** True when this process started the proxy (an attached cluster's proxy is still ours to stop). */
+  private proxyOwned = false;
+  private proxyStarting?: Promise<ProxyInfo>;
+
+  startProxy(opts: ProxyOptions = {}): Promise<ProxyInfo> {
+    if (this.proxy && pidAlive(this.proxy.pid)) return Promise.resolve(this.proxy);
+    this.proxyStarting ??= this.spawnProxy(opts).finally(() => (this.proxyStarting = undefined));
+    return this.proxyStarting;
+  }
+
+  private async spawnProxy(opts: ProxyOptions): Promise<ProxyInfo> {
+    if (this.versionKey !== '5.3') throw new Error(`the Proxy is a RocketMQ 5 component; this cluster is ${this.version}`);
+    const grpcPort = await reservePorts([0]);
+    const remotingPort = await reservePorts([0]);
+    this.ports.push(grpcPort, remotingPort);
+    // An attached cluster has no work folder of ours: the proxy gets its own temp folder.
+    const dir = this.workDir && this.owned ? join(this.workDir, 'proxy') : mkdtempSync(join(tmpdir(), 'rmq-proxy-'));
+    mkdirSync(dir, { recursive: true });
+    const configFile = join(dir, 'rmq-proxy.json');
+    // ProxyConfig fields (5.3.3). Thread pools and loops sized for a 2-core test machine; the jstack
+    // printer (every 60 s by default) and metrics are off.
+    writeFileSync(
+      configFile,
+      JSON.stringify(
+        {
+          rocketMQClusterName: this.clusterName,
+          proxyClusterName: this.clusterName,
+          proxyName: 'rmqtest-proxy',
+          namesrvAddr: this.namesrv,
+          proxyMode: 'cluster',
+          grpcServerPort: grpcPort,
+          remotingListenPort: remotingPort,
+          localServeAddr: '127.0.0.1',
+          tlsTestModeEnable: true,
+          enablePrintJstack: false,
+          grpcWorkerLoopNum: 2,
+          grpcThreadPoolNums: 4,
+          rocketmqMQClientNum: 2,
+        },
+        null,
+        2,
+      ),
+    );
+    const propsFile = join(dir, 'proxy.properties');
+    writeProps(propsFile, { proxyConfig: configFile, 'rmqtest.deleteOnOrphan': dir });
+    const logFile = join(dir, 'proxy.log');
+    const tls = opts.tls ?? false;
+    const child = this.spawnNode({ name: 'proxy', role: 'proxy', dir, propsFile, logFile, xmx: '256m', tls }, !this.owned);
+    const info: ProxyInfo = {
+      grpc: `127.0.0.1:${grpcPort}`,
+      grpcPort,
+      remoting: `127.0.0.1:${remotingPort}`,
+      remotingPort,
+      tls,
+      pid: child.pid ?? 0,
+      dir,
+      logFile,
+    };
+    this.proxy = info;
+    this.proxyOwned = true;
+    const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+    try {
+      await this.waitReady('proxy', logFile, () => info.pid, deadline);
+      await this.waitProxyServing(info, deadline);
+    } catch (e) {
+      await this.stopProxy();
+      throw e;
+    }
+    return info;
+  }
+
+  /**
+   * Ready means serving: the remoting port answers a route query for the default topic TBW102 (any
+   * response code: the proxy relays it from the NameServer), and the gRPC port answers a gRPC call
+   * (QueryRoute with an empty request: any grpc-status trailer proves the service is up).
+   */
+  private async waitProxyServing(p: ProxyInfo, deadline: number): Promise<void> {
+    const died = () => {
+      if (!pidAlive(p.pid)) throw new Error(`the proxy died during start-up; last log lines of ${p.logFile}:\n${tail(p.logFile)}`);
+    };
+    await waitFor(
+      `the proxy's remoting port ${p.remoting} to answer`,
+      deadline,
+      async () => {
+        died();
+        let conn: RemotingConnection | undefined;
+        try {
+          conn = await RemotingConnection.connect(p.remoting, { connectTimeoutMs: 3000 });
+          await conn.request(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' }), 3000);
+          return true;
+        } catch {
+          return undefined;
+        } finally {
+          conn?.close();
+        }
+      },
+      () => `last log lines of ${p.logFile}:\n${tail(p.logFile)}`,
+      200,
+    );
+    await waitFor(
+      `the proxy's gRPC port ${p.grpc} to answer`,
+      deadline,
+      async () => {
+        died();
+        return (await grpcAnswers(p.grpc)) ? true : undefined;
+      },
+      () => `last log lines of ${p.logFile}:\n${tail(p.logFile)}`,
+      200,
+    );
+  }
+
+  async stopProxy(): Promise<void> {
+    const p = this.proxy;
+    if (!p) return;
+    this.proxy = undefined;
+    this.proxyOwned = false;
+    killPid(p.pid, 'SIGKILL');
+    await waitFor('the proxy JVM to exit', Date.now() + 15_000, () => (pidAlive(p.pid) ? undefined : true), undefined, 50).catch(() => undefined);
+    if (!this.owned) rmSync(p.dir, { recursive: true, force: true });
+    releasePorts([p.grpcPort, p.remotingPort]);
+  }
+
   logTail(name: string, lines = 40): string {
     if (name === 'namesrv') return tail(this.namesrvLogFile, lines);
+    if (name === 'proxy') return this.proxy ? tail(this.proxy.logFile, lines) : '(no proxy)';
     return tail(this.broker(name).logFile, lines);
   }
 
@@ -661,6 +839,7 @@ class ClusterImpl implements RunningCluster {
       const f = this.pidFromFile(b.dir);
       if (f) pids.add(f);
     }
+    if (this.proxy && (this.owned || this.proxyOwned)) pids.add(this.proxy.pid);
     return [...pids];
   }
 
@@ -671,7 +850,10 @@ class ClusterImpl implements RunningCluster {
     if (admin) await admin.close().catch(() => admin.killSync());
     this.stopped = true;
     liveClusters.delete(this);
-    if (!this.owned) return;
+    if (!this.owned) {
+      if (this.proxyOwned) await this.stopProxy();
+      return;
+    }
     const pids = this.allPids();
     // Test clusters hold nothing worth a graceful shutdown: kill at once.
     for (const pid of pids) killPid(pid, 'SIGKILL');
@@ -683,6 +865,10 @@ class ClusterImpl implements RunningCluster {
   /** Synchronous last-resort cleanup (process exit / signals). */
   killSync(): void {
     this.admin?.killSync();
+    if (!this.owned && this.proxyOwned && this.proxy) {
+      killPid(this.proxy.pid, 'SIGKILL');
+      rmSync(this.proxy.dir, { recursive: true, force: true });
+    }
     if (!this.owned || this.stopped) return;
     for (const pid of this.allPids()) killPid(pid, 'SIGKILL');
     try {
@@ -691,6 +877,37 @@ class ClusterImpl implements RunningCluster {
       /* best effort */
     }
   }
+}
+
+/** One gRPC call over h2c (QueryRoute, an empty request): true once any grpc-status comes back. */
+function grpcAnswers(addr: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const session = http2Connect(`http://${addr}`);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      session.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 3000);
+    session.on('error', () => done(false));
+    const req = session.request({
+      ':method': 'POST',
+      ':path': '/apache.rocketmq.v2.MessagingService/QueryRoute',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    let status: string | undefined;
+    const take = (h: Record<string, unknown>) => {
+      if (h['grpc-status'] !== undefined) status = String(h['grpc-status']);
+    };
+    req.on('response', take);
+    req.on('trailers', take);
+    req.on('error', () => done(false));
+    req.on('data', () => undefined);
+    req.on('close', () => done(status !== undefined));
+    // gRPC message framing: not compressed, length 0 (an empty QueryRouteRequest)
+    req.end(Buffer.alloc(5));
+  });
 }
 
 /** Starts NameServer + broker-a + broker-b of the given version and waits until both brokers are registered. */
@@ -814,7 +1031,11 @@ export function useCluster(version: VersionKey | string, opts: Omit<StartOptions
   let value: RunningCluster | undefined;
   let failure: unknown;
   const get = (): Promise<RunningCluster> =>
-    (acquired ??= acquire(key, opts).then(
+    (acquired ??= acquire(key, opts).then(async (c) => {
+      // An attached or shared cluster may have no proxy yet: start one (stopped with the cluster's last user).
+      if (opts.proxy) await c.startProxy(opts.proxy === true ? {} : opts.proxy);
+      return c;
+    }).then(
       (c) => (value = c),
       (e) => {
         failure = e;

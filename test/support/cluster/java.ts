@@ -55,7 +55,18 @@ export function repoRoot(): string {
   }
 }
 
-export function pomPath(key: VersionKey): string {
+/**
+ * A Maven project of its own: the RocketMQ releases ('4.9', '5.3') and the 5.x gRPC client
+ * ('grpc-client', rocketmq-client-java: a shaded jar that must not share a classpath with the server).
+ */
+export type PomKey = VersionKey | 'grpc-client';
+
+/** The helper sources compiled against a pom's classpath (folders under test/support/java). */
+function sourceFolders(key: PomKey): string[] {
+  return key === 'grpc-client' ? ['grpcclient'] : ['rmqtest', 'resources'];
+}
+
+export function pomPath(key: PomKey): string {
   return join(repoRoot(), 'test', 'support', 'cluster', 'maven', key, 'pom.xml');
 }
 
@@ -63,7 +74,7 @@ function javaSourceDir(): string {
   return join(repoRoot(), 'test', 'support', 'java');
 }
 
-export function cacheDir(key: VersionKey): string {
+export function cacheDir(key: PomKey): string {
   return join(repoRoot(), '.cache', 'rocketmq', key);
 }
 
@@ -114,7 +125,7 @@ function serialMaven<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The resolved classpath (jar list) for a version; cached by pom content, re-resolved if a jar vanished. */
-export async function resolveClasspath(key: VersionKey, log: (s: string) => void = () => {}): Promise<string> {
+export async function resolveClasspath(key: PomKey, log: (s: string) => void = () => {}): Promise<string> {
   const dir = cacheDir(key);
   mkdirSync(dir, { recursive: true });
   const pom = pomPath(key);
@@ -127,7 +138,7 @@ export async function resolveClasspath(key: VersionKey, log: (s: string) => void
   }
   return serialMaven(async () => {
     const started = Date.now();
-    log(`resolving RocketMQ ${pinned(key).version} with Maven (first run downloads into ~/.m2)…`);
+    log(`resolving ${key === 'grpc-client' ? 'rocketmq-client-java' : `RocketMQ ${pinned(key).version}`} with Maven (first run downloads into ~/.m2)…`);
     const tmp = join(dir, `classpath.${process.pid}.tmp`);
     const r = await runCapture('mvn', ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`], dir);
     if (r.code !== 0 || !existsSync(tmp)) {
@@ -163,24 +174,33 @@ export function prepareJava(key: VersionKey, log: (s: string) => void = () => {}
 async function prepareJavaUncached(key: VersionKey, log: (s: string) => void): Promise<JavaEnv> {
   checkTools();
   const pin = pinned(key);
+  const { classesDir, jars } = await compileHelpers(key, log);
+  return { ...pin, classesDir, classpath: classesDir + delimiter + jars };
+}
+
+/** Resolves a pom and compiles its helper sources against it (cached on disk by jars + sources). */
+async function compileHelpers(key: PomKey, log: (s: string) => void): Promise<{ classesDir: string; jars: string }> {
   const jars = await resolveClasspath(key, log);
   const src = javaSourceDir();
-  const files = listFiles(src);
+  const files = sourceFolders(key).flatMap((f) => (existsSync(join(src, f)) ? listFiles(join(src, f)) : []));
   const javaFiles = files.filter((f) => f.endsWith('.java'));
   const stamp = sha(jars, ...files.map((f) => f.slice(src.length) + '\n' + readFileSync(f, 'utf8')));
   const dir = cacheDir(key);
   const classesDir = join(dir, `classes-${stamp}`);
+  const what = key === 'grpc-client' ? 'rocketmq-client-java' : `RocketMQ ${pinned(key).version}`;
   if (!existsSync(join(classesDir, '.complete'))) {
     const started = Date.now();
     const tmp = join(dir, `classes.${process.pid}.tmp`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     const r = await runCapture('javac', ['-nowarn', '-encoding', 'UTF-8', '-d', tmp, '-cp', jars, ...javaFiles], src);
-    if (r.code !== 0) throw new Error(`javac failed against RocketMQ ${pin.version}:\n${r.out.slice(-4000)}`);
+    if (r.code !== 0) throw new Error(`javac failed against ${what}:\n${r.out.slice(-4000)}`);
     // Logging config, found first on the classpath by 4.9's logback and by 5.x's shaded logback.
-    const logback = join(src, 'resources', 'logback.xml');
-    copyFileSync(logback, join(tmp, 'logback-test.xml'));
-    copyFileSync(logback, join(tmp, 'rmq.logback-test.xml'));
+    if (key !== 'grpc-client') {
+      const logback = join(src, 'resources', 'logback.xml');
+      copyFileSync(logback, join(tmp, 'logback-test.xml'));
+      copyFileSync(logback, join(tmp, 'rmq.logback-test.xml'));
+    }
     writeFileSync(join(tmp, '.complete'), new Date().toISOString());
     // Remove older builds, then move ours in place (another process may have won the race: fine).
     for (const name of readdirSync(dir)) {
@@ -192,9 +212,27 @@ async function prepareJavaUncached(key: VersionKey, log: (s: string) => void): P
     } else {
       rmSync(tmp, { recursive: true, force: true });
     }
-    log(`compiled ${javaFiles.length} Java files against RocketMQ ${pin.version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`compiled ${javaFiles.length} Java files against ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  return { ...pin, classesDir, classpath: classesDir + delimiter + jars };
+  return { classesDir, jars };
+}
+
+/** The gRPC client's classpath: rocketmq-client-java (shaded) + test/support/java/grpcclient. */
+export interface GrpcClientEnv {
+  classpath: string;
+  classesDir: string;
+}
+
+let grpcClientPrepared: Promise<GrpcClientEnv> | undefined;
+
+/** Resolves rocketmq-client-java and compiles the gRPC helper programs (cached per process and on disk). */
+export function prepareGrpcClient(log: (s: string) => void = () => {}): Promise<GrpcClientEnv> {
+  if (!grpcClientPrepared) {
+    checkTools();
+    grpcClientPrepared = compileHelpers('grpc-client', log).then(({ classesDir, jars }) => ({ classesDir, classpath: classesDir + delimiter + jars }));
+    grpcClientPrepared.catch(() => (grpcClientPrepared = undefined));
+  }
+  return grpcClientPrepared;
 }
 
 export interface JvmOptions {

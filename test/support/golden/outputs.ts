@@ -21,9 +21,9 @@ import { basename, join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { indexCaptureFile, frameDetails } from '../../../src/core/capture';
 import { readFrameBytes } from '../../../src/core/capture/frame-reader';
-import { fileSource, InspectorSession, SessionHost } from '../../../src/app/inspector/session';
+import { fileSource, InspectorSession } from '../../../src/app/inspector/session';
+import { ask, emit, RecordingHost } from '../inspector/session-host';
 import { decodeHexFrame } from '../../../src/app/decode/frame-view';
-import type { ToWebview } from '../../../src/shared/inspector-protocol';
 import { repoRootFrom } from './make-zoo';
 
 export const GOLDEN_KINDS = ['cli-capture-json-views', 'inspector-details', 'inspector-frame-json', 'decode-panel', 'core-frame-details'] as const;
@@ -74,19 +74,6 @@ export function plain(v: unknown, summariseBytes = false): unknown {
   }) ?? 'null');
 }
 
-class RecordingHost implements SessionHost {
-  readonly posted: ToWebview[] = [];
-  clipboard: string | null = null;
-  post(m: ToWebview): void { this.posted.push(m); }
-  async copyToClipboard(t: string): Promise<void> { this.clipboard = t; }
-  async savePcapng(): Promise<void> { /* not used */ }
-  log(): void { /* not used */ }
-  last<T extends ToWebview['type']>(type: T): Extract<ToWebview, { type: T }> | undefined {
-    for (let k = this.posted.length - 1; k >= 0; k--) if (this.posted[k].type === type) return this.posted[k] as Extract<ToWebview, { type: T }>;
-    return undefined;
-  }
-}
-
 async function cliOutputs(file: string): Promise<GoldenEntry[]> {
   const out: string[] = [];
   const err: string[] = [];
@@ -102,22 +89,17 @@ async function inspectorOutputs(file: string, title: string): Promise<{ details:
   const host = new RecordingHost();
   const s = new InspectorSession(fileSource(file, title), host);
   try {
-    await s.handle({ type: 'ready' });
+    await emit(s, 'ready');
     await s.source.done;
     await new Promise((r) => setImmediate(r));
     const details: GoldenEntry[] = [];
     const json: GoldenEntry[] = [];
-    let reqId = 1;
     for (let i = 0; i < s.source.index.length; i++) {
-      const id = reqId++;
-      await s.handle({ type: 'getDetails', reqId: id, frame: i });
-      const d = host.last('details');
-      if (!d || d.reqId !== id) throw new Error(`inspector: no details answer for frame ${i}`);
-      details.push({ frame: i, output: plain(d.error === null ? d.details : { error: d.error, details: d.details }) });
+      const d = await ask(s, host, 'getDetails', { frame: i });
+      details.push({ frame: i, output: plain(d.kind === 'reply' ? d.result : d.kind === 'error' ? { error: d.message, details: null } : d) });
       host.clipboard = null;
-      const before = host.posted.length;
-      await s.handle({ type: 'copy', frame: i, format: 'json' });
-      const notice = host.posted.slice(before).find((m) => m.type === 'notice') as Extract<ToWebview, { type: 'notice' }> | undefined;
+      const c = await ask(s, host, 'copy', { frame: i, format: 'json' });
+      const notice = c.kind === 'reply' ? (c.result as { message: string }) : c.kind === 'error' ? { message: `copy failed: ${c.message}` } : undefined;
       if (host.clipboard !== null) {
         const parsed = JSON.parse(host.clipboard) as unknown;
         // Stored parsed (readable); exact only if it prints back to the same text, else the text itself.

@@ -219,7 +219,7 @@ async function main(): Promise<number> {
       await poll('3 dead letters from the failing topic', 30_000, async () => ((await paneText(page)).match(new RegExp(`from ${esc(sc.topics.fail)}`, 'g')) ?? []).length >= 3);
       const msg = page.locator('.pane-body .monaco-list-row', { hasText: `from ${sc.topics.fail}` }).first();
       await contextMenu(page, msg, 'Resend to Original Topic');
-      const toast = page.locator('.notification-toast', { hasText: `SEND_OK: resent to ${sc.topics.fail}` });
+      const toast = page.locator('.notification-toast', { hasText: `SEND_OK: ${sc.topics.fail} →` });
       await toast.first().waitFor({ timeout: 30_000 });
       await opaque(toast.first(), 'the notification');
       await page.screenshot({ path: join(shots, 'groups-dead-letters.png') });

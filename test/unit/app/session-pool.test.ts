@@ -2,6 +2,7 @@
 // one MQClient, so one connection per address (fake NameServer and broker on 127.0.0.1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { OwnTraffic } from '../../../src/app/inspector/own-traffic';
 import { ConnectionSession } from '../../../src/app/connections/session';
 import { RequestCode, ResponseCode } from '../../../src/core/remoting';
 import { Message } from '../../../src/core/message';
@@ -30,8 +31,8 @@ test('NameServer queries, broker queries and sends of a session go over one conn
   }).start();
   servers.push(ns);
 
-  const frames: string[] = [];
-  const s = new ConnectionSession({ name: 'local', namesrv: ns.addr }, {}, 2000, (r) => frames.push(r.direction));
+  const traffic = new OwnTraffic();
+  const s = new ConnectionSession({ name: 'local', namesrv: ns.addr }, {}, 2000, () => traffic);
   try {
     assert.deepEqual((await s.getTopicList()).value.topicList, ['T']);
     assert.equal((await s.getRoute('T')).address, ns.addr);
@@ -43,7 +44,12 @@ test('NameServer queries, broker queries and sends of a session go over one conn
     assert.deepEqual(s.client.connectedAddresses().sort(), [ns.addr, broker.addr].sort());
     assert.equal(ns.sockets.size, 1, 'one connection to the NameServer');
     assert.equal(broker.sockets.size, 1, 'one connection to the broker');
-    assert.ok(frames.length >= 12 && s.frameMark === frames.length, 'every frame of the session is recorded');
+    const frames = traffic.between(0, traffic.mark);
+    assert.ok(frames.length >= 12 && s.frameMark === frames.length, 'every frame of the session is recorded, in the one store');
+    assert.ok(frames.every((f) => f.origin === 'local' && f.bytes && f.connectionId > 0));
+    assert.equal(new Set(frames.map((f) => f.connectionId)).size, 2, 'two real connections (NameServer, broker), told apart by the transport\'s ids');
+    assert.deepEqual(s.framesBetween(0, s.frameMark), frames);
+    assert.equal(traffic.indexed, false, 'nothing is indexed while no view is open');
 
     // a broker's failure code is the one response-code error, worded with the broker's role
     await assert.rejects(s.queueOffset('min', broker.addr, 'T', 1), (e: unknown) => {

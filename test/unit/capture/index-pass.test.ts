@@ -12,6 +12,7 @@ import * as zlib from 'node:zlib';
 import { CaptureIndex, ConnSummary, IndexState, indexCaptureFile } from '../../../src/core/capture/capture-index';
 import { FrameBytes, readFrameBytes, readFrameBytesFromBuffer } from '../../../src/core/capture/frame-reader';
 import { FrameOut } from '../../../src/core/capture/frames';
+import { FrameWarn } from '../../../src/core/capture/types';
 import { fileSink, memorySink, PcapWriter } from '../../../src/core/capture/pcap-writer';
 import { writeLargeCapture } from '../../support/inspector/fixtures';
 import { frame, req, resp, run, session, T0 } from './helpers';
@@ -211,4 +212,25 @@ test('random access: a retransmission with other bytes inside the frame\'s range
   assert.equal(index.length, 1);
   assert.ok(frames[0].bytes!.equals(f));
   assertSameBytes(readFrameBytesFromBuffer(index, 0, bytes), f, 'frame 0');
+});
+
+test('a request completed only after a capture gap is paired with the answer that came out before it', async () => {
+  // zoo.pcapng: on connection 4 two SEND_MESSAGE_V2 requests (opaque 401, 402) lose bytes to a gap,
+  // so their frames are complete — and emitted — after both responses.
+  const ix = await indexCaptureFile(path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'captures', 'zoo.pcapng'));
+  const c = ix.cols;
+  const at = (opaque: number, response: boolean) => {
+    for (let i = 0; i < ix.length; i++) if (c.opaque[i] === opaque && ((c.flag[i] & 1) === 1) === response && c.code[i] >= 0 && ix.conns[c.conn[i]]) return i;
+    throw new Error(`no frame with opaque ${opaque}`);
+  };
+  for (const opaque of [401, 402]) {
+    const req = at(opaque, false);
+    const resp = at(opaque, true);
+    assert.ok(resp < req, `the response (frame ${resp}) is emitted before the request (frame ${req})`);
+    assert.equal(c.pair[req], resp);
+    assert.equal(c.pair[resp], req);
+    assert.equal(c.reqCode[resp], 310);
+    assert.equal(c.warn[resp] & FrameWarn.OrphanResponse, 0, 'no longer an orphan');
+    assert.equal(c.warn[req] & FrameWarn.Unanswered, 0, 'not unanswered');
+  }
 });

@@ -124,3 +124,53 @@ test('NameServerUnreachableError lists every address tried and those the budget 
   assert.equal(e.message, '[NAMESERVER_UNREACHABLE] no NameServer answered within 800 ms — a:1: connect ECONNREFUSED [a:1]; 1 NameServer(s) not tried: the 800 ms budget ran out');
   assert.ok(e.cause instanceof TransportError);
 });
+
+test('input and data errors are part of the one hierarchy, with their kind and outcome', async () => {
+  const { UsageError } = await import('../../../src/cli/command');
+  const { HexInputError, parseHex } = await import('../../../src/core/frame/hex-input');
+  const { FilterSyntaxError } = await import('../../../src/core/capture/filter');
+  const { BodyFileError } = await import('../../../src/core/requestfile/body-file');
+  const { MessageIdError } = await import('../../../src/core/message/ids');
+  const { MessagePropertyError } = await import('../../../src/core/message/message');
+  const { InflateError, OutputLimitError } = await import('../../../src/core/message/bounded-output');
+  const { BatchBodyError } = await import('../../../src/core/message/batch');
+  const { StoredMessageError } = await import('../../../src/core/message/stored');
+  const { SearchCancelled } = await import('../../../src/core/capture/search');
+  const cases: [RocketMQDebuggerError, string, string][] = [
+    [new UsageError('x'), 'usage', 'invalid'],
+    [new HexInputError('x'), 'hex-input', 'invalid'],
+    [new FilterSyntaxError('x'), 'filter-syntax', 'invalid'],
+    [new BodyFileError('x', 'a', 'b'), 'body-file', 'invalid'],
+    [new MessageIdError('x'), 'message-id', 'invalid'],
+    [new MessagePropertyError('RULE', 'x'), 'message-property', 'invalid'],
+    [new InflateError('x'), 'inflate', 'unreadable'],
+    [new OutputLimitError('x'), 'output-limit', 'unreadable'],
+    [new BatchBodyError('x'), 'batch-body', 'unreadable'],
+    [new StoredMessageError(4, 'x'), 'stored-message', 'unreadable'],
+    [new SearchCancelled(), 'cancelled', 'cancelled'],
+  ];
+  for (const [e, kind, outcome] of cases) {
+    assert.ok(e instanceof RocketMQDebuggerError, e.name);
+    assert.deepEqual([e.kind, e.outcome, outcomeOf(e)], [kind, outcome, outcome], e.name);
+  }
+  // thrown by the real parser, not only constructed
+  assert.throws(() => parseHex('00 zz'), (e: unknown) => e instanceof RocketMQDebuggerError && e.kind === 'hex-input');
+});
+
+test('no error class outside the hierarchy: every `extends Error` in src/ is the base or a named exception', async () => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(__dirname, '..', '..', '..', '..', 'src');
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = path.join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/class (\w+) extends Error\b/g)) found.push(m[1]);
+    }
+  };
+  walk(root);
+  // EndpointError: the host<->webview channel's own failure (timeout, no handler), compiled into the
+  // webviews, which do not bundle the core.
+  assert.deepEqual(found.sort(), ['EndpointError', 'RocketMQDebuggerError']);
+});

@@ -6,66 +6,41 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { basicCapture, writeLargeCapture, xssCapture } from '../../support/inspector/fixtures';
-import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/app/inspector/session';
-import { LiveCapture, toTrafficRecord } from '../../../src/app/inspector/live-capture';
+import { fileSource, InspectorSession, liveSource } from '../../../src/app/inspector/session';
+import { ask, call, emit, RecordingHost } from '../../support/inspector/session-host';
+import { focusOnSend, OwnTraffic } from '../../../src/app/inspector/own-traffic';
 import { frameAsJson } from '../../../src/app/inspector/details';
+import { InspectorModel } from '../../../src/app/inspector/view-model';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
 import { fileSink, memorySink } from '../../../src/core/capture/pcap-writer';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
-import { FrameDetails, FrameRow, ToWebview, parseFromWebview, parseFilter } from '../../../src/shared/inspector-protocol';
+import { FrameDetails, FrameRow, HOST_VALIDATORS, parseFilter } from '../../../src/shared/inspector-protocol';
 
-class FakeHost implements SessionHost {
-  readonly posted: ToWebview[] = [];
-  readonly logs: string[] = [];
-  clipboard = '';
-  saves = 0;
-  post(m: ToWebview): void { this.posted.push(m); }
-  async copyToClipboard(t: string): Promise<void> { this.clipboard = t; }
-  async savePcapng(): Promise<void> { this.saves++; }
-  log(m: string): void { this.logs.push(m); }
-  last<T extends ToWebview['type']>(type: T): Extract<ToWebview, { type: T }> {
-    for (let k = this.posted.length - 1; k >= 0; k--) if (this.posted[k].type === type) return this.posted[k] as Extract<ToWebview, { type: T }>;
-    throw new Error(`no ${type} posted`);
-  }
-}
+class FakeHost extends RecordingHost {}
 
 let dir: string;
-let reqId = 1;
 
 async function open(bytes: Uint8Array, name = 'c.pcapng'): Promise<{ s: InspectorSession; host: FakeHost }> {
   const p = join(dir, name);
   writeFileSync(p, bytes);
   const host = new FakeHost();
   const s = new InspectorSession(fileSource(p, name), host);
-  await s.handle({ type: 'ready' });
+  await emit(s, 'ready');
   await s.source.done;
   await new Promise((r) => setImmediate(r));
   return { s, host };
 }
 
 async function rows(s: InspectorSession, host: FakeHost, start = 0, count = 100): Promise<FrameRow[]> {
-  const id = reqId++;
-  await s.handle({ type: 'getRows', reqId: id, start, count });
-  const r = host.last('rows');
-  assert.equal(r.reqId, id);
-  return r.rows;
+  return (await call(s, host, 'getRows', { start, count })).rows;
 }
 
 async function view(s: InspectorSession, host: FakeHost, filter: object, sort = { column: 'index', descending: false }): Promise<number> {
-  const id = reqId++;
-  await s.handle({ type: 'setView', reqId: id, sort, filter });
-  const r = host.last('viewSet');
-  assert.equal(r.reqId, id);
-  return r.total;
+  return (await call(s, host, 'setView', { sort, filter } as never)).total;
 }
 
 async function details(s: InspectorSession, host: FakeHost, frame: number): Promise<FrameDetails> {
-  const id = reqId++;
-  await s.handle({ type: 'getDetails', reqId: id, frame });
-  const r = host.last('details');
-  assert.equal(r.reqId, id);
-  assert.equal(r.error, null);
-  return r.details!;
+  return call(s, host, 'getDetails', { frame });
 }
 
 before(() => { dir = mkdtempSync(join(tmpdir(), 'insp-')); });
@@ -75,9 +50,9 @@ describe('inspector model over a fixture capture', () => {
   test('indexes, pairs and serves rows by range', async () => {
     const f = basicCapture();
     const { s, host } = await open(f.bytes);
-    const init = host.last('init');
+    const init = host.lastEvent('init');
     assert.equal(init.live, false);
-    const prog = host.last('progress').progress;
+    const prog = host.lastEvent('progress');
     assert.equal(prog.done, true);
     assert.equal(prog.frames, f.expect.frames);
     const all = await rows(s, host);
@@ -104,11 +79,10 @@ describe('inspector model over a fixture capture', () => {
 
   test('ready pushes the first page of rows without a request', async () => {
     const { host } = await open(basicCapture().bytes);
-    const first = host.posted.find((m) => m.type === 'rows');
-    assert.ok(first && first.type === 'rows');
-    assert.equal(first.reqId, 0);
+    const first = host.lastEvent('firstRows');
+    assert.equal(host.events('firstRows').length, 1);
     assert.equal(first.start, 0);
-    assert.ok(first.rows.length <= 100);
+    assert.ok(first.rows.length <= 100 && first.total >= first.rows.length);
   });
 
   test('filters in the host: code, kind, errors, topic, opaque, connection, latency, time, text', async () => {
@@ -155,12 +129,9 @@ describe('inspector model over a fixture capture', () => {
       assert.equal(new Set((await rows(s, host)).map((r) => r.frame)).size, 9, col);
     }
     await view(s, host, { code: 'SEND_MESSAGE_V2' }, { column: 'opaque', descending: true });
-    const id = reqId++;
     const target = (await rows(s, host))[3].frame;
-    await s.handle({ type: 'locate', reqId: id, frame: target });
-    assert.equal(host.last('located').position, 3);
-    await s.handle({ type: 'locate', reqId: reqId++, frame: 8 });
-    const heartbeatOrRoute = host.last('located');
+    assert.equal((await call(s, host, 'locate', { frame: target })).position, 3);
+    const heartbeatOrRoute = await call(s, host, 'locate', { frame: 8 });
     assert.equal(heartbeatOrRoute.position, -1);
   });
 
@@ -219,8 +190,7 @@ describe('inspector model over a fixture capture', () => {
 
   test('expert summary: unanswered, error responses by code, latency percentiles', async () => {
     const { s, host } = await open(basicCapture().bytes);
-    await s.handle({ type: 'getSummary', reqId: 77 });
-    const sum = host.last('summary').summary;
+    const sum = await call(s, host, 'getSummary', {});
     assert.equal(sum.frames, 9);
     assert.equal(sum.connections, 2);
     const un = sum.items.find((i) => i.label === 'Unanswered requests')!;
@@ -240,10 +210,10 @@ describe('inspector model over a fixture capture', () => {
     assert.ok(!json.includes('AK123') && !json.includes('SIG==') && !json.includes('"tok"'), json);
     assert.equal(JSON.parse(json).extFields.Signature, '<redacted>');
     const { s, host } = await open(basicCapture().bytes);
-    await s.handle({ type: 'copy', frame: 0, format: 'hex' });
-    assert.match(host.clipboard, /^00000000 {2}00 00 0/);
-    await s.handle({ type: 'copy', frame: 0, format: 'json' });
-    assert.equal(JSON.parse(host.clipboard).codeName, 'SEND_MESSAGE_V2');
+    assert.equal((await call(s, host, 'copy', { frame: 0, format: 'hex' })).message, 'Frame 0 copied as hex');
+    assert.match(host.clipboard!, /^00000000 {2}00 00 0/);
+    assert.match((await call(s, host, 'copy', { frame: 0, format: 'json' })).message, /JSON \(secrets redacted\)/);
+    assert.equal(JSON.parse(host.clipboard!).codeName, 'SEND_MESSAGE_V2');
   });
 
   test('XSS fixture decodes to the literal payload strings (the webview shows them as text)', async () => {
@@ -265,7 +235,7 @@ describe('inspector model over a fixture capture', () => {
     out.close();
     const host = new FakeHost();
     const s = new InspectorSession(fileSource(p, 'big.pcapng'), host);
-    await s.handle({ type: 'ready' });
+    await emit(s, 'ready');
     // wait (with a deadline) for the first batch, then read rows before the pass is over
     const deadline = Date.now() + 10_000;
     while (s.source.index.length < 100) {
@@ -273,13 +243,12 @@ describe('inspector model over a fixture capture', () => {
       await new Promise((r) => setImmediate(r));
     }
     assert.equal(s.indexingDone, false);
-    await s.handle({ type: 'getRows', reqId: 5, start: 0, count: 50 });
-    assert.equal(host.last('rows').rows.length, 50);
-    await s.handle({ type: 'cancelIndexing' });
+    assert.equal((await call(s, host, 'getRows', { start: 0, count: 50 })).rows.length, 50);
+    await emit(s, 'cancelIndexing');
     const d = await s.source.done;
     await new Promise((r) => setImmediate(r));
     assert.equal(d.cancelled, true);
-    const prog = host.last('progress').progress;
+    const prog = host.lastEvent('progress');
     assert.equal(prog.done, true);
     assert.equal(prog.cancelled, true);
     assert.ok(prog.frames < frames, `${prog.frames} of ${frames} frames indexed before the cancel`);
@@ -288,12 +257,12 @@ describe('inspector model over a fixture capture', () => {
   test('reads frames back from .pcap.gz and classic pcap', async () => {
     const f = basicCapture();
     const { s, host } = await open(gzipSync(f.bytes), 'c.pcap.gz');
-    assert.equal(host.last('progress').progress.frames, 9);
+    assert.equal(host.lastEvent('progress').frames, 9);
     const d = await details(s, host, 0);
     assert.equal(d.decodeError, null);
     assert.equal(d.header!.opaque, 101);
     const classic = await open(basicCapture('pcap').bytes, 'c.pcap');
-    assert.equal(classic.host.last('progress').progress.frames, 9);
+    assert.equal(classic.host.lastEvent('progress').frames, 9);
     const d2 = await details(classic.s, classic.host, 4);
     assert.equal(d2.header!.serializeType, 'ROCKETMQ');
     assert.equal(d2.extFields.find((k) => k.key === 'b')!.value, 'MissingTopic');
@@ -301,105 +270,188 @@ describe('inspector model over a fixture capture', () => {
 });
 
 describe('message validation (never trust the webview)', () => {
-  test('accepts well-formed messages only', () => {
-    assert.deepEqual(parseFromWebview({ type: 'getRows', reqId: 1, start: 0, count: 10 }), { type: 'getRows', reqId: 1, start: 0, count: 10 });
-    const bad: unknown[] = [
-      null, 1, 'ready', [], {}, { type: 'nope' }, { type: 'ready', extra: 1 },
-      { type: 'getRows', reqId: 1, start: -1, count: 10 }, { type: 'getRows', reqId: 1, start: 0, count: 1e9 },
-      { type: 'getRows', reqId: '1', start: 0, count: 10 }, { type: 'getRows', reqId: 1.5, start: 0, count: 10 },
-      { type: 'getDetails', reqId: 1, frame: NaN }, { type: 'copy', frame: 1, format: 'html' },
-      { type: 'setView', reqId: 1, sort: { column: 'x', descending: false }, filter: {} },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: 'yes' }, filter: {} },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { evil: 1 } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { topic: 'x'.repeat(10_000) } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { latencyAboveMs: Infinity } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { opaque: 2 ** 40 } },
-      { type: 'setView', reqId: 1, sort: { column: 'time', descending: false }, filter: { kind: 'everything' } },
-      { type: 'getRows', reqId: 1, start: 0, count: 10, __proto__: { x: 1 }, constructor: 1 },
+  test('accepts well-formed params only', () => {
+    const v = HOST_VALIDATORS;
+    assert.deepEqual(v.requests.getRows({ start: 0, count: 10 }), { start: 0, count: 10 });
+    const sort = { column: 'time', descending: false };
+    const bad: [keyof typeof v.requests, unknown][] = [
+      ['getRows', null], ['getRows', 1], ['getRows', []], ['getRows', {}], ['getRows', { start: 0, count: 10, extra: 1 }],
+      ['getRows', { start: -1, count: 10 }], ['getRows', { start: 0, count: 1e9 }], ['getRows', { start: '1', count: 10 }], ['getRows', { start: 1.5, count: 10 }],
+      ['getDetails', { frame: NaN }], ['getDetails', { frame: -3 }], ['copy', { frame: 1, format: 'html' }], ['getSummary', { x: 1 }],
+      ['setView', { sort: { column: 'x', descending: false }, filter: {} }],
+      ['setView', { sort: { column: 'time', descending: 'yes' }, filter: {} }],
+      ['setView', { sort, filter: { evil: 1 } }],
+      ['setView', { sort, filter: { topic: 'x'.repeat(10_000) } }],
+      ['setView', { sort, filter: { latencyAboveMs: Infinity } }],
+      ['setView', { sort, filter: { opaque: 2 ** 40 } }],
+      ['setView', { sort, filter: { kind: 'everything' } }],
+      ['getRows', { start: 0, count: 10, __proto__: { x: 1 }, constructor: 1 }],
     ];
-    for (const b of bad) assert.equal(parseFromWebview(b), null, JSON.stringify(b));
+    for (const [m, b] of bad) assert.equal((v.requests[m] as (x: unknown) => unknown)(b), null, `${m} ${JSON.stringify(b)}`);
+    assert.equal(v.events.savePcapng({ path: '/etc/passwd' }), null);
     assert.deepEqual(parseFilter({ topic: '', errorsOnly: false, code: '  ' }), {});
   });
 
-  test('the session drops invalid messages without replying', async () => {
+  test('every request is answered: invalid params and unknown methods with an error, handlers never see them', async () => {
     const { s, host } = await open(basicCapture().bytes);
+    const a1 = await ask(s, host, 'getRows', { start: 0, count: 100000 });
+    const a2 = await ask(s, host, 'getDetails', { frame: -3 });
+    const a3 = await ask(s, host, 'deleteEverything', {});
+    assert.deepEqual([a1.kind, a2.kind, a3.kind], ['error', 'error', 'error']);
+    assert.equal(a1.kind === 'error' && a1.code, 'invalid-request');
+    assert.equal(a3.kind === 'error' && a3.code, 'no-handler');
+    // events and garbage get no answer; they are counted and logged
     const before = host.posted.length;
-    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 100000 });
-    await s.handle({ type: 'getDetails', reqId: 1, frame: -3 });
-    await s.handle({ type: 'savePcapng', path: '/etc/passwd' });
+    await emit(s, 'savePcapng', { path: '/etc/passwd' });
+    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 1 });
+    await s.handle(null);
     assert.equal(host.posted.length, before);
     assert.equal(s.rejected, 3);
     assert.equal(host.saves, 0);
-    // a valid request for a frame that does not exist gets an error reply, not a crash
-    await s.handle({ type: 'getDetails', reqId: 9, frame: 999 });
-    assert.match(host.last('details').error!, /no frame 999/);
+    assert.equal(host.logs.filter((l) => l.includes('refused')).length, 3);
+    // a valid request for a frame that does not exist gets an error answer with the reason, not a crash
+    const a4 = await ask(s, host, 'getDetails', { frame: 999 });
+    assert.ok(a4.kind === 'error' && a4.code === 'failed', JSON.stringify(a4));
+    assert.match(a4.message, /no frame 999 \(the capture has 9 frames\)/);
+    assert.match(host.logs.join('\n'), /getDetails failed/);
   });
 });
 
-describe('live traffic', () => {
-  function liveWithTraffic(): LiveCapture {
-    const live = new LiveCapture();
-    const local = { address: '127.0.0.1', port: 40001 };
-    const remote = { address: '127.0.0.1', port: 10911 };
+describe('own traffic (one store, indexed only while a view is open)', () => {
+  const local = { address: '127.0.0.1', port: 40001 };
+  const remote = { address: '127.0.0.1', port: 10911 };
+  function storeWithTraffic(): OwnTraffic {
+    const live = new OwnTraffic();
     let ts = 1_700_000_000_000;
     for (let k = 0; k < 3; k++) {
       const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'LiveTopic', producerGroup: 'pg' }, { opaque: 900 + k, body: Buffer.from(`m${k}`) });
-      live.add({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      live.record({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) }, 'p');
       ts += 1.5;
-      live.add({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) });
+      live.record({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) }, 'p');
       ts += 3;
     }
     return live;
   }
 
   test('TrafficRecords become rows with pairing and latency', async () => {
-    const live = liveWithTraffic();
+    const live = storeWithTraffic();
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
-    await s.handle({ type: 'ready' });
-    assert.equal(host.last('init').live, true);
-    await s.handle({ type: 'getRows', reqId: 1, start: 0, count: 10 });
-    const r = host.last('rows').rows;
+    const s = new InspectorSession(liveSource(live.openView(), 'My traffic'), host);
+    await emit(s, 'ready');
+    assert.equal(host.lastEvent('init').live, true);
+    const r = (await call(s, host, 'getRows', { start: 0, count: 10 })).rows;
     assert.equal(r.length, 6);
     assert.equal(r[0].topic, 'LiveTopic');
     assert.equal(r[1].pair, 0);
     assert.ok(Math.abs(r[1].latencyUs! - 1500) < 1, String(r[1].latencyUs));
-    await s.handle({ type: 'getDetails', reqId: 2, frame: 2 });
-    assert.equal(host.last('details').details!.header!.opaque, 901);
+    assert.equal((await call(s, host, 'getDetails', { frame: 2 })).header!.opaque, 901);
   });
 
-  test('showFrames input: traffic records or recorded frames with only a peer address; nothing else', () => {
-    const bytes = encodeFrame(createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 3 }));
-    const r = toTrafficRecord({ seq: 4, address: '127.0.0.1:10911', direction: 'out', timestamp: 5, bytes });
-    assert.ok(r);
-    assert.deepEqual(r.remote, { address: '127.0.0.1', port: 10911 });
-    assert.equal(toTrafficRecord({ address: '[::1]:9876', direction: 'in', timestamp: 1, bytes })!.remote.address, '::1');
-    for (const bad of [null, 1, {}, { address: 'x', direction: 'out', timestamp: 1, bytes }, { address: '1.2.3.4:5', direction: 'up', timestamp: 1, bytes },
-      { address: '1.2.3.4:5', direction: 'out', timestamp: 'now', bytes }, { address: '1.2.3.4:5', direction: 'out', timestamp: 1, bytes: 'abc' }]) {
-      assert.equal(toTrafficRecord(bad), null, JSON.stringify(bad));
+  test('records are indexed only while a view is open; a view catches up, follows, and the last close drops the index', () => {
+    const live = storeWithTraffic();
+    assert.equal(live.indexed, false);
+    const v1 = live.openView();
+    assert.equal(v1.index.length, 6, 'the view catches up on what was recorded before it opened');
+    const v2 = live.openView();
+    assert.equal(v2.index, v1.index, 'views share one index');
+    const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
+    live.record({ connectionId: 6, direction: 'out', local: { address: '127.0.0.1', port: 40002 }, remote, timestamp: 1_700_000_000_100, bytes: encodeFrame(req) }, 'q');
+    assert.equal(v1.index.length, 7, 'an open view follows new records');
+    assert.equal(v1.index.conns.length, 2, 'one index connection per transport connection');
+    assert.equal(v1.index.conns[1].clientPort, 40002, 'with its real endpoints');
+    v1.close(); v1.close();
+    assert.equal(live.indexed, true, 'another view is still open');
+    v2.close();
+    assert.equal(live.indexed, false);
+    live.record({ connectionId: 6, direction: 'out', local, remote, timestamp: 1_700_000_000_200, bytes: encodeFrame(req) }, 'q');
+    assert.equal(v1.index.length, 7, 'a closed view is not fed');
+    assert.equal(live.openView().index.length, 8);
+    assert.deepEqual(live.between(6, live.mark, 'q').map((r) => r.seq), [7, 8]);
+    assert.deepEqual(live.between(0, live.mark, 'p').length, 6);
+  });
+
+  test('past the byte bound, the oldest frames keep their row but lose their bytes', () => {
+    const live = new OwnTraffic();
+    const big = Buffer.alloc(20 * 1024 * 1024, 0x61);
+    for (let k = 0; k < 4; k++) {
+      const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'Big' }, { opaque: k, body: big });
+      live.record({ connectionId: 1, direction: 'out', local, remote, timestamp: 1_700_000_000_000 + k, bytes: encodeFrame(req) }, 'p');
     }
-    const live = new LiveCapture();
-    live.add(r);
-    assert.equal(live.index.length, 1);
-    assert.equal(live.index.topicOf(0), 'T');
+    const v = live.openView();
+    assert.equal(v.index.length, 4);
+    assert.equal(v.readFrame(0).bytes.length, 0);
+    assert.equal(v.readFrame(3).bytes.length, v.index.cols.size[3]);
+    assert.equal(live.between(0, 4)[0].bytes, null);
+    v.close();
   });
 
-  test('a disposed session stops listening to the live source', async () => {
-    const live = liveWithTraffic();
+  test('a send\'s focus: its request and response by connection and opaque; several requests by code and time', () => {
+    const live = new OwnTraffic();
+    let ts = 1_700_000_000_000;
+    const add = (conn: number, code: number, opaque: number, answer = true) => {
+      const req = createRequest(code, { a: 'pg', b: 'T' }, { opaque, oneway: !answer });
+      live.record({ connectionId: conn, direction: 'out', local, remote, timestamp: ts++, bytes: encodeFrame(req) }, 'p');
+      if (answer) live.record({ connectionId: conn, direction: 'in', local, remote, timestamp: ts++, bytes: encodeFrame(createResponse(req, 0)) }, 'p');
+    };
+    add(1, RequestCode.GET_ROUTEINFO_BY_TOPIC, 1);
+    const before = live.mark;
+    add(2, RequestCode.SEND_MESSAGE_V2, 7);
+    const one = live.mark;
+    add(2, RequestCode.SEND_MESSAGE_V2, 8);
+    add(3, RequestCode.SEND_MESSAGE_V2, 9);
+    add(3, RequestCode.END_TRANSACTION, 10, false);
+    const v = live.openView();
+    const f1 = focusOnSend(v, live.between(before, one, 'p'))!;
+    assert.deepEqual(f1.filter, { conn: 1, opaque: 7 });
+    assert.equal(f1.frame, 2);
+    assert.deepEqual(f1.frames, [2, 3]);
+    const f2 = focusOnSend(v, live.between(one, live.mark, 'p'))!;
+    assert.equal(f2.filter.code, 'SEND_MESSAGE_V2,END_TRANSACTION');
+    assert.deepEqual(f2.frames, [4, 5, 6, 7, 8]);
+    const model = new InspectorModel(v.index);
+    model.setView({ column: 'index', descending: false }, f2.filter);
+    assert.deepEqual(model.rows(0, 10).map((r) => r.frame), [4, 5, 6, 7, 8], 'the filter shows exactly the send\'s frames');
+    model.setView({ column: 'index', descending: false }, f1.filter);
+    assert.deepEqual(model.rows(0, 10).map((r) => r.frame), [2, 3]);
+    assert.equal(focusOnSend(v, live.between(0, before, 'nobody')), null);
+    const route = focusOnSend(v, live.between(0, before, 'p'))!;
+    assert.deepEqual(route.frames, [0, 1], 'no message went out: every frame of the bracket');
+  });
+
+  test('a focus asked for before the webview is ready is sent right after its first page, once', async () => {
+    const live = storeWithTraffic();
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'My traffic'), host);
-    await s.handle({ type: 'ready' });
+    const s = new InspectorSession(liveSource(live.openView(), 'My traffic'), host);
+    s.focus({ conn: 0, opaque: 901 }, 2);
+    assert.equal(host.events('focus').length, 0, 'nothing is posted before the webview listens');
+    await emit(s, 'ready');
+    const names = host.posted.filter((m) => m.kind === 'event').map((m) => (m as { name: string }).name);
+    assert.equal(names.indexOf('focus'), names.indexOf('firstRows') + 1, names.join(', '));
+    assert.deepEqual(host.lastEvent('focus'), { filter: { conn: 0, opaque: 901 }, frame: 2 });
+    await emit(s, 'ready'); // the webview came back after being hidden: its own state has the filter
+    assert.equal(host.events('focus').length, 1);
+    s.focus({ opaque: 900 }, 0);
+    assert.equal(host.events('focus').length, 2, 'a ready webview gets it at once');
+    s.dispose();
+  });
+
+  test('a disposed session stops listening to the view', async () => {
+    const live = storeWithTraffic();
+    const host = new FakeHost();
+    const view = live.openView();
+    const s = new InspectorSession(liveSource(view, 'My traffic'), host);
+    await emit(s, 'ready');
     s.dispose();
     const n = host.posted.length;
     const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'T' }, { opaque: 1 });
-    live.add({ connectionId: 5, direction: 'out', local: { address: '127.0.0.1', port: 1 }, remote: { address: '127.0.0.1', port: 2 }, timestamp: Date.now(), bytes: encodeFrame(req) });
+    live.record({ connectionId: 5, direction: 'out', local: { address: '127.0.0.1', port: 1 }, remote: { address: '127.0.0.1', port: 2 }, timestamp: Date.now(), bytes: encodeFrame(req) }, 'p');
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(host.posted.length, n);
-    assert.equal(live.index.length, 7);
+    assert.equal(view.index.length, 7);
   });
 
   test('saved as pcapng, readable back by our decoder and by tshark', () => {
-    const live = liveWithTraffic();
+    const live = storeWithTraffic();
     const mem = memorySink();
     const res = live.writePcapng(mem.sink);
     assert.equal(res.framesWritten, 6);

@@ -12,26 +12,16 @@ import { filterFrames } from '../../../src/core/capture/filter';
 import { computeStats, formatLatencyUs, percentile } from '../../../src/core/capture/stats';
 import { isErrorResponseCode } from '../../../src/core/capture/errors';
 import { createRequest, createResponse, encodeFrame, RequestCode } from '../../../src/core/remoting';
-import { fileSource, InspectorSession, liveSource, SessionHost } from '../../../src/app/inspector/session';
-import { LiveCapture } from '../../../src/app/inspector/live-capture';
-import { FrameRow, MAX_ROWS_PER_REQUEST, ToWebview } from '../../../src/shared/inspector-protocol';
+import { fileSource, InspectorSession, liveSource } from '../../../src/app/inspector/session';
+import { call, emit, RecordingHost } from '../../support/inspector/session-host';
+import { OwnTraffic } from '../../../src/app/inspector/own-traffic';
+import { FrameRow, MAX_ROWS_PER_REQUEST } from '../../../src/shared/inspector-protocol';
 import { formatLatency } from '../../../src/shared/inspector-text';
 import { errorCapture, latencyCapture, searchCapture } from '../capture/search-fixture';
 
-class FakeHost implements SessionHost {
-  readonly posted: ToWebview[] = [];
-  post(m: ToWebview): void { this.posted.push(m); }
-  async copyToClipboard(): Promise<void> { /* unused */ }
-  async savePcapng(): Promise<void> { /* unused */ }
-  log(): void { /* unused */ }
-  last<T extends ToWebview['type']>(type: T): Extract<ToWebview, { type: T }> {
-    for (let k = this.posted.length - 1; k >= 0; k--) if (this.posted[k].type === type) return this.posted[k] as Extract<ToWebview, { type: T }>;
-    throw new Error(`no ${type} posted`);
-  }
-}
+class FakeHost extends RecordingHost {}
 
 let dir: string;
-let reqId = 1;
 before(() => { dir = mkdtempSync(join(tmpdir(), 'one-model-')); });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
@@ -44,21 +34,15 @@ function file(name: string, bytes: Uint8Array): string {
 async function open(path: string): Promise<{ s: InspectorSession; host: FakeHost }> {
   const host = new FakeHost();
   const s = new InspectorSession(fileSource(path, 'c.pcapng'), host);
-  await s.handle({ type: 'ready' });
+  await emit(s, 'ready');
   await s.source.done;
   await new Promise((r) => setImmediate(r));
   return { s, host };
 }
 
 async function viewRows(s: InspectorSession, host: FakeHost, filter: object): Promise<FrameRow[]> {
-  const id = reqId++;
-  await s.handle({ type: 'setView', reqId: id, sort: { column: 'index', descending: false }, filter });
-  const v = host.last('viewSet');
-  assert.equal(v.reqId, id);
-  const rid = reqId++;
-  await s.handle({ type: 'getRows', reqId: rid, start: 0, count: MAX_ROWS_PER_REQUEST });
-  const r = host.last('rows');
-  assert.equal(r.reqId, rid);
+  const v = await call(s, host, 'setView', { sort: { column: 'index', descending: false }, filter });
+  const r = await call(s, host, 'getRows', { start: 0, count: MAX_ROWS_PER_REQUEST });
   assert.equal(r.rows.length, v.total);
   return r.rows;
 }
@@ -70,8 +54,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
 }
 
 async function summaryOf(s: InspectorSession, host: FakeHost) {
-  await s.handle({ type: 'getSummary', reqId: reqId++ });
-  return host.last('summary').summary;
+  return call(s, host, 'getSummary', {});
 }
 
 describe('one definition of error', () => {
@@ -233,37 +216,57 @@ describe('the Text box searches frame contents', () => {
     const a = await s.contentSearch(fx.text.key);
     assert.equal(await s.contentSearch(fx.text.key.toUpperCase()), a);
     // two views asked back to back: the first one's reply does not overwrite the second's view
-    const p1 = s.handle({ type: 'setView', reqId: 9001, sort: { column: 'index', descending: false }, filter: { text: fx.text.zlib } });
-    const p2 = s.handle({ type: 'setView', reqId: 9002, sort: { column: 'index', descending: false }, filter: { text: fx.text.pulled } });
-    await Promise.all([p1, p2]);
-    const replies = host.posted.filter((m) => m.type === 'viewSet' && (m.reqId === 9001 || m.reqId === 9002));
-    assert.equal(replies.length, 2);
+    const p1 = call(s, host, 'setView', { sort: { column: 'index', descending: false }, filter: { text: fx.text.zlib } });
+    const p2 = call(s, host, 'setView', { sort: { column: 'index', descending: false }, filter: { text: fx.text.pulled } });
+    const replies = await Promise.all([p1, p2]); // both answered
+    assert.equal(replies[1].total, 1);
     assert.equal(s.model.length, 1);
     assert.equal(s.model.currentFilter.text, fx.text.pulled);
     s.dispose();
   });
 
   test('live captures: the kept bytes are searched, and frames that arrive later on the next search', async () => {
-    const live = new LiveCapture();
+    const live = new OwnTraffic();
     const local = { address: '127.0.0.1', port: 40001 };
     const remote = { address: '127.0.0.1', port: 10911 };
     let ts = 1_700_000_000_000;
     const add = (opaque: number, body: string) => {
       const req = createRequest(RequestCode.SEND_MESSAGE, { topic: 'LiveTopic', producerGroup: 'pg', properties: `KEYS\u0001live-${opaque}\u0002` }, { opaque, body: Buffer.from(body) });
-      live.add({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) });
+      live.record({ connectionId: 5, direction: 'out', local, remote, timestamp: ts, bytes: encodeFrame(req) }, 'p');
       ts += 1.5;
-      live.add({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) });
+      live.record({ connectionId: 5, direction: 'in', local, remote, timestamp: ts, bytes: encodeFrame(createResponse(req, 0, null, { msgId: 'x' })) }, 'p');
       ts += 3;
     };
     add(1, 'first live body');
     add(2, 'second live body');
     const host = new FakeHost();
-    const s = new InspectorSession(liveSource(live, 'Live'), host);
-    await s.handle({ type: 'ready' });
+    const s = new InspectorSession(liveSource(live.openView(), 'Live'), host);
+    await emit(s, 'ready');
     assert.deepEqual((await viewRows(s, host, { text: 'second live' })).map((r) => r.opaque), [2, 2]);
     assert.deepEqual((await viewRows(s, host, { text: 'live-1' })).map((r) => r.opaque), [1, 1]);
     add(3, 'third: second live body again');
     assert.deepEqual((await viewRows(s, host, { text: 'second live' })).map((r) => r.opaque), [2, 2, 3, 3]);
+    s.dispose();
+  });
+});
+
+describe('room for a second protocol', () => {
+  test('rows carry their protocol; the CLI and the inspector filter by it; a protocol without a decoder says so', async () => {
+    const { describeFrameOf } = await import('../../../src/core/frame');
+    const { parseFilter: parseCliFilter, FilterSyntaxError } = await import('../../../src/core/capture/filter');
+    const fx = errorCapture();
+    const path = file('proto.pcapng', fx.bytes);
+    const { s, host } = await open(path);
+    const all = await viewRows(s, host, {});
+    assert.ok(all.length > 0 && all.every((r) => r.protocol === 'remoting'));
+    assert.equal((await viewRows(s, host, { protocol: 'remoting' })).length, all.length);
+    assert.equal((await viewRows(s, host, { protocol: 'grpc' })).length, 0, 'a protocol no decoder produces matches nothing');
+    const c = await cli(['capture', path, '--filter', 'proto=remoting', '--json']);
+    assert.equal(c.code, 0, c.err.join('\n'));
+    assert.throws(() => parseCliFilter('proto=smtp'), (e: unknown) => e instanceof FilterSyntaxError && /unknown protocol smtp \(known: remoting\)/.test(e.message));
+    const d = describeFrameOf('grpc', new Uint8Array([0, 0, 0, 5, 0]));
+    assert.equal(d.decodeError, 'no decoder for grpc frames');
+    assert.equal(describeFrameOf('remoting', new Uint8Array([0, 0, 0, 1])).decodeError !== null, true);
     s.dispose();
   });
 });

@@ -24,6 +24,8 @@ export interface ListCallbacks {
   fetch(start: number, count: number): Promise<{ start: number; total: number; rows: FrameRow[] }>;
   select(position: number, row: FrameRow | null): void;
   sort(column: SortColumn): void;
+  /** Rows could not be fetched (the host answered with an error or not in time). */
+  failed?(error: unknown): void;
   /** Once: the list has drawn real rows, or knows from the host that the view is empty. */
   shown?(): void;
 }
@@ -248,8 +250,15 @@ export class FrameList {
     if (count <= 0) return;
     const gen = this.generation;
     for (let p = from; p < from + count; p++) this.inflight.add(p);
-    const res = await this.cb.fetch(from, count);
-    for (let p = from; p < from + count; p++) this.inflight.delete(p);
+    let res: Awaited<ReturnType<ListCallbacks['fetch']>>;
+    try {
+      res = await this.cb.fetch(from, count);
+    } catch (e) {
+      this.cb.failed?.(e); // the rows stay unloaded; the next scroll or refresh asks again
+      return;
+    } finally {
+      for (let p = from; p < from + count; p++) this.inflight.delete(p);
+    }
     if (gen !== this.generation) return;
     this.totalKnown = true;
     if (res.total !== this.total) { this.total = res.total; this.layout(); }

@@ -4,12 +4,12 @@
  * this page keeps only what is on screen. State (filter, sort, selection) survives reloads through
  * getState/setState rather than retainContextWhenHidden.
  */
-import type { ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, SortSpec, ToWebview } from '../../../src/shared/inspector-protocol';
+import type { ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, SortSpec } from '../../../src/shared/inspector-protocol';
 import { button, checkbox, dropdown, el, registerControls, textField, TextField } from './controls';
 import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
 import { progressText } from '../../../src/shared/inspector-text';
-import { listen, request, send, vscode } from './rpc';
+import { emit, failure, listen, request, vscode } from './rpc';
 
 let markFirstRows: () => void = () => undefined;
 const firstRowsShown = new Promise<void>((r) => { markFirstRows = r; });
@@ -22,7 +22,7 @@ document.body.dataset.scriptStartMs = String(Math.round(performance.now()));
 // Code desktop) the round trip overlaps the building; in code-server it shares the workbench's
 // thread and the message leaves when this script's task ends, as before. Replies arrive as later
 // tasks, after this script (which registers the listener below) has run.
-send({ type: 'ready' });
+emit('ready');
 
 const saved = (vscode.getState() as SavedState | undefined) ?? null;
 let filter: FilterSpec = saved?.filter ?? {};
@@ -46,8 +46,8 @@ statusEl.id = 'status';
 statusEl.setAttribute('role', 'status');
 const noticeEl = el('span', 'notice');
 noticeEl.id = 'notice';
-const cancelBtn = button('Cancel indexing', () => send({ type: 'cancelIndexing' }), { id: 'cancel', secondary: true });
-const saveBtn = button('Save as pcapng', () => send({ type: 'savePcapng' }), { id: 'save', secondary: true });
+const cancelBtn = button('Cancel indexing', () => emit('cancelIndexing'), { id: 'cancel', secondary: true });
+const saveBtn = button('Save as pcapng', () => emit('savePcapng'), { id: 'save', secondary: true });
 saveBtn.style.display = 'none';
 const timeBtn = button('Absolute time', () => toggleTime(), { id: 'time-mode', secondary: true });
 const summaryBtn = button('Expert summary', () => toggleSummary(), { id: 'toggle-summary', secondary: true });
@@ -81,6 +81,7 @@ const list = new FrameList({
     const r = await request('getRows', { start, count });
     return { start: r.start, total: r.total, rows: r.rows };
   },
+  failed: (e) => { noticeEl.textContent = `Loading rows failed: ${failure(e)}`; },
   select: (pos, row) => onSelect(pos, row),
   sort: (col) => void setSort(col),
   shown: () => showApp(),
@@ -88,7 +89,9 @@ const list = new FrameList({
 const details = new DetailsPane({
   jumpToPair: (frame) => void jumpTo(frame),
   filterConnection: (conn) => { const f: FilterSpec = { conn }; writeFilter(f); void applyFilter(f); },
-  copy: (frame, format) => send({ type: 'copy', frame, format }),
+  copy: (frame, format) => {
+    request('copy', { frame, format }).then((r) => { noticeEl.textContent = r.message; }, (e: unknown) => { noticeEl.textContent = `Copy failed: ${failure(e)}`; });
+  },
 });
 const splitter = el('div', 'splitter');
 left.append(list.root, splitter, details.root);
@@ -187,11 +190,17 @@ async function applyFilter(f: FilterSpec | null): Promise<void> {
   saveState();
   matchEl.textContent = 'Filtering…';
   const t0 = performance.now();
-  const r = await request('setView', { sort, filter });
+  let r: { total: number };
+  try {
+    r = await request('setView', { sort, filter });
+  } catch (e) {
+    matchEl.textContent = `Filtering failed: ${failure(e)}`;
+    return;
+  }
   list.setTotal(r.total, true);
   showMatches(r.total, performance.now() - t0);
   if (selectedFrame !== null) {
-    const loc = await request('locate', { frame: selectedFrame });
+    const loc = await request('locate', { frame: selectedFrame }).catch(() => ({ position: -1 }));
     if (loc.position >= 0) list.select(loc.position);
     else details.showEmpty('The selected frame is hidden by the filter.');
   }
@@ -218,14 +227,24 @@ async function onSelect(pos: number, row: FrameRow | null): Promise<void> {
   document.body.dataset.selectedFrame = String(row.frame);
   saveState();
   const seq = ++detailsSeq;
-  const r = await request('getDetails', { frame: row.frame });
-  if (seq !== detailsSeq) return; // a newer selection won
-  if (r.error || !r.details) details.showError(r.error ?? 'No details');
-  else details.show(r.details);
+  try {
+    const d = await request('getDetails', { frame: row.frame });
+    if (seq === detailsSeq) details.show(d);
+  } catch (e) {
+    if (seq === detailsSeq) details.showError(failure(e)); // else a newer selection won
+  }
   void pos;
 }
 
 async function jumpTo(frame: number): Promise<void> {
+  try {
+    await jumpToFrame(frame);
+  } catch (e) {
+    noticeEl.textContent = `Jump to frame ${frame} failed: ${failure(e)}`;
+  }
+}
+
+async function jumpToFrame(frame: number): Promise<void> {
   let loc = await request('locate', { frame });
   if (loc.position < 0) {
     // hidden by the filter: clear it so the pair is visible
@@ -249,8 +268,11 @@ function toggleSummary(): void {
 
 async function loadSummary(): Promise<void> {
   summaryPane.replaceChildren(el('div', 'empty', 'Computing…'));
-  const r = await request('getSummary', {});
-  renderSummary(r.summary);
+  try {
+    renderSummary(await request('getSummary', {}));
+  } catch (e) {
+    summaryPane.replaceChildren(el('div', 'error-inline', `The expert summary failed: ${failure(e)}`));
+  }
 }
 
 function renderSummary(s: ExpertSummary): void {
@@ -313,6 +335,8 @@ function onProgress(p: ProgressInfo): void {
   if (p.error) showApp(); // nothing else will replace the first paint
   document.body.dataset.frames = String(p.frames);
   cancelBtn.style.display = p.done ? 'none' : '';
+  cancelBtn.textContent = p.capturing ? 'Stop capture' : 'Cancel indexing';
+  document.body.dataset.capturing = String(!!p.capturing && !p.done);
   if (firstProgress) {
     firstProgress = false;
     // restore a saved view (sort/filter) from before a reload
@@ -328,32 +352,30 @@ function onProgress(p: ProgressInfo): void {
   if (summaryPane.style.display !== 'none' && p.done && !wasDone) void loadSummary();
 }
 
-listen((m: ToWebview) => {
-  switch (m.type) {
-    case 'init':
-      titleEl.textContent = m.title;
-      document.title = m.title;
-      saveBtn.style.display = m.canSave && m.live ? '' : 'none';
-      document.body.dataset.live = String(m.live);
-      break;
-    case 'progress':
-      onProgress(m.progress);
-      break;
-    case 'applyFilter':
-      writeFilter(m.filter);
-      void applyFilter(m.filter);
-      break;
-    case 'rows':
-      // unsolicited first page (reqId 0); only meaningful for the default view
-      if (m.reqId === 0 && !Object.keys(filter).length && sort.column === 'index' && !sort.descending) list.accept(m.start, m.total, m.rows);
-      markFirstRows();
-      break;
-    case 'notice':
-      noticeEl.textContent = m.message;
-      break;
-    default:
-      break; // replies are routed to their requests by rpc.ts
-  }
+listen({
+  init: (m) => {
+    titleEl.textContent = m.title;
+    document.title = m.title;
+    saveBtn.style.display = m.canSave && m.live ? '' : 'none';
+    document.body.dataset.live = String(m.live);
+  },
+  progress: (p) => onProgress(p),
+  applyFilter: (f) => {
+    writeFilter(f);
+    void applyFilter(f);
+  },
+  focus: (m) => {
+    // applyFilter selects the selected frame once the view is set
+    selectedFrame = m.frame;
+    writeFilter(m.filter);
+    void applyFilter(m.filter);
+  },
+  firstRows: (page) => {
+    // only meaningful for the default view
+    if (!Object.keys(filter).length && sort.column === 'index' && !sort.descending) list.accept(page.start, page.total, page.rows);
+    markFirstRows();
+  },
+  notice: (m) => { noticeEl.textContent = m.message; },
 });
 
 // The toolkit's custom elements cost tens of ms to define on a slow machine. With the host's first

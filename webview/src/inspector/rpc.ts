@@ -1,42 +1,43 @@
-/** Request/response pairing over postMessage, typed by the shared protocol. */
-import type { FromWebview, ReplyFor, RequestMessage, ToWebview } from '../../../src/shared/inspector-protocol';
+/**
+ * The webview end of the inspector's channel: the shared Endpoint (src/shared/endpoint.ts) over
+ * postMessage, typed by the inspector's APIs. Requests reject with an EndpointError when the host
+ * answers with an error or not within REQUEST_TIMEOUT_MS; callers show that instead of waiting.
+ */
+import { Endpoint, EndpointError, Envelope, EventHandlers, Method, Params, Result } from '../../../src/shared/endpoint';
+import { InspectorHostApi, InspectorWebviewApi, REQUEST_TIMEOUT_MS } from '../../../src/shared/inspector-protocol';
 
 interface VsCodeApi {
-  postMessage(msg: FromWebview): void;
+  postMessage(msg: Envelope): void;
   getState(): unknown;
   setState(s: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 export const vscode: VsCodeApi = acquireVsCodeApi();
+export { EndpointError };
 
-type RequestType = RequestMessage['type'];
-type Params<T extends RequestType> = Omit<Extract<RequestMessage, { type: T }>, 'type' | 'reqId'>;
+const handlers: EventHandlers<InspectorWebviewApi> = {};
+const endpoint = new Endpoint<InspectorWebviewApi, InspectorHostApi>({
+  post: (m) => vscode.postMessage(m),
+  handlers: {},
+  events: handlers,
+});
+window.addEventListener('message', (e: MessageEvent) => { void endpoint.receive(e.data); });
 
-let nextId = 1;
-const pending = new Map<number, (m: ToWebview) => void>();
-
-export function request<T extends RequestType>(type: T, params: Params<T>): Promise<ReplyFor[T]> {
-  const reqId = nextId++;
-  return new Promise((resolve) => {
-    pending.set(reqId, (m) => resolve(m as ReplyFor[T]));
-    vscode.postMessage({ type, reqId, ...params } as unknown as FromWebview);
-  });
+export function request<M extends Method<InspectorHostApi>>(method: M, params: Params<InspectorHostApi, M>): Promise<Result<InspectorHostApi, M>> {
+  return endpoint.request(method, params, { timeoutMs: REQUEST_TIMEOUT_MS[method] });
 }
 
-export function send(msg: Exclude<FromWebview, RequestMessage>): void {
-  vscode.postMessage(msg);
+export function emit<E extends keyof InspectorHostApi['events'] & string>(name: E): void {
+  endpoint.emit(name, {} as InspectorHostApi['events'][E]);
 }
 
-/** Routes a host message: replies go to their pending request; events to `onEvent`. */
-export function listen(onEvent: (m: ToWebview) => void): void {
-  window.addEventListener('message', (e: MessageEvent) => {
-    const m = e.data as ToWebview;
-    if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
-    if ('reqId' in m && typeof m.reqId === 'number') {
-      const p = pending.get(m.reqId);
-      if (p) { pending.delete(m.reqId); p(m); return; }
-    }
-    onEvent(m);
-  });
+/** Routes the host's events to `on` (one handler per event; set before the host's first answer). */
+export function listen(on: Required<EventHandlers<InspectorWebviewApi>>): void {
+  Object.assign(handlers, on);
+}
+
+/** A failed request in words for the status line. */
+export function failure(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -24,9 +24,20 @@
  *   bname                           n                                string   broker name (4.9.7+, 5.1+; absent in 5.0.x)
  *
  * Java names the V2 fields by letter to keep the JSON header short; the broker maps them back to the
- * V1 names (SendMessageRequestHeaderV2.createSendMessageRequestHeaderV1).
+ * V1 names (SendMessageRequestHeaderV2.createSendMessageRequestHeaderV1). The first eight fields
+ * (producerGroup … flag, a … h) are @CFNotNull.
+ *
+ * Answer header (SendMessageResponseHeader), for every send code (docs/protocol.md §3.3):
+ *
+ *   msgId           string   required  the stored message's offsetMsgId (comma-separated for a batch)
+ *   queueId         int      required
+ *   queueOffset     long     required  offset of the (first) message; for a half message, in the half topic
+ *   transactionId   string             5.x: the UNIQ_KEY
+ *   batchUniqId     string
+ *   (MSG_REGION and TRACE_ON are added by the broker, outside the Java class)
  */
 import { RequestCode } from '../codes';
+import type { HeaderSpec } from './header-spec';
 
 export interface SendHeaderField {
   /** The V1 (long) key on the wire. */
@@ -88,3 +99,32 @@ export function sendHeaderValue(code: number, ext: Readonly<Record<string, strin
   if (!f) return ext[name];
   return SEND_V2_REQUEST_CODES.has(code) ? ext[f.v2] ?? ext[f.v1] : ext[f.v1] ?? ext[f.v2];
 }
+
+/** Java's @CFNotNull fields of the send header. */
+const SEND_REQUIRED = new Set(['producerGroup', 'topic', 'defaultTopic', 'defaultTopicQueueNums', 'queueId', 'sysFlag', 'bornTimestamp', 'flag']);
+
+/** The send header as a HeaderSpec, in its V1 (long keys) and V2 (letters) forms. */
+export const SEND_HEADER_V1: HeaderSpec = {
+  javaClass: 'SendMessageRequestHeader',
+  fields: SEND_HEADER_FIELDS.map((f) => ({ key: f.v1, type: f.type, required: SEND_REQUIRED.has(f.v1) || undefined, name: f.name !== f.v1 ? f.name : undefined })),
+};
+export const SEND_HEADER_V2: HeaderSpec = {
+  javaClass: 'SendMessageRequestHeaderV2',
+  fields: SEND_HEADER_FIELDS.map((f) => ({ key: f.v2, type: f.type, required: SEND_REQUIRED.has(f.v1) || undefined, name: f.name })),
+};
+
+export const SEND_RESPONSE_HEADER: HeaderSpec = {
+  javaClass: 'SendMessageResponseHeader',
+  fields: [
+    { key: 'msgId', type: 'string', required: true },
+    { key: 'queueId', type: 'int', required: true },
+    { key: 'queueOffset', type: 'long', required: true },
+    { key: 'transactionId', type: 'string' },
+    { key: 'batchUniqId', type: 'string' },
+  ],
+};
+
+export const SEND_REQUEST_HEADERS: ReadonlyMap<number, HeaderSpec> = new Map(
+  [...SEND_REQUEST_CODES].map((c) => [c, SEND_V2_REQUEST_CODES.has(c) ? SEND_HEADER_V2 : SEND_HEADER_V1]),
+);
+export const SEND_RESPONSE_HEADERS: ReadonlyMap<number, HeaderSpec> = new Map([...SEND_REQUEST_CODES].map((c) => [c, SEND_RESPONSE_HEADER]));

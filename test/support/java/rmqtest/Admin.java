@@ -24,8 +24,11 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * Reads commands, one per line, fields separated by TAB; answers exactly one line each:
  * "OK &lt;json&gt;" or "ERR &lt;message&gt;".
  *   cluster                                  brokers registered at the NameServer
- *   createTopic  topic queues perm timeoutMs UPDATE_AND_CREATE_TOPIC on every master of the cluster,
- *                                            then waits until the NameServer route lists all of them
+ *   createTopic  topic queues perm timeoutMs [attributes]
+ *                                            UPDATE_AND_CREATE_TOPIC on every master of the cluster,
+ *                                            then waits until the NameServer route lists all of them;
+ *                                            attributes (5.x) as mqadmin's -a: "+message.type=FIFO,+k=v"
+ *   createGroup  group retryMaxTimes orderly  UPDATE_AND_CREATE_SUBSCRIPTIONGROUP on every master
  *   route        topic                       the NameServer's route for a topic
  *   runtime      brokerAddr                  GET_BROKER_RUNTIME_INFO of one broker (its KV table)
  *   consumeStats group                       examineConsumeStats: per queue broker/consumer offset, last time, totalDiff
@@ -65,8 +68,12 @@ public final class Admin {
                 try {
                     switch (f[0]) {
                         case "cluster": out.println("OK " + clusterJson(admin)); break;
+                        case "createGroup":
+                            createGroup(admin, clusterName, f[1], Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]));
+                            out.println("OK {}");
+                            break;
                         case "createTopic":
-                            out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4])));
+                            out.println("OK " + createTopic(admin, clusterName, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]), f.length > 5 ? f[5] : ""));
                             break;
                         case "route": out.println("OK " + routeJson(admin, f[1])); break;
                         case "runtime": out.println("OK " + runtimeJson(admin, f[1])); break;
@@ -162,7 +169,43 @@ public final class Admin {
         return b.append("]}").toString();
     }
 
-    static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs) throws Exception {
+    /** 5.x topic attributes (TopicConfig.setAttributes does not exist in 4.9: reflection keeps one source). */
+    static void setAttributes(TopicConfig tc, String attributes) throws Exception {
+        if (attributes.isEmpty()) return;
+        Map<String, String> m = new TreeMap<>();
+        for (String kv : attributes.split(",")) {
+            int i = kv.indexOf('=');
+            m.put(kv.substring(0, i), kv.substring(i + 1));
+        }
+        TopicConfig.class.getMethod("setAttributes", Map.class).invoke(tc, m);
+    }
+
+    /**
+     * A subscription group on every master. SubscriptionGroupConfig moved packages between 4.9
+     * (common.subscription) and 5.x (remoting.protocol.subscription): reflection keeps one source.
+     */
+    static void createGroup(DefaultMQAdminExt admin, String clusterName, String group, int retryMaxTimes, boolean orderly) throws Exception {
+        Class<?> cls;
+        try {
+            cls = Class.forName("org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig");
+        } catch (ClassNotFoundException e) {
+            cls = Class.forName("org.apache.rocketmq.common.subscription.SubscriptionGroupConfig");
+        }
+        Object cfg = cls.getConstructor().newInstance();
+        cls.getMethod("setGroupName", String.class).invoke(cfg, group);
+        cls.getMethod("setRetryMaxTimes", int.class).invoke(cfg, retryMaxTimes);
+        cls.getMethod("setConsumeMessageOrderly", boolean.class).invoke(cfg, orderly);
+        var info = admin.examineBrokerClusterInfo();
+        var names = info.getClusterAddrTable().get(clusterName);
+        if (names == null || names.isEmpty()) throw new IllegalStateException("cluster " + clusterName + " has no brokers");
+        java.lang.reflect.Method create = DefaultMQAdminExt.class.getMethod("createAndUpdateSubscriptionGroupConfig", String.class, cls);
+        for (String name : new java.util.TreeSet<>(names)) {
+            String master = info.getBrokerAddrTable().get(name).getBrokerAddrs().get(0L);
+            create.invoke(admin, master, cfg);
+        }
+    }
+
+    static String createTopic(DefaultMQAdminExt admin, String clusterName, String topic, int queues, int perm, long timeoutMs, String attributes) throws Exception {
         var info = admin.examineBrokerClusterInfo();
         var names = info.getClusterAddrTable().get(clusterName);
         if (names == null || names.isEmpty()) throw new IllegalStateException("cluster " + clusterName + " has no brokers");
@@ -172,6 +215,7 @@ public final class Admin {
             String master = bd == null ? null : bd.getBrokerAddrs().get(0L);
             if (master == null) throw new IllegalStateException("broker " + name + " has no master address");
             TopicConfig tc = new TopicConfig(topic, queues, queues, perm);
+            setAttributes(tc, attributes);
             admin.createAndUpdateTopicConfig(master, tc);
         }
         // The broker re-registers with the NameServer right after UPDATE_AND_CREATE_TOPIC; wait for it.

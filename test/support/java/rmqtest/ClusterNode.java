@@ -27,6 +27,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  *
  *   java ... rmqtest.ClusterNode namesrv &lt;file.properties&gt;
  *   java ... rmqtest.ClusterNode broker  &lt;file.properties&gt;
+ *   java ... rmqtest.ClusterNode proxy   &lt;file.properties&gt;   (5.x: property proxyConfig names the
+ *                                                        Proxy's JSON config; ProxyStartup in cluster mode)
  *
  * The same properties file is applied with MixAll.properties2Object to every config object
  * (NamesrvConfig/BrokerConfig, NettyServerConfig, NettyClientConfig, MessageStoreConfig), so a key
@@ -66,7 +68,7 @@ public final class ClusterNode {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ClusterNode namesrv|broker <file.properties>");
+            System.err.println("usage: ClusterNode namesrv|broker|proxy <file.properties>");
             System.exit(2);
         }
         // What BrokerStartup/NamesrvStartup do: make every RemotingCommand carry this release's version.
@@ -116,6 +118,16 @@ public final class ClusterNode {
             controller.start();
             System.out.println("RMQ-LAUNCHER READY broker name=" + brokerConfig.getBrokerName()
                 + " port=" + nettyServerConfig.getListenPort()
+                + " version=" + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION)
+                + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+        } else if ("proxy".equals(what)) {
+            // 5.x only, by reflection so that this file still compiles against 4.9. ProxyStartup.main
+            // starts the gRPC and remoting servers and returns; it installs its own shutdown hook and
+            // calls System.exit(1) when start-up fails.
+            Class<?> startup = Class.forName("org.apache.rocketmq.proxy.ProxyStartup");
+            startup.getMethod("main", String[].class).invoke(null, (Object) new String[] {"-pc", props.getProperty("proxyConfig"), "-pm", "cluster"});
+            installHooks(() -> { }, deleteOnOrphan);
+            System.out.println("RMQ-LAUNCHER READY proxy"
                 + " version=" + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION)
                 + " ms=" + (System.nanoTime() - t0) / 1_000_000);
         } else {
