@@ -221,6 +221,7 @@ async function main(): Promise<number> {
       await contextMenu(page, msg, 'Resend to Original Topic');
       const toast = page.locator('.notification-toast', { hasText: `SEND_OK: ${sc.topics.fail} →` });
       await toast.first().waitFor({ timeout: 30_000 });
+      await poll('the progress notification to close', 10_000, async () => (await page.locator('.notification-toast', { hasText: 'sending to' }).count()) === 0);
       await opaque(toast.first(), 'the notification');
       await page.screenshot({ path: join(shots, 'groups-dead-letters.png') });
       await page.keyboard.press('Escape');
