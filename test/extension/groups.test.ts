@@ -9,8 +9,8 @@ import * as vscode from 'vscode';
 import type { RunningCluster } from '../support/cluster';
 import type { GroupNodeSnapshot } from '../../src/extension/groups/tree';
 import type { ResetOutcome, ResetPlan } from '../../src/core/consumer/offset-reset';
-import type { BrowsedMessage } from '../../src/core/consumer/browse';
-import type { SendResult } from '../../src/core/producer';
+import type { FindCommandResult } from '../../src/extension/messages/commands';
+import type { SendOutcome } from '../../src/app/send/executor';
 import { MQClient } from '../../src/core/producer';
 import { browseTopic } from '../../src/core/consumer/browse';
 import { startGroupScenario, GroupScenario } from '../support/groups/scenario';
@@ -155,35 +155,37 @@ describe('Consumer Groups (real 5.3 cluster, real Java consumers)', function () 
     }, 1000);
   });
 
-  it('Browse Dead Letters reads them with their original topic; Resend to Original Topic sends one there', async () => {
+  it('Browse Dead Letters opens them in the message view with their original topic; Resend to Original Topic sends one there', async () => {
     const g = s.groups.fail;
-    const dlq = await pollUntil('3 dead letters', 90_000, async () => {
-      const m = await vscode.commands.executeCommand<BrowsedMessage[]>('rocketmq.browseGroupMessages', { connection: CONN, group: g, kind: 'dlq', open: false });
-      return m && m.length === 3 ? m : undefined;
+    // The tree lists the dead letters under the group once all 3 messages have failed twice.
+    const root = await pollUntil('3 dead letters in the tree', 90_000, async () => {
+      const r = await snapshot({ expand: ['groups', 'group', 'extra'], groups: [g], refresh: true });
+      const dead = groupRow(r, g)?.children?.find((c) => c.gk === 'extra' && c.label === 'Dead Letters');
+      return dead && /· 3 messages$/.test(dead.description ?? '') && dead.children?.length === 3 ? r : undefined;
     }, 2000);
-    assert.deepEqual(dlq.map((m) => m.keys).sort(), ['fail-0', 'fail-1', 'fail-2']);
-    const opened = await vscode.commands.executeCommand<BrowsedMessage[]>('rocketmq.browseGroupMessages', { connection: CONN, group: g, kind: 'dlq' });
-    assert.equal(opened!.length, 3);
-    const doc = vscode.window.activeTextEditor?.document;
-    assert.equal(doc?.languageId, 'json');
-    const shown = JSON.parse(doc!.getText()) as { originalTopic: string; keys: string }[];
-    assert.deepEqual(shown.map((m) => m.originalTopic), [s.topics.fail, s.topics.fail, s.topics.fail]);
-    // The tree shows the same messages under Dead Letters.
-    const root = await snapshot({ expand: ['groups', 'group', 'extra'], groups: [g], refresh: true });
     const dead = groupRow(root, g)!.children!.find((c) => c.gk === 'extra' && c.label === 'Dead Letters')!;
-    assert.match(dead.description!, /^%DLQ%G_fail_.* · 3 messages$/);
-    assert.equal(dead.children!.length, 3);
-    assert.ok(dead.children!.every((m) => m.contextValue === 'groupMessage.dlq' && new RegExp(`from ${s.topics.fail}`).test(m.description!)));
+    assert.ok(dead.children!.every((m) => m.contextValue === 'groupMessage.dlq' && new RegExp(`from ${s.topics.fail}`).test(m.description!)), JSON.stringify(dead.children));
 
-    const sent = await vscode.commands.executeCommand<SendResult>('rocketmq.resendToOriginalTopic', { connection: CONN, message: dlq[0] });
-    assert.equal(sent?.sendStatus, 'SEND_OK');
+    const found = await vscode.commands.executeCommand<FindCommandResult>('rocketmq.browseGroupMessages', { connection: CONN, group: g, kind: 'dlq' });
+    assert.ok(found, 'the message view opened');
+    const dlq = found.result.messages;
+    assert.deepEqual(dlq.map((m) => m.keys).sort(), ['fail-0', 'fail-1', 'fail-2']);
+    assert.ok(dlq.every((m) => m.topic === `%DLQ%${g}` && m.properties.get('RETRY_TOPIC') === s.topics.fail));
+    assert.equal(found.result.list.rows.length, 3);
+
+    const out = await vscode.commands.executeCommand<SendOutcome>('rocketmq.resendToOriginalTopic', { connection: CONN, message: dlq[0] });
+    assert.equal(out?.sent[0]?.status, 'SEND_OK', JSON.stringify(out?.failed));
+    assert.equal(out!.sent[0].topic, s.topics.fail);
     const client = new MQClient({ namesrvAddr: cluster.namesrv });
     try {
-      const back = await pollUntil('the resent message in the original topic', 20_000, async () => (await browseTopic(client, s.topics.fail)).find((m) => m.msgId === sent!.msgId));
+      const back = await pollUntil('the resent message in the original topic', 20_000, async () => (await browseTopic(client, s.topics.fail)).find((m) => m.msgId === out!.sent[0].msgId));
       assert.equal(back.keys, dlq[0].keys);
       assert.equal(Buffer.from(back.body!).toString(), Buffer.from(dlq[0].body!).toString());
+      assert.equal(back.properties.get('RESENT_FROM_MSG_ID'), dlq[0].properties.get('ORIGIN_MESSAGE_ID') ?? dlq[0].msgId);
     } finally {
       await client.close();
     }
+    const log = (await vscode.commands.executeCommand<string[]>('rocketmq.internal.recentLog'))!;
+    assert.ok(log.some((l) => l.includes(`resending dead letter`) && l.includes(s.topics.fail)));
   });
 });

@@ -2,22 +2,27 @@
  * Dead letters and retries of a consumer group: read them, and send a dead-lettered message again to the
  * topic it came from. No `vscode`.
  *
- * Reading is a plain browse pull of the %DLQ% / %RETRY% topic (src/core/consumer/browse.ts): kept to one
- * call (`browseGroupMessages`) so that it can move to the message lookup's browse when that exists.
+ * Reading is the message lookup's time-range query over the %DLQ% / %RETRY% topic (everything stored
+ * since 1970, earliest first, capped); sending again is the lookup's resend plan aimed at the original
+ * topic, which the send path then sends (with its production confirmation).
  */
-import { browseTopic, BrowsedMessage } from '../../core/consumer/browse';
+import { FoundMessage, queryByTimeRange } from '../../core/consumer/lookup';
 import { dlqTopicOf, retryTopicOf } from '../../core/consumer/group-inspection';
-import { Message, MessageConst, SYSTEM_PROPERTY_NAMES } from '../../core/message';
+import { MessageConst } from '../../core/message';
 import type { MessageExt } from '../../core/message';
 import { MQClient } from '../../core/producer';
+import type { SendSpec } from '../../core/requestfile';
+import { resendSpec } from '../messages/resend';
 
 export type GroupMessageKind = 'dlq' | 'retry';
 
 export const groupMessageTopic = (group: string, kind: GroupMessageKind): string => (kind === 'dlq' ? dlqTopicOf(group) : retryTopicOf(group));
 
-/** Up to `maxPerQueue` messages of each queue of the group's dead-letter or retry topic, oldest first. */
-export async function browseGroupMessages(client: MQClient, group: string, kind: GroupMessageKind, maxPerQueue = 100): Promise<BrowsedMessage[]> {
-  return browseTopic(client, groupMessageTopic(group, kind), { maxPerQueue });
+/** The messages of the group's dead-letter or retry topic, oldest first, at most `cap`. */
+export async function browseGroupMessages(client: MQClient, group: string, kind: GroupMessageKind, cap = 200): Promise<FoundMessage[]> {
+  const r = await queryByTimeRange(client, { topic: groupMessageTopic(group, kind), from: 0, to: Date.now(), cap });
+  if (r.failures.length && !r.messages.length) throw r.failures[0].error;
+  return r.messages;
 }
 
 /** The topic a retried or dead-lettered message was first sent to (the broker records it as RETRY_TOPIC). */
@@ -32,38 +37,32 @@ export const originalMessageIdOf = (m: Pick<MessageExt, 'properties' | 'msgId'>)
   m.properties.get(MessageConst.ORIGIN_MESSAGE_ID) ?? m.msgId;
 
 export interface ResendPlan {
-  message: Message;
+  spec: SendSpec;
   originalTopic: string;
   originalMsgId: string | undefined;
+  /** What could not be carried over (the lookup's resend plan says). */
+  notes: string[];
 }
 
 /**
- * A new message for the original topic with the dead letter's body, tags, keys and user properties.
- * RocketMQ's own properties (RETRY_TOPIC, REAL_TOPIC, DELAY, UNIQ_KEY, …) are left out: the producer sets
- * a fresh id, and the copy must not be delayed or routed like the retry was. The original id goes along
- * as the user property `RESENT_FROM_MSG_ID` so the resent copy can be told apart.
+ * A send of the dead letter's body, tags, keys and user properties to its original topic (the lookup's
+ * resendSpec, so the same things are kept and left out as for Send Again), without a delay: a dead
+ * letter's DELAY is the retry's, not the producer's. The original id goes along as the user property
+ * `RESENT_FROM_MSG_ID`, so the copy can be told apart.
  */
-export function planResend(m: MessageExt): ResendPlan {
+export function planResend(m: MessageExt & { brokerName?: string; brokerAddr?: string }): ResendPlan {
   const originalTopic = originalTopicOf(m);
   if (!originalTopic) throw new Error(`message ${m.msgId ?? m.offsetMsgId} in ${m.topic} has no RETRY_TOPIC property: its original topic is unknown`);
-  if (m.body === undefined) throw new Error(`message ${m.msgId ?? m.offsetMsgId}: its body could not be decompressed (${m.decompressError ?? 'unknown reason'}), so it cannot be resent`);
-  const user: Record<string, string> = {};
-  for (const [k, v] of m.properties) if (!SYSTEM_PROPERTY_NAMES.has(k) && v.trim() !== '') user[k] = v;
+  const found: FoundMessage = { ...m, brokerName: m.brokerName ?? '', brokerAddr: m.brokerAddr ?? '' };
+  const r = resendSpec(found, originalTopic);
   const originalMsgId = originalMessageIdOf(m);
-  if (originalMsgId) user.RESENT_FROM_MSG_ID = originalMsgId;
-  const message = new Message({
-    topic: originalTopic,
-    body: m.body,
-    tags: m.tags || undefined,
-    keys: m.keys ? m.keys.split(' ').filter(Boolean) : undefined,
-    flag: m.flag,
-    userProperties: user,
-  });
-  return { message, originalTopic, originalMsgId };
+  const spec: SendSpec = { ...r.spec, delayLevel: undefined, delayMs: undefined, deliverAtMs: undefined };
+  if (originalMsgId) spec.properties = { ...(spec.properties ?? {}), RESENT_FROM_MSG_ID: originalMsgId };
+  return { spec, originalTopic, originalMsgId, notes: r.notes };
 }
 
 /** One line for a tree row: `msgId · tag · reconsumed n · stored time`. */
-export function describeGroupMessage(m: BrowsedMessage): string {
+export function describeGroupMessage(m: MessageExt): string {
   const bits = [m.tags ? `tag ${m.tags}` : '', `reconsumed ${m.reconsumeTimes}`, `from ${originalTopicOf(m) ?? '?'}`, new Date(m.storeTimestamp).toISOString()];
   return bits.filter(Boolean).join(' · ');
 }

@@ -1,5 +1,5 @@
 /**
- * One function per consumer-group request to one broker (docs/protocol.md §5.6), over an MQClient's pool.
+ * One function per consumer-group request to one broker (docs/protocol.md §5.7), over an MQClient's pool.
  * Each returns the decoded body, or throws MQBrokerError naming the code, the remark, the broker and the
  * request. Answers that mean "nothing there" rather than "failed" come back as values: a group with no
  * client online is `undefined` from consumerConnection, not an error.
@@ -94,7 +94,7 @@ export async function updateConsumerOffset(client: MQClient, b: BrokerTarget, gr
   await call(client, b, RequestCode.UPDATE_CONSUMER_OFFSET, encodeUpdateConsumerOffsetHeader({ consumerGroup: group, topic: q.topic, queueId: q.queueId, commitOffset }), timeoutMs);
 }
 
-/** SEARCH_OFFSET_BY_TIMESTAMP (29): the queue offset the broker's store finds for a time (§5.6 on how each release picks). */
+/** SEARCH_OFFSET_BY_TIMESTAMP (29): the queue offset the broker's store finds for a time (§5.7 on how each release picks). */
 export async function searchOffsetByTimestamp(client: MQClient, b: BrokerTarget, q: MessageQueueRef, timestamp: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
   const r = await call(client, b, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, encodeSearchOffsetHeader({ topic: q.topic, queueId: q.queueId, timestamp }), timeoutMs);
   return offsetField(r, b, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP);

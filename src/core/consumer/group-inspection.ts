@@ -1,5 +1,5 @@
 /**
- * Gathers what the brokers know about consumer groups (docs/protocol.md §5.6), as facts without wording:
+ * Gathers what the brokers know about consumer groups (docs/protocol.md §5.7), as facts without wording:
  * the app layer (src/app/groups/) turns them into tree rows and diagnoses.
  *
  * - `listGroups`: the subscription groups every master has configs for (GET_ALL_SUBSCRIPTIONGROUP_CONFIG).

@@ -2,7 +2,7 @@
  * Resetting a consumer group's offsets on one topic to the earliest or latest message or to a point in
  * time, in two steps: `planOffsetReset` asks the brokers what each queue's new offset would be (nothing
  * changes), `applyOffsetReset` carries the plan out the way mqadmin's resetOffsetByTime does
- * (docs/protocol.md §5.6):
+ * (docs/protocol.md §5.7):
  *
  * 1. INVOKE_BROKER_TO_RESET_OFFSET to each master of the topic (timestamp, isForce = true). The broker finds
  *    the offsets with the same store search SEARCH_OFFSET_BY_TIMESTAMP uses, which is why the plan asks that:

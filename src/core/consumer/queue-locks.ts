@@ -1,5 +1,5 @@
 /**
- * Who holds an orderly group's queue locks (docs/protocol.md §5.6). Orderly consumers lock each queue they
+ * Who holds an orderly group's queue locks (docs/protocol.md §5.7). Orderly consumers lock each queue they
  * consume on its broker (LOCK_BATCH_MQ, renewed every 20 s); the broker lets a lock go 60 s after its last
  * renewal (rocketmq.broker.rebalance.lockMaxLiveTime). A client that is killed does not unlock: until its
  * locks expire, the client the rebalance gives those queues to cannot lock them and does not consume them.

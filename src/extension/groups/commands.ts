@@ -13,9 +13,11 @@ import { describeFailure } from '../../app/routes/errors';
 import { applyOffsetReset, planOffsetReset, ResetOutcome, ResetPlan, ResetTarget } from '../../core/consumer/offset-reset';
 import { describeTarget, outcomeText, parseResetTarget, previewHeadline, previewLines } from '../../app/groups/reset';
 import { groupTopics } from '../../app/groups/model';
-import { bodyPreview, GroupMessageKind, groupMessageTopic, originalMessageIdOf, originalTopicOf, planResend } from '../../app/groups/dead-letters';
+import { GroupMessageKind, groupMessageTopic, originalMessageIdOf, planResend, ResendPlan } from '../../app/groups/dead-letters';
+import { sendWithUi } from '../send/commands';
+import type { SendOutcome } from '../../app/send/executor';
+import type { FindCommandResult } from '../messages/commands';
 import type { BrowsedMessage } from '../../core/consumer/browse';
-import type { SendResult } from '../../core/producer';
 
 let contribution: GroupsContribution | undefined;
 
@@ -157,57 +159,39 @@ export function registerGroups(context: vscode.ExtensionContext): void {
       return { plan, outcome };
     }),
 
-    vscode.commands.registerCommand('rocketmq.browseGroupMessages', async (arg?: unknown): Promise<BrowsedMessage[] | undefined> => {
+    vscode.commands.registerCommand('rocketmq.browseGroupMessages', async (arg?: unknown): Promise<FindCommandResult | undefined> => {
       const n = nodeArg(arg);
-      const a = (n ? {} : (typeof arg === 'object' && arg !== null ? arg : {})) as { connection?: string; group?: string; kind?: GroupMessageKind; open?: boolean };
+      const a = (n ? {} : (typeof arg === 'object' && arg !== null ? arg : {})) as { connection?: string; group?: string; kind?: GroupMessageKind };
       const connection = n?.connectionName ?? a.connection ?? connections.activeName();
       const group = groupOf(n) ?? a.group;
       const kind: GroupMessageKind = n?.data.gk === 'extra' ? n.data.kind : a.kind ?? 'dlq';
       if (!connection || !group) return undefined;
       c.forgetMessages(connection, group, kind);
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${groupMessageTopic(group, kind)}…` },
-        () => c.messages(connection, group, kind, 200));
-      if (!r.ok) {
-        void vscode.window.showErrorMessage(`Cannot read ${groupMessageTopic(group, kind)}: ${describeFailure(r.error, 'broker').short}`);
-        return undefined;
-      }
-      log.info(`[${connection}] ${groupMessageTopic(group, kind)}: ${r.value.length} message(s) read`);
-      if (a.open !== false) {
-        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(r.value.map(messageJson), null, 2) });
-        await vscode.window.showTextDocument(doc, { preview: true });
-      }
-      return r.value;
+      // The message view of "Find Message…": everything the topic holds, earliest first (its list pages and its detail, trace and Send Again).
+      log.info(`[${connection}] browsing ${groupMessageTopic(group, kind)} in the message view`);
+      return vscode.commands.executeCommand<FindCommandResult | undefined>('rocketmq.findMessage', {
+        connection, query: { kind: 'time', topic: groupMessageTopic(group, kind), from: 0, to: Date.now(), cap: 500 },
+      });
     }),
 
-    vscode.commands.registerCommand('rocketmq.resendToOriginalTopic', async (arg?: unknown): Promise<SendResult | undefined> => {
+    vscode.commands.registerCommand('rocketmq.resendToOriginalTopic', async (arg?: unknown): Promise<SendOutcome | undefined> => {
       if (!allowSend('Resending messages', log)) return undefined;
       const n = nodeArg(arg);
       const a = (n ? {} : (typeof arg === 'object' && arg !== null ? arg : {})) as { connection?: string; message?: BrowsedMessage };
       const connection = n?.connectionName ?? a.connection ?? connections.activeName();
       const message = n?.data.gk === 'message' ? n.data.message : a.message;
       if (!connection || !message) return undefined;
-      let plan;
+      let plan: ResendPlan;
       try {
         plan = planResend(message);
       } catch (e) {
         void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
         return undefined;
       }
-      const what = `Resend message ${originalMessageIdOf(message) ?? message.msgId} to ${plan.originalTopic}`;
-      if (!await confirmProduction(connection, what, 'Resend')) return undefined;
-      const session = await connections.session(connection);
-      try {
-        const producer = await session.producer();
-        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, () => producer.send(plan!.message));
-        log.info(`[${connection}] ${what}: ${r.sendStatus} msgId ${r.msgId} → ${r.messageQueue.brokerName} queue ${r.messageQueue.queueId} offset ${r.queueOffset}`);
-        void vscode.window.showInformationMessage(`${r.sendStatus}: resent to ${plan.originalTopic} as ${r.msgId}`);
-        return r;
-      } catch (e) {
-        const d = describeFailure(e, 'broker');
-        log.error(`[${connection}] ${what} failed: ${d.short}${d.hint ? ` — ${d.hint}` : ''}`);
-        void vscode.window.showErrorMessage(`${what} failed: ${d.short}`);
-        return undefined;
-      }
+      log.info(`[${connection}] resending dead letter ${originalMessageIdOf(message) ?? message.msgId} to ${plan.originalTopic}`);
+      for (const note of plan.notes) log.info(`[${connection}] resend: ${note}`);
+      // The send path: Workspace Trust, the production confirmation, progress, the notification and the log.
+      return sendWithUi(context, connections, log, connection, plan.spec, 'Resend to Original Topic');
     }),
 
     vscode.commands.registerCommand('rocketmq.internal.groupsSnapshot', async (a: GroupsSnapshotArgs): Promise<GroupNodeSnapshot[]> => {
@@ -229,14 +213,4 @@ export function registerGroups(context: vscode.ExtensionContext): void {
       return c.snapshotFrom(roots, (n) => kinds.has(n.data.gk) && (n.data.gk !== 'group' || !only || only.has(n.data.group)));
     }),
   );
-}
-
-function messageJson(m: BrowsedMessage): Record<string, unknown> {
-  return {
-    msgId: m.msgId, offsetMsgId: m.offsetMsgId, originalTopic: originalTopicOf(m) ?? null, originalMsgId: originalMessageIdOf(m) ?? null,
-    topic: m.topic, brokerName: m.brokerName, queueId: m.queueId, queueOffset: m.queueOffset, reconsumeTimes: m.reconsumeTimes,
-    tags: m.tags ?? null, keys: m.keys ?? null, bornTimestamp: new Date(m.bornTimestamp).toISOString(), storeTimestamp: new Date(m.storeTimestamp).toISOString(),
-    properties: Object.fromEntries(m.properties), body: bodyPreview(m, 10_000),
-    ...(m.body && /bytes, binary\)$/.test(bodyPreview(m)) ? { bodyBase64: Buffer.from(m.body).toString('base64') } : {}),
-  };
 }

@@ -59,7 +59,8 @@ interface ConnectionData {
   logged: Set<string>;
 }
 
-const MESSAGES_PER_QUEUE = 50;
+/** Messages of a retry or dead-letter topic listed in the tree (Browse Dead Letters / Retries shows more). */
+const MESSAGES_SHOWN = 100;
 /**
  * Group rows first show what the cheap questions give (clients, lag, retry / dead letters); the full
  * inspection (each client's own view, so the subscription, idle-client, unheld-queue and lock diagnoses)
@@ -193,13 +194,13 @@ export class GroupsContribution implements TreeContribution {
     return r.ok ? diagnose(r.value, d.history.previous(group)) : [];
   }
 
-  messages(connection: string, group: string, kind: GroupMessageKind, maxPerQueue = MESSAGES_PER_QUEUE): Promise<Result<BrowsedMessage[]>> {
+  messages(connection: string, group: string, kind: GroupMessageKind, cap = MESSAGES_SHOWN): Promise<Result<BrowsedMessage[]>> {
     const d = this.conn(connection);
-    const key = `${group}\u0000${kind}\u0000${maxPerQueue}`;
+    const key = `${group}\u0000${kind}\u0000${cap}`;
     let p = d.messages.get(key);
     if (!p) {
-      p = this.load(connection, `${kind === 'dlq' ? 'dead letters' : 'retries'} of ${group} (PULL_MESSAGE)`, 'broker', async () =>
-        browseGroupMessages((await this.connections.session(connection)).client, group, kind, maxPerQueue));
+      p = this.load(connection, `${kind === 'dlq' ? 'dead letters' : 'retries'} of ${group} (SEARCH_OFFSET_BY_TIMESTAMP, PULL_MESSAGE)`, 'broker', async () =>
+        browseGroupMessages((await this.connections.session(connection)).client, group, kind, cap));
       d.messages.set(key, p);
     }
     return p;
@@ -485,7 +486,7 @@ export class GroupsContribution implements TreeContribution {
         const flagged = !!x && x.messages > 0 && (data.kind === 'dlq' || waiting > 0);
         t.iconPath = new vscode.ThemeIcon(data.kind === 'dlq' ? 'archive' : 'history', flagged ? warn : undefined);
         t.tooltip = data.kind === 'dlq'
-          ? 'Messages that failed consumption more than maxReconsumeTimes times (%DLQ%group). Expand to read them (a plain pull of the topic), right-click a message to resend it to its original topic.'
+          ? 'Messages that failed consumption more than maxReconsumeTimes times (%DLQ%group). Expand to list them, Browse Dead Letters / Retries to open them in the message view, right-click a message to resend it to its original topic.'
           : 'Deliveries that failed and were sent back to be consumed again later (%RETRY%group).';
         return t;
       }

@@ -75,6 +75,13 @@ async function opaque(loc: ReturnType<Page['locator']>, what: string): Promise<v
   await poll(`${what} fully shown`, 5000, async () => (await loc.evaluate((el) => Number((globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))) === 1);
 }
 
+async function typeIntoQuickInput(page: Page, text: string, expectTitle: RegExp): Promise<void> {
+  const q = page.locator('.quick-input-widget input');
+  await poll(`quick input ${expectTitle}`, 10_000, async () => (await q.isVisible())
+    && expectTitle.test(`${(await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? ''} ${(await q.getAttribute('placeholder')) ?? ''}`));
+  await q.fill(text);
+}
+
 async function runCommand(page: Page, title: string, input?: string): Promise<void> {
   await poll(`command "${title}" in the palette`, 20_000, async () => {
     await page.keyboard.press('Escape');
@@ -140,16 +147,31 @@ async function main(): Promise<number> {
     const consumerOffsets = async () => (await cluster.javaAdmin().consumeStats(sc.groups.none)).queues.filter((q) => q.mq.topic === sc.topics.main).map((q) => q.consumerOffset);
 
     const folder = mkdtempSync('/tmp/rmqg-ui-');
-    wb = await openWorkbench({
-      folder, viewport: { width: 1500, height: 1000 }, echoLogs: false,
-      settings: { 'rocketmq.connections': [{ name: LOCAL, namesrv: cluster.namesrv }, { name: PROD, namesrv: cluster.namesrv, production: true }] },
-    });
+    wb = await openWorkbench({ folder, viewport: { width: 1500, height: 1000 }, echoLogs: false });
     const page = wb.page;
     currentPage = page;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
+    await step('two connections to the cluster, one marked as production (Add NameServer…)', async () => {
+      for (const [name, production] of [[LOCAL, false], [PROD, true]] as const) {
+        await runCommand(page, 'RocketMQ: Add NameServer');
+        await typeIntoQuickInput(page, cluster.namesrv, /Add NameServer \(1\/4\)/);
+        await page.keyboard.press('Enter');
+        await typeIntoQuickInput(page, name, /Add NameServer \(2\/4\)/);
+        await page.keyboard.press('Enter');
+        await typeIntoQuickInput(page, '', /Add NameServer \(3\/4\)/);
+        await page.keyboard.press('Enter');
+        await poll('production step', 10_000, async () => /4\/4/.test((await page.locator('.quick-input-widget .quick-input-title').textContent()) ?? ''));
+        if (production) await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Production' }).filter({ hasNotText: 'Not production' }).first().click();
+        else await page.keyboard.press('Enter');
+        await poll(`connection ${name} in the tree`, 20_000, async () => {
+          await page.locator('.activitybar .action-item a[aria-label^="RocketMQ"]').first().click().catch(() => undefined);
+          return (await treeRows(page, name).count()) > 0;
+        });
+      }
+    });
+
     await step('Consumer Groups under the connection: each group with its lag and online clients, system groups hidden', async () => {
-      await page.locator('.activitybar .action-item a[aria-label^="RocketMQ"]').first().click();
       await treeRows(page, LOCAL).first().waitFor({ timeout: 30_000 });
       await widenSideBar(page, 820);
       // Only this run's groups (the filter of the Topic Routes view filters groups too).
@@ -197,8 +219,9 @@ async function main(): Promise<number> {
       await poll('3 dead letters from the failing topic', 30_000, async () => ((await paneText(page)).match(new RegExp(`from ${esc(sc.topics.fail)}`, 'g')) ?? []).length >= 3);
       const msg = page.locator('.pane-body .monaco-list-row', { hasText: `from ${sc.topics.fail}` }).first();
       await contextMenu(page, msg, 'Resend to Original Topic');
-      const toast = page.locator('.notification-toast', { hasText: `SEND_OK: resent to ${sc.topics.fail}` });
+      const toast = page.locator('.notification-toast', { hasText: `SEND_OK: ${sc.topics.fail} →` });
       await toast.first().waitFor({ timeout: 30_000 });
+      await poll('the progress notification to close', 10_000, async () => (await page.locator('.notification-toast', { hasText: 'sending to' }).count()) === 0);
       await opaque(toast.first(), 'the notification');
       await page.screenshot({ path: join(shots, 'groups-dead-letters.png') });
       await page.keyboard.press('Escape');

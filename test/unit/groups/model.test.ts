@@ -83,20 +83,21 @@ test('the reset preview says per queue what moves and how many messages are cons
 });
 
 const dead = (props: Record<string, string>, topic = '%DLQ%G'): MessageExt => ({
-  topic, properties: new Map(Object.entries(props)), body: Buffer.from('{"id":1}'), tags: 'TagA', keys: 'k1 k2', flag: 3, msgId: 'DLQMSGID', offsetMsgId: 'OFF',
+  topic, properties: new Map(Object.entries(props)), body: Buffer.from('{"id":1}'), rawBody: Buffer.from('{"id":1}'), tags: 'TagA', keys: 'k1 k2', flag: 3, msgId: 'DLQMSGID', offsetMsgId: 'OFF',
 } as unknown as MessageExt);
 
-test('resend: the original topic, body, tags, keys and user properties, none of RocketMQ\'s own', () => {
+test('resend: the original topic, body, tags, keys and user properties, none of RocketMQ\'s own, no delay', () => {
   const m = dead({ RETRY_TOPIC: 'Orders', ORIGIN_MESSAGE_ID: 'ORIG', UNIQ_KEY: 'DLQMSGID', REAL_TOPIC: '%RETRY%G', DELAY: '3', TAGS: 'TagA', KEYS: 'k1 k2', region: 'eu', MAX_OFFSET: '9' });
   assert.equal(originalTopicOf(m), 'Orders');
   const p = planResend(m);
   assert.equal(p.originalTopic, 'Orders');
   assert.equal(p.originalMsgId, 'ORIG');
-  assert.equal(p.message.topic, 'Orders');
-  assert.equal(Buffer.from(p.message.body).toString(), '{"id":1}');
-  assert.equal(p.message.tags, 'TagA');
-  assert.equal(p.message.flag, 3);
-  assert.deepEqual(Object.fromEntries(p.message.properties), { TAGS: 'TagA', KEYS: 'k1 k2', WAIT: 'true', region: 'eu', RESENT_FROM_MSG_ID: 'ORIG' });
+  assert.equal(p.spec.topic, 'Orders');
+  assert.deepEqual(p.spec.bodies, ['{"id":1}']);
+  assert.equal(p.spec.tags, 'TagA');
+  assert.deepEqual(p.spec.keys, ['k1', 'k2']);
+  assert.equal(p.spec.delayLevel, undefined, "the retry's DELAY is not carried over");
+  assert.deepEqual(p.spec.properties, { region: 'eu', RESENT_FROM_MSG_ID: 'ORIG' });
   assert.throws(() => planResend(dead({})), /no RETRY_TOPIC property/);
   assert.equal(originalTopicOf(dead({}, 'Plain')), 'Plain');
   assert.equal(bodyPreview({ body: Buffer.from([0, 1, 2, 255]) }), '(4 bytes, binary)');

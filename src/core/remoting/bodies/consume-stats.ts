@@ -2,7 +2,7 @@ import { Fields, parseBodyJson } from './body-json';
 import { MessageQueueRef, compareQueues, parseMessageQueueKey } from './message-queue';
 
 /**
- * ConsumeStats, the answer body of GET_CONSUME_STATS (208), docs/protocol.md §5.6:
+ * ConsumeStats, the answer body of GET_CONSUME_STATS (208), docs/protocol.md §5.7:
  * `{"consumeTps":0.1,"offsetTable":{{MessageQueue}:{"brokerOffset":3,"consumerOffset":3,"lastTimestamp":…,"pullOffset":3}}}`.
  * `pullOffset` only from 5.x brokers. One broker answers for its own queues only.
  */

@@ -2,7 +2,7 @@ import { Fields, parseBodyJson } from './body-json';
 import { SubscriptionData, parseSubscriptionData } from './subscription-data';
 
 /**
- * ConsumerConnection, the answer body of GET_CONSUMER_CONNECTION_LIST (203), docs/protocol.md §5.6:
+ * ConsumerConnection, the answer body of GET_CONSUMER_CONNECTION_LIST (203), docs/protocol.md §5.7:
  * the group's clients connected to this broker and the one subscription per topic the broker keeps for
  * the group (the last heartbeat's, whichever client sent it). A group with no client connected to the
  * broker is answered with 206 CONSUMER_NOT_ONLINE instead.

@@ -3,7 +3,7 @@ import { MessageQueueRef, compareQueues, parseMessageQueueKey } from './message-
 import { SubscriptionData, parseSubscriptionData } from './subscription-data';
 
 /**
- * ConsumerRunningInfo, the answer body of GET_CONSUMER_RUNNING_INFO (307), docs/protocol.md §5.6. The
+ * ConsumerRunningInfo, the answer body of GET_CONSUMER_RUNNING_INFO (307), docs/protocol.md §5.7. The
  * broker forwards the request to the client and relays the client's own answer: its subscriptions (which
  * may differ from the broker's one-per-topic table), the queues its rebalance gave it (`mqTable`, with
  * each process queue's state) and its properties (`PROP_CONSUMEORDERLY`, `PROP_CONSUME_TYPE`,

@@ -1,6 +1,6 @@
 import { Fields, parseBodyJson } from './body-json';
 
-/** GroupList, the answer body of QUERY_TOPIC_CONSUME_BY_WHO (300): `{"groupList":["G1","G2"]}` (docs/protocol.md §5.6). */
+/** GroupList, the answer body of QUERY_TOPIC_CONSUME_BY_WHO (300): `{"groupList":["G1","G2"]}` (docs/protocol.md §5.7). */
 export function parseGroupList(body: Uint8Array | string | null): string[] {
   return new Fields(parseBodyJson(body, 'GroupList'), 'GroupList').strList('groupList').sort();
 }

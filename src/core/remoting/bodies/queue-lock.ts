@@ -2,7 +2,7 @@ import { Fields, parseBodyJson } from './body-json';
 import { MessageQueueRef, compareQueues, messageQueueJson, parseMessageQueue } from './message-queue';
 
 /**
- * LOCK_BATCH_MQ (41) and UNLOCK_BATCH_MQ (42) have no header, only a JSON body (docs/protocol.md §5.6):
+ * LOCK_BATCH_MQ (41) and UNLOCK_BATCH_MQ (42) have no header, only a JSON body (docs/protocol.md §5.7):
  *   request  {"clientId":"…","consumerGroup":"…","mqSet":[{MessageQueue}…],"onlyThisBroker":true}
  *   answer   {"lockOKMQSet":[{MessageQueue}…]}   (41 only: the queues now locked by clientId)
  * Orderly consumers lock their queues every 20 s; the broker lets a lock expire 60 s after its last renewal.

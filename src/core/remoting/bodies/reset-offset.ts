@@ -3,7 +3,7 @@ import { MessageQueueRef, compareQueues, parseMessageQueueKey } from './message-
 
 /**
  * ResetOffsetBody: `{"offsetTable":{{MessageQueue}:123}}`, the answer body of INVOKE_BROKER_TO_RESET_OFFSET
- * (222) and the body of the RESET_CONSUMER_CLIENT_OFFSET (220) the broker sends each client (docs/protocol.md §5.6).
+ * (222) and the body of the RESET_CONSUMER_CLIENT_OFFSET (220) the broker sends each client (docs/protocol.md §5.7).
  */
 export function parseResetOffsetBody(body: Uint8Array | string | null): { mq: MessageQueueRef; offset: number }[] {
   const f = new Fields(parseBodyJson(body, 'ResetOffsetBody'), 'ResetOffsetBody');

@@ -1,7 +1,7 @@
 import { Fields, parseBodyJson } from './body-json';
 
 /**
- * SubscriptionGroupWrapper, the answer body of GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201), docs/protocol.md §5.6:
+ * SubscriptionGroupWrapper, the answer body of GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201), docs/protocol.md §5.7:
  * `{"subscriptionGroupTable":{"G1":{"groupName":"G1","consumeEnable":true,"retryMaxTimes":16,…}},"dataVersion":{…}}`
  * (5.x adds `forbiddenTable` and per-group `attributes`, `groupSysFlag`, `consumeMessageOrderly`, …).
  * One broker's configs; brokers with autoCreateSubscriptionGroup make one for every group that heartbeats or pulls.

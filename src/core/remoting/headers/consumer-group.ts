@@ -1,5 +1,5 @@
 /**
- * Consumer-group queries a broker answers (docs/protocol.md §5.6): which groups exist, who is online,
+ * Consumer-group queries a broker answers (docs/protocol.md §5.7): which groups exist, who is online,
  * what each client subscribes to and holds, how far each queue is consumed.
  *
  * Wire layout: extFields of the RemotingCommand, all values as strings; bodies in ../bodies/.

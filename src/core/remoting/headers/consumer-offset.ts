@@ -1,5 +1,5 @@
 /**
- * Offsets of a consumer group and of a queue (docs/protocol.md §5.1, §5.6).
+ * Offsets of a consumer group and of a queue (docs/protocol.md §5.1, §5.7).
  *
  * Wire layout: extFields of the RemotingCommand, all values as strings.
  *

@@ -1,5 +1,5 @@
 /**
- * Resetting a consumer group's offsets on a broker (docs/protocol.md §5.6).
+ * Resetting a consumer group's offsets on a broker (docs/protocol.md §5.7).
  *
  * Wire layout: extFields of the RemotingCommand, all values as strings.
  *
