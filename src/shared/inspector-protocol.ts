@@ -55,6 +55,8 @@ export interface FilterSpec {
   warning?: string;
   /** Response code (numeric) — used by the expert summary's "error responses by code". */
   responseCode?: number;
+  /** The frames behind one doctor finding (its id, DoctorFinding.id): the evidence of the expert summary's doctor. */
+  evidence?: string;
   /**
    * Free text: the row's columns (code name, status, topic, connection, opaque, warnings) and the
    * frame's content — message keys, UNIQ_KEY / msgId, property values, body text (inflated bodies
@@ -138,12 +140,40 @@ export interface LatencyStat {
   maxMs: number;
 }
 
+/** One finding of the doctor (src/core/doctor) as the summary shows it: what, why, the evidence, the fix. */
+export interface DoctorFinding {
+  /** Stable id; `FilterSpec.evidence` lists its frames. */
+  id: string;
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  cause: string;
+  fix: string;
+  /** The evidence in words. */
+  facts: string[];
+  /** Frames behind it (the filter shows them); 0 when the evidence is connections that carried no frame. */
+  frames: number;
+  /** Connections behind it (by number, as the Connection # filter takes them). */
+  conns: number[];
+}
+
+export interface DoctorView {
+  findings: DoctorFinding[];
+  /** Frames decoded for the rules, and how long the run took. */
+  framesRead: number;
+  ms: number;
+}
+
 export interface ExpertSummary {
   frames: number;
   connections: number;
   items: ExpertItem[];
   latency: LatencyStat[];
   captureWarnings: { kind: string; count: number }[];
+  /** The doctor's findings; null while a capture file is still being indexed (it runs once the index is complete). */
+  doctor: DoctorView | null;
+  /** Why the doctor did not run, when it failed. */
+  doctorError?: string;
 }
 
 export interface ProgressInfo {
@@ -173,6 +203,7 @@ export interface InspectorHostApi extends Api {
     setView: { params: { sort: SortSpec; filter: FilterSpec }; result: { total: number } };
     /** One frame's details; fails (error answer) for a frame that does not exist or cannot be re-read. */
     getDetails: { params: { frame: number }; result: FrameDetails };
+    /** The expert summary with the doctor's findings (the doctor reads the frames it needs once per capture: slow on big files). */
     getSummary: { params: Record<string, never>; result: ExpertSummary };
     /** The frame's position in the current view, -1 when the filter hides it. */
     locate: { params: { frame: number }; result: { frame: number; position: number } };
@@ -203,7 +234,7 @@ export interface InspectorWebviewApi extends Api {
 
 /** How long the webview waits for each request; a Text filter may first search a large file. */
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
-  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 60_000, locate: 30_000, copy: 60_000,
+  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -224,7 +255,7 @@ function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   return true;
 }
 
-const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text'] as const;
+const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text', 'evidence'] as const;
 
 /** Validates a filter; returns a clean copy (only known, well-typed fields) or null. */
 export function parseFilter(v: unknown): FilterSpec | null {
@@ -242,6 +273,7 @@ export function parseFilter(v: unknown): FilterSpec | null {
   if (v.warning !== undefined) { if (!isStr(v.warning, 64)) return null; if (v.warning) f.warning = v.warning; }
   if (v.responseCode !== undefined) { if (!isInt(v.responseCode, -(2 ** 31), 2 ** 31 - 1)) return null; f.responseCode = v.responseCode; }
   if (v.text !== undefined) { if (!isStr(v.text)) return null; if (v.text) f.text = v.text; }
+  if (v.evidence !== undefined) { if (!isStr(v.evidence)) return null; if (v.evidence) f.evidence = v.evidence; }
   return f;
 }
 

@@ -6,8 +6,9 @@
  * `SessionHost` (how to post an envelope, the clipboard, the save dialog, the log).
  */
 import {
-  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails,
+  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, ExpertSummary, DoctorView, FilterSpec, SortSpec,
 } from '../../shared/inspector-protocol';
+import { diagnoseCapture, DoctorReport, fileFrames, randomAccessFrames } from '../../core/doctor';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
@@ -47,6 +48,8 @@ export class InspectorSession {
   private searching: { key: string; ac: AbortController; promise: Promise<SearchHits> } | null = null;
   /** Counts setView requests: a slower, older one does not overwrite a newer view. */
   private viewSeq = 0;
+  /** The doctor's last report, for the index length it covered, with each finding's frames as a set (the evidence filter). */
+  private doctorRun: { frames: number; promise: Promise<{ report: DoctorReport; sets: Map<string, Set<number>> }> } | null = null;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
@@ -57,7 +60,7 @@ export class InspectorSession {
         getRows: (p) => this.getRows(p.start, p.count),
         setView: (p) => this.setView(p.sort, p.filter),
         getDetails: (p) => this.getDetails(p.frame),
-        getSummary: () => this.model.summary(),
+        getSummary: () => this.summary(),
         locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
         copy: (p) => this.copy(p.frame, p.format),
       },
@@ -137,8 +140,38 @@ export class InspectorSession {
     return { start: from, total, rows: this.model.rows(from, Math.min(count, MAX_ROWS_PER_REQUEST)) };
   }
 
-  private async setView(sort: Parameters<InspectorModel['setView']>[0], filter: Parameters<InspectorModel['setView']>[1]): Promise<{ total: number }> {
+  /**
+   * The doctor over this capture (src/core/doctor): once a file is indexed (null before), again when a
+   * live capture has grown. A file's frames are read in one pass, a live view's kept bytes by random access.
+   */
+  async doctor(): Promise<{ report: DoctorReport; sets: Map<string, Set<number>> } | null> {
+    if (!this.source.live && !this.doneState) return null;
+    const ix = this.source.index;
+    if (this.doctorRun && this.doctorRun.frames === ix.length) return this.doctorRun.promise;
+    const access = this.source.live || !ix.source.path ? randomAccessFrames(ix, (i) => this.source.readFrame(i)) : fileFrames(ix, { step: INDEX_READ_STEP });
+    const run = { frames: ix.length, promise: diagnoseCapture(ix, access).then((report) => ({ report, sets: new Map(report.findings.map((f) => [f.id, new Set(f.evidence.frames)])) })) };
+    this.doctorRun = run;
+    run.promise.catch(() => { if (this.doctorRun === run) this.doctorRun = null; });
+    return run.promise;
+  }
+
+  /** The expert summary with the doctor's findings. */
+  async summary(): Promise<ExpertSummary> {
+    const s = this.model.summary();
+    try {
+      const d = await this.doctor();
+      if (d) s.doctor = doctorView(d.report);
+    } catch (e) {
+      s.doctorError = e instanceof Error ? e.message : String(e);
+    }
+    return s;
+  }
+
+  private async setView(sort: SortSpec, filter: FilterSpec): Promise<{ total: number }> {
     const seq = ++this.viewSeq;
+    // the evidence of a doctor finding: its frames from the report (run it when there is none yet)
+    let evidence: Map<string, Set<number>> | undefined;
+    if (filter.evidence) evidence = (await this.doctor().catch(() => null))?.sets;
     const text = filter.text?.trim();
     let hits: SearchHits | undefined;
     if (text) {
@@ -150,7 +183,7 @@ export class InspectorSession {
     }
     if (seq !== this.viewSeq) return { total: this.model.length }; // a newer view was asked for meanwhile
     const key = text?.toLowerCase();
-    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined) };
+    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined, evidence ? (id) => evidence!.get(id) : undefined) };
   }
 
   private async getDetails(frame: number): Promise<FrameDetails> {
@@ -232,4 +265,16 @@ function answeredCode(ix: CaptureIndex, i: number): number | undefined {
 function gapsOf(fb: FrameBytes): { missing: number; holes: [number, number][] } {
   const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
   return { missing: fb.missing + (fb.size - fb.bytes.length), holes };
+}
+
+/** A report as the webview shows it: everything but the frame lists (the evidence filter asks the host for those). */
+function doctorView(r: DoctorReport): DoctorView {
+  return {
+    framesRead: r.framesRead,
+    ms: r.ms,
+    findings: r.findings.map((f) => ({
+      id: f.id, rule: f.rule, severity: f.severity, title: f.title, cause: f.cause, fix: f.fix,
+      facts: f.evidence.facts, frames: f.evidence.framesTotal, conns: f.evidence.conns,
+    })),
+  };
 }

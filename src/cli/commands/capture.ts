@@ -7,7 +7,8 @@ import {
 import { describeCommandFrame, plainBody } from '../../core/frame';
 import { searchCaptureFile } from '../../core/capture/search';
 import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
-import { CliCommand, EXIT_OK, UsageError } from '../command';
+import { CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from '../command';
+import { diagnoseCapture, fileFrames, formatDoctorReport } from '../../core/doctor';
 
 /** One NDJSON object per frame. */
 export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/remoting').RemotingCommand | null, error: string | undefined, views: boolean): Record<string, unknown> {
@@ -55,15 +56,23 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/r
 export const captureCommand: CliCommand = {
   name: 'capture',
   summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ remoting traffic',
-  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json'
+  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json  |  capture FILE --doctor [--json]'
+    + '\n  --doctor: known failures explained from the evidence (cause, frames, fix); exit code 1 when a finding is an error'
     + `\n  --filter terms (all must match):\n${FILTER_SYNTAX.map((l) => `    ${l}`).join('\n')}\n  ${ERROR_HELP}\n  ${TEXT_HELP}`,
-  options: { values: ['filter'], flags: ['json', 'views', 'stats-json'] },
+  options: { values: ['filter'], flags: ['json', 'views', 'stats-json', 'doctor'] },
   async run({ positional, options }, io) {
     if (positional.length !== 1) throw new UsageError('give exactly one capture file');
     const file = positional[0];
     if (options.has('views') && !options.has('json')) throw new UsageError('--views goes with --json');
     if (options.has('stats-json') && (options.has('json') || options.has('filter'))) throw new UsageError('--stats-json covers the whole capture: not with --json or --filter');
+    if (options.has('doctor') && (options.has('filter') || options.has('views') || options.has('stats-json'))) throw new UsageError('--doctor covers the whole capture: only --json goes with it');
     if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    if (options.has('doctor')) {
+      const ix = await indexCaptureFile(file);
+      const report = await diagnoseCapture(ix, fileFrames(ix));
+      io.out(options.has('json') ? JSON.stringify(report, null, 2) : formatDoctorReport(report, file));
+      return report.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
+    }
     let pred: ((i: number) => boolean) | null = null;
     const filterText = options.get('filter');
     const ix = await indexCaptureFile(file);

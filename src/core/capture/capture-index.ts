@@ -10,6 +10,7 @@ import { CaptureParser, InterfaceInfo, ParserCallbacks } from './file-format';
 import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
+import type { ConnStreams } from './conn-head';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
 import { isGzipFile, streamCapture } from './source';
 
@@ -37,6 +38,8 @@ export interface ConnSummary {
   sawSyn: boolean;
   dupBytes: number;
   gapBytes: number;
+  /** Set at the close: how each direction began, the first bytes of those without frames (conn-head.ts). */
+  streams?: ConnStreams;
 }
 
 export function formatAddr(a: Uint8Array): string {
@@ -341,7 +344,7 @@ export class IndexBuilder {
     this.onConnection?.(s);
   }
 
-  connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void {
+  connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number], streams?: ConnStreams): void {
     const c = this.index.cols;
     const pp = this.pending.get(info.id);
     if (pp) {
@@ -350,6 +353,7 @@ export class IndexBuilder {
     }
     this.orphans.delete(info.id);
     const s = connSummary(info, rocketmq, frames);
+    if (streams) s.streams = streams;
     const open = this.index.conns[info.id];
     if (open) Object.assign(open, s); // the entry handed out at the first packet stays the one in the table
     else this.index.conns[info.id] = s;
@@ -414,7 +418,7 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
 }
 
 function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
-  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts });
+  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr, st) => b.connClosed(i, r, fr, st) }, { full, ...opts });
 }
 
 /**
