@@ -27,7 +27,7 @@ const extension = {
 const webview = {
   name: 'webview',
   target: 'web',
-  entry: { webview: './webview/src/main.ts', inspector: './webview/src/inspector/main.ts' },
+  entry: { webview: './webview/src/main.ts', inspector: './webview/src/inspector/main.ts', messages: './webview/src/messages/main.ts' },
   output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js' },
   resolve: { extensions: ['.ts', '.js'] },
   module: {

@@ -18,10 +18,11 @@ export interface CliIo {
   stdin(): Promise<string>;
 }
 
-/** Exit codes: 0 ok, 1 the operation failed (network, server error), 2 bad input or usage. */
+/** Exit codes: 0 ok, 1 the operation failed (network, server error), 2 bad input or usage, 3 not found (every broker answered, none had it). */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_NOT_FOUND = 3;
 
 export class UsageError extends InputError {
   override readonly name = 'UsageError';

@@ -7,11 +7,13 @@ import { routeCommand } from './commands/route';
 import { clustersCommand } from './commands/clusters';
 import { topicsCommand } from './commands/topics';
 import { captureCommand } from './commands/capture';
+import { messageCommand, browseCommand, traceCommand } from './commands/messages';
 
 const commands: CliCommand[] = [
   decodeFrameCommand,
   sendCommand, routeCommand, clustersCommand, topicsCommand,
   captureCommand,
+  messageCommand, browseCommand, traceCommand,
 ];
 
 function help(io: CliIo): void {

@@ -6,6 +6,7 @@ import { registerSend } from './send/commands';
 import { registerRequestFiles } from './requestfile/register';
 import { registerDecodeFrame } from './decode/commands';
 import { registerTrust } from './trust';
+import { registerMessages } from './messages/commands';
 
 export function activate(_context: vscode.ExtensionContext): void {
   registerTrust(_context);
@@ -15,6 +16,7 @@ export function activate(_context: vscode.ExtensionContext): void {
   registerSend(_context);
   registerRequestFiles(_context);
   registerDecodeFrame(_context);
+  registerMessages(_context);
   // Filled in by the extension-layer work; kept thin: wiring only, the core lives in src/core.
 }
 

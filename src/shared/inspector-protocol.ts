@@ -46,6 +46,8 @@ export interface FilterSpec {
   topic?: string;
   opaque?: number;
   conn?: number;
+  /** Frames of one protocol ('remoting'; a name no decoder produces matches nothing). */
+  protocol?: string;
   /** Seconds relative to the first frame of the capture. */
   timeFromSec?: number;
   timeToSec?: number;
@@ -69,6 +71,8 @@ export interface FilterSpec {
 export interface FrameRow {
   /** Frame number in the capture (stable id used for details, jumps, copy). */
   frame: number;
+  /** The frame's protocol (src/core/capture/protocols.ts): what code, opaque and status mean. */
+  protocol: string;
   /** Microseconds since the epoch of the frame's first byte. */
   timeUs: number;
   conn: number;
@@ -255,7 +259,7 @@ function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   return true;
 }
 
-const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text', 'evidence'] as const;
+const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'protocol', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text', 'evidence'] as const;
 
 /** Validates a filter; returns a clean copy (only known, well-typed fields) or null. */
 export function parseFilter(v: unknown): FilterSpec | null {
@@ -267,6 +271,7 @@ export function parseFilter(v: unknown): FilterSpec | null {
   if (v.topic !== undefined) { if (!isStr(v.topic)) return null; if (v.topic) f.topic = v.topic; }
   if (v.opaque !== undefined) { if (!isInt(v.opaque, -(2 ** 31), 2 ** 31 - 1)) return null; f.opaque = v.opaque; }
   if (v.conn !== undefined) { if (!isInt(v.conn, 0, MAX_FRAME)) return null; f.conn = v.conn; }
+  if (v.protocol !== undefined) { if (!isStr(v.protocol, 32) || !/^[a-z0-9-]*$/i.test(v.protocol)) return null; if (v.protocol) f.protocol = v.protocol; }
   if (v.timeFromSec !== undefined) { if (!isNum(v.timeFromSec, -1e12, 1e12)) return null; f.timeFromSec = v.timeFromSec; }
   if (v.timeToSec !== undefined) { if (!isNum(v.timeToSec, -1e12, 1e12)) return null; f.timeToSec = v.timeToSec; }
   if (v.latencyAboveMs !== undefined) { if (!isNum(v.latencyAboveMs, 0, 1e12)) return null; f.latencyAboveMs = v.latencyAboveMs; }

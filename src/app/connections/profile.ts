@@ -10,6 +10,8 @@ export interface ConnectionProfile {
   namespace?: string;
   accessKey?: string;
   production?: boolean;
+  /** Message trace topic of this cluster's clients, when not the default RMQ_SYS_TRACE_TOPIC. */
+  traceTopic?: string;
 }
 
 /** Secrets kept in SecretStorage, keyed per profile name. */
@@ -84,6 +86,7 @@ export function readProfiles(raw: unknown): { profiles: ConnectionProfile[]; pro
     if (typeof o.namespace === 'string' && o.namespace) p.namespace = o.namespace;
     if (typeof o.accessKey === 'string' && o.accessKey) p.accessKey = o.accessKey;
     if (o.production === true) p.production = true;
+    if (typeof o.traceTopic === 'string' && o.traceTopic.trim()) p.traceTopic = o.traceTopic.trim();
     profiles.push(p);
   }
   return { profiles, problems };
@@ -95,5 +98,6 @@ export function profileForSettings(p: ConnectionProfile): ConnectionProfile {
   if (p.namespace) o.namespace = p.namespace;
   if (p.accessKey) o.accessKey = p.accessKey;
   if (p.production) o.production = true;
+  if (p.traceTopic) o.traceTopic = p.traceTopic;
   return o;
 }

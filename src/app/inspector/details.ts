@@ -5,7 +5,7 @@
  */
 import { CaptureIndex } from '../../core/capture/capture-index';
 import { FrameWarn } from '../../core/capture/types';
-import { decodeAndDescribeFrame, SECRET_FIELDS, ViewSection } from '../../core/frame';
+import { decodeAndDescribeFrame, describeFrameOf, SECRET_FIELDS, ViewSection } from '../../core/frame';
 import { describeCommand } from '../../core/remoting';
 import { DecodedSection, FrameDetails, FrameRow, KeyValue, MAX_HEX_BYTES, MAX_TEXT_CHARS } from '../../shared/inspector-protocol';
 
@@ -26,7 +26,7 @@ export interface DetailsInput {
 }
 
 export function buildDetails(inp: DetailsInput): FrameDetails {
-  const { description: d } = decodeAndDescribeFrame(inp.bytes, { requestCode: inp.requestCode, missingBytes: inp.missing, holes: inp.holes });
+  const d = describeFrameOf(inp.row.protocol, inp.bytes, { requestCode: inp.requestCode, missingBytes: inp.missing, holes: inp.holes });
   const sections = flattenSections(d.sections);
   if (d.notes.length) sections.push({ title: 'Notes', rows: d.notes.map((n) => ({ key: 'note', name: 'note', value: n })) });
   return {
@@ -60,7 +60,7 @@ export function flattenSections(secs: ViewSection[], prefix = '', out: DecodedSe
 }
 
 /**
- * The frame as JSON for the clipboard: every field, extFields also by real name; credentials redacted.
+ * A RemotingCommand frame as JSON for the clipboard: every field, extFields also by real name; credentials redacted.
  * A frame with bytes missing from the capture is copied as its header, with the missing count and no
  * body (the zero-filled bytes are not data).
  */

@@ -12,6 +12,7 @@ import { CaptureIndex, formatEndpoint } from '../../core/capture/capture-index';
 import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../core/capture/filter';
 import { computeStats } from '../../core/capture/stats';
 import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../core/capture/types';
+import { protocolId, protocolName } from '../../core/capture/protocols';
 import { requestCodeName, responseCodeName } from '../../core/remoting/codes';
 import type {
   ExpertItem, ExpertSummary, FilterSpec, FrameRow, LatencyStat, SortSpec,
@@ -166,6 +167,7 @@ export class InspectorModel {
     const resp = (c.flag[i] & 1) !== 0;
     return {
       frame: i,
+      protocol: protocolName(c.proto[i]),
       timeUs: c.tsFirst[i],
       conn: c.conn[i],
       connLabel: this.connLabel(c.conn[i]),
@@ -267,6 +269,11 @@ export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: Evide
   if (f.topic) out.topicContains = f.topic;
   if (f.opaque !== undefined) out.opaque = f.opaque;
   if (f.conn !== undefined) out.conn = f.conn;
+  if (f.protocol !== undefined) {
+    const id = protocolId(f.protocol);
+    if (id === undefined) out.none = true;
+    else out.protocol = id;
+  }
   if (f.timeFromSec !== undefined) out.fromUs = originUs + f.timeFromSec * 1e6;
   if (f.timeToSec !== undefined) out.toUs = originUs + f.timeToSec * 1e6;
   if (f.latencyAboveMs !== undefined) out.latencyAboveUs = f.latencyAboveMs * 1000;

@@ -2,13 +2,25 @@ import * as fs from 'node:fs';
 import { requestCodeName, responseCodeName, languageName, versionName } from '../../core/remoting';
 import {
   CaptureIndex, compileFilter, decodeAllFrames, formatEndpoint, formatSummary, computeStats, indexCaptureFile, parseFilter,
-  FilterSyntaxError, warnLabels, textTerms,
+  FrameFilter, FilterSyntaxError, warnLabels, textTerms, searchCaptureFile, ERROR_HELP, FILTER_SYNTAX, TEXT_HELP,
 } from '../../core/capture';
 import { describeCommandFrame, plainBody } from '../../core/frame';
-import { searchCaptureFile } from '../../core/capture/search';
-import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
-import { CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from '../command';
+import { CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
 import { diagnoseCapture, fileFrames, formatDoctorReport } from '../../core/doctor';
+
+/** Why `file` cannot be read as a file at all (missing, a directory, no permission), or null. */
+function fileProblem(file: string): string | null {
+  try {
+    if (fs.statSync(file).isDirectory()) return 'is a directory, not a capture file';
+    fs.accessSync(file, fs.constants.R_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EACCES') return 'permission denied';
+    return e instanceof Error ? e.message : String(e);
+  }
+}
 
 /** One NDJSON object per frame. */
 export function frameJson(ix: CaptureIndex, i: number, cmd: import('../../core/remoting').RemotingCommand | null, error: string | undefined, views: boolean): Record<string, unknown> {
@@ -66,22 +78,27 @@ export const captureCommand: CliCommand = {
     if (options.has('views') && !options.has('json')) throw new UsageError('--views goes with --json');
     if (options.has('stats-json') && (options.has('json') || options.has('filter'))) throw new UsageError('--stats-json covers the whole capture: not with --json or --filter');
     if (options.has('doctor') && (options.has('filter') || options.has('views') || options.has('stats-json'))) throw new UsageError('--doctor covers the whole capture: only --json goes with it');
-    if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    const filterText = options.get('filter');
+    let filter: FrameFilter | null = null;
+    if (filterText) {
+      try { filter = parseFilter(filterText); } catch (e) {
+        if (e instanceof FilterSyntaxError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
+    // Like tshark: a file that cannot be read, or is no capture at all, is one line on stderr and
+    // exit 2, so a script can tell it from a capture without RocketMQ traffic (exit 0, empty summary).
+    const unreadable = fileProblem(file);
+    if (unreadable) { io.err(`${file}: ${unreadable}`); return EXIT_USAGE; }
+    const ix = await indexCaptureFile(file);
+    if (ix.notACapture) { io.err(`${file}: ${ix.notACapture}`); return EXIT_USAGE; }
     if (options.has('doctor')) {
-      const ix = await indexCaptureFile(file);
       const report = await diagnoseCapture(ix, fileFrames(ix));
       io.out(options.has('json') ? JSON.stringify(report, null, 2) : formatDoctorReport(report, file));
       return report.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
     }
     let pred: ((i: number) => boolean) | null = null;
-    const filterText = options.get('filter');
-    const ix = await indexCaptureFile(file);
-    if (filterText) {
-      let filter;
-      try { filter = parseFilter(filterText); } catch (e) {
-        if (e instanceof FilterSyntaxError) throw new UsageError(e.message);
-        throw e;
-      }
+    if (filter) {
       // free text also searches frame contents (keys, ids, properties, bodies): one more pass over the file
       const hits = textTerms(filter).length ? await searchCaptureFile(ix, textTerms(filter)) : [];
       pred = compileFilter(ix, filter, { content: (t) => hits.find((h) => h.term === t) });

@@ -12,6 +12,7 @@ import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo } from './tcp';
 import type { ConnStreams } from './conn-head';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
+import { ProtocolId } from './protocols';
 import { isGzipFile, streamCapture } from './source';
 
 /**
@@ -108,12 +109,14 @@ class Columns {
   conn: Uint32Array; startSeq: Uint32Array; size: Uint32Array; headerLen: Uint32Array; missing: Uint32Array;
   code: Int32Array; opaque: Int32Array; flag: Int32Array; topic: Int32Array; pair: Int32Array; reqCode: Int32Array;
   warn: Uint16Array; dir: Uint8Array; ser: Uint8Array;
+  /** Protocol of the frame (protocols.ts: 0 = remoting). */
+  proto: Uint8Array;
   constructor(cap = 1024) {
     this.cap = cap;
     this.tsFirst = new Float64Array(cap); this.tsLast = new Float64Array(cap); this.posMin = new Float64Array(cap); this.posMax = new Float64Array(cap);
     this.conn = new Uint32Array(cap); this.startSeq = new Uint32Array(cap); this.size = new Uint32Array(cap); this.headerLen = new Uint32Array(cap); this.missing = new Uint32Array(cap);
     this.code = new Int32Array(cap); this.opaque = new Int32Array(cap); this.flag = new Int32Array(cap); this.topic = new Int32Array(cap); this.pair = new Int32Array(cap); this.reqCode = new Int32Array(cap);
-    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap);
+    this.warn = new Uint16Array(cap); this.dir = new Uint8Array(cap); this.ser = new Uint8Array(cap); this.proto = new Uint8Array(cap);
   }
   grow(): void {
     const cap = this.cap * 2;
@@ -125,12 +128,12 @@ class Columns {
     this.tsFirst = g(this.tsFirst); this.tsLast = g(this.tsLast); this.posMin = g(this.posMin); this.posMax = g(this.posMax);
     this.conn = g(this.conn); this.startSeq = g(this.startSeq); this.size = g(this.size); this.headerLen = g(this.headerLen); this.missing = g(this.missing);
     this.code = g(this.code); this.opaque = g(this.opaque); this.flag = g(this.flag); this.topic = g(this.topic); this.pair = g(this.pair); this.reqCode = g(this.reqCode);
-    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser);
+    this.warn = g(this.warn); this.dir = g(this.dir); this.ser = g(this.ser); this.proto = g(this.proto);
     this.cap = cap;
   }
   /** Bytes held by the columns. */
   get byteSize(): number {
-    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1);
+    return this.cap * (8 * 4 + 4 * 5 + 4 * 6 + 2 + 1 + 1 + 1);
   }
 }
 
@@ -176,6 +179,80 @@ export interface FrameSummary {
 const ONEWAY_MARK = 0x40000000;
 
 /**
+ * Requests of one connection direction waiting for their response: opaque → frame index (with
+ * ONEWAY_MARK for oneway requests, which stay until the connection closes). Open addressing over
+ * typed arrays: the pairing does a lookup per frame, and a Map's entry objects and hashing were
+ * a tenth of the index pass on a frame-dense capture.
+ */
+export class PendingRequests {
+  private keys = new Int32Array(16);
+  /** Frame index (+ ONEWAY_MARK), -1 for an empty slot. */
+  private vals = new Int32Array(16).fill(-1);
+  private size = 0;
+
+  private static home(opaque: number, mask: number): number {
+    const h = Math.imul(opaque ^ (opaque >>> 16), 0x45d9f3b);
+    return (h ^ (h >>> 16)) & mask;
+  }
+
+  private slot(opaque: number): number {
+    const mask = this.keys.length - 1;
+    let i = PendingRequests.home(opaque, mask);
+    while (this.vals[i] !== -1 && this.keys[i] !== opaque) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** The waiting request's value, or -1. */
+  get(opaque: number): number { return this.vals[this.slot(opaque)]; }
+
+  /** Sets the request waiting under `opaque`; returns the value it replaces, or -1. */
+  set(opaque: number, v: number): number {
+    const i = this.slot(opaque);
+    const prev = this.vals[i];
+    this.keys[i] = opaque;
+    this.vals[i] = v;
+    if (prev === -1 && ++this.size * 2 > this.keys.length) this.grow();
+    return prev;
+  }
+
+  /** Removes the request waiting under `opaque` and returns its value, or -1. */
+  take(opaque: number): number {
+    let i = this.slot(opaque);
+    const v = this.vals[i];
+    if (v === -1) return -1;
+    this.size--;
+    // backward-shift deletion: later entries of the probe run move up so no lookup stops early
+    const mask = this.keys.length - 1;
+    for (let j = (i + 1) & mask; this.vals[j] !== -1; j = (j + 1) & mask) {
+      const home = PendingRequests.home(this.keys[j], mask);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        this.keys[i] = this.keys[j];
+        this.vals[i] = this.vals[j];
+        i = j;
+      }
+    }
+    this.vals[i] = -1;
+    return v;
+  }
+
+  forEach(f: (v: number) => void): void {
+    for (let i = 0; i < this.vals.length; i++) if (this.vals[i] !== -1) f(this.vals[i]);
+  }
+
+  private grow(): void {
+    const { keys, vals } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.vals = new Int32Array(keys.length * 2).fill(-1);
+    for (let i = 0; i < keys.length; i++) {
+      if (vals[i] === -1) continue;
+      const j = this.slot(keys[i]);
+      this.keys[j] = keys[i];
+      this.vals[j] = vals[i];
+    }
+  }
+}
+
+/**
  * `indexing`: the pass is still filling the index (or, for an index fed by hand, may go on growing);
  * `complete`: the pass read the whole capture; `cancelled`: its AbortSignal stopped it first — the
  * index holds what was read until then, closed as if the capture ended there.
@@ -195,6 +272,12 @@ export class CaptureIndex {
   skipped: Record<string, number> = {};
   /** Wall time of the index pass, ms. */
   passMs = 0;
+  /**
+   * Why the file is not a capture at all — no whole pcap / pcapng file header could be read (empty,
+   * another kind of file, cut inside the header, not a readable gzip file) — else null. A capture
+   * with damaged parts is readable: its problems are warnings.
+   */
+  notACapture: string | null = null;
   state: IndexState = 'indexing';
   get length(): number { return this.cols.n; }
 
@@ -266,12 +349,13 @@ const MAX_ORPHANS_PER_DIRECTION = 1024;
 /** Receives frames from the pipeline and fills the index; does the pairing. */
 export class IndexBuilder {
   readonly index = new CaptureIndex();
-  private pending = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
+  /** Waiting requests by connection id × 2 + direction. */
+  private pending: (PendingRequests | undefined)[] = [];
   /**
    * Responses that found no request, per connection and direction, by opaque. A request whose bytes
    * straddle a capture gap is emitted only once it is complete — after its response — so a request
    * looks here before waiting for an answer (bounded: a capture that starts mid-connection has one
-   * orphan per request sent before it began).
+   * orphan per request sent before it began). Rare, so a Map is enough.
    */
   private orphans = new Map<number, [Map<number, number> | null, Map<number, number> | null]>();
   /** Optional hook, called after each frame is appended (index of the frame). */
@@ -287,6 +371,7 @@ export class IndexBuilder {
     c.tsFirst[i] = f.tsFirst; c.tsLast[i] = f.tsLast; c.posMin[i] = f.posMin; c.posMax[i] = f.posMax;
     c.conn[i] = f.conn; c.startSeq[i] = f.startSeq; c.size[i] = Math.min(f.size, 0xffffffff); c.headerLen[i] = f.headerLen; c.missing[i] = Math.min(f.missing, 0xffffffff);
     c.dir[i] = f.dir; c.ser[i] = f.serializeType;
+    c.proto[i] = ProtocolId.remoting; // the remoting frame splitter is the only source of frames so far
     c.pair[i] = -1;
     let warn = f.warn;
     if (s.ok) {
@@ -294,8 +379,6 @@ export class IndexBuilder {
       c.topic[i] = s.topicStart >= 0 ? this.index.topics.intern(f.headerBuf, s.topicStart, s.topicEnd, s.topicEscaped) : -1;
       const resp = (s.flag & 1) !== 0;
       c.reqCode[i] = resp ? -1 : s.code;
-      let pp = this.pending.get(f.conn);
-      if (!pp) { pp = [null, null]; this.pending.set(f.conn, pp); }
       const early = !resp ? this.orphans.get(f.conn)?.[1 - f.dir]?.get(s.opaque) : undefined;
       if (early !== undefined && c.tsFirst[early] >= f.tsFirst) {
         // the answer came out first (this request waited for bytes behind a gap): pair them now
@@ -306,14 +389,13 @@ export class IndexBuilder {
         c.reqCode[early] = s.code;
         if (c.topic[early] < 0) c.topic[early] = c.topic[i];
       } else if (!resp) {
-        const m = pp[f.dir] ?? (pp[f.dir] = new Map());
-        const prev = m.get(s.opaque);
-        if (prev !== undefined && !(prev & ONEWAY_MARK)) c.warn[prev] |= FrameWarn.Unanswered;
-        m.set(s.opaque, (s.flag & 2) ? (i | ONEWAY_MARK) : i);
+        const k = f.conn * 2 + f.dir;
+        const m = this.pending[k] ?? (this.pending[k] = new PendingRequests());
+        const prev = m.set(s.opaque, (s.flag & 2) ? (i | ONEWAY_MARK) : i);
+        if (prev !== -1 && !(prev & ONEWAY_MARK)) c.warn[prev] |= FrameWarn.Unanswered;
       } else {
-        const m = pp[1 - f.dir];
-        const req = m?.get(s.opaque);
-        if (req === undefined) {
+        const req = this.pending[f.conn * 2 + 1 - f.dir]?.take(s.opaque) ?? -1;
+        if (req === -1) {
           warn |= FrameWarn.OrphanResponse;
           let oo = this.orphans.get(f.conn);
           if (!oo) { oo = [null, null]; this.orphans.set(f.conn, oo); }
@@ -322,7 +404,6 @@ export class IndexBuilder {
           om.set(s.opaque, i);
           if (om.size > MAX_ORPHANS_PER_DIRECTION) om.delete(om.keys().next().value as number);
         } else {
-          m!.delete(s.opaque);
           const r = req & ~ONEWAY_MARK;
           if (req & ONEWAY_MARK) warn |= FrameWarn.ResponseToOneway;
           c.pair[i] = r; c.pair[r] = i;
@@ -346,10 +427,10 @@ export class IndexBuilder {
 
   connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number], streams?: ConnStreams): void {
     const c = this.index.cols;
-    const pp = this.pending.get(info.id);
-    if (pp) {
-      for (const m of pp) if (m) for (const v of m.values()) if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered;
-      this.pending.delete(info.id);
+    for (let d = 0; d < 2; d++) {
+      const k = info.id * 2 + d;
+      this.pending[k]?.forEach((v) => { if (!(v & ONEWAY_MARK)) c.warn[v] |= FrameWarn.Unanswered; });
+      this.pending[k] = undefined;
     }
     this.orphans.delete(info.id);
     const s = connSummary(info, rocketmq, frames);
@@ -412,6 +493,11 @@ function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser, t0: nu
   ix.skipped = Object.fromEntries(p.net.skipped);
   if (p.tcp.badTcp) ix.skipped['bad-tcp-header'] = p.tcp.badTcp;
   describeSource(ix, parser);
+  if (!parser.headerRead && !signal?.aborted) {
+    // a .gz that does not inflate: its error says more than "empty file" of the bytes that came out
+    const gz = p.warnings.items.find((w) => w.kind === 'gzip.error');
+    ix.notACapture = gz && parser.consumed === 0 && parser.detectedFormat === null ? `not a readable gzip file (${gz.message.replace(/^gzip: /, '')})` : parser.notCaptureReason ?? 'not a capture';
+  }
   ix.state = signal?.aborted ? 'cancelled' : 'complete';
   ix.passMs = Date.now() - t0;
   return ix;

@@ -34,8 +34,11 @@ export interface PacketInfo {
   tsUs: number;
   caplen: number;
   origlen: number;
-  /** Captured bytes (view into parser buffer: valid only during the callback). */
-  data: Uint8Array;
+  /** Captured bytes (view into parser buffer: valid only during the callback). Made on each read: hot paths use `buf` and `dataStart`. */
+  readonly data: Uint8Array;
+  /** The parser's buffer holding the record: the captured bytes are buf[dataStart, dataStart + caplen) (valid only during the callback). */
+  buf: Uint8Array;
+  dataStart: number;
   /** Stream offset of the record/block start. */
   recordOffset: number;
   /** Stream offset of the first packet data byte. */
@@ -76,6 +79,24 @@ export interface ResumeState {
   sectionIfaces?: InterfaceInfo[];
 }
 
+/**
+ * The parser's one reused PacketInfo. `data` is a view made on request: making one per packet
+ * (a typed-array object each) was a tenth of the index pass on small packets.
+ */
+class PacketRecord implements PacketInfo {
+  number = 0;
+  linkType = 0;
+  tsUs = 0;
+  caplen = 0;
+  origlen = 0;
+  recordOffset = 0;
+  dataOffset = 0;
+  buf: Uint8Array = new Uint8Array(0);
+  dataStart = 0;
+  constructor(public iface: InterfaceInfo) {}
+  get data(): Uint8Array { return this.buf.subarray(this.dataStart, this.dataStart + this.caplen); }
+}
+
 export class CaptureParser {
   private buf: Buffer = Buffer.allocUnsafe(1 << 20);
   private dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -96,8 +117,11 @@ export class CaptureParser {
   private pcapIface: InterfaceInfo | null = null;
   private nanos = false;
   private pcapMaxRecord = 64 << 20;
+  private readonly resumed: boolean;
+  /** What stopped parsing before the file header was read (see notCaptureReason). */
+  private problem: string | null = null;
   get isNanos(): boolean { return this.nanos; }
-  private readonly pkt: PacketInfo;
+  private readonly pkt: PacketRecord;
   /** Stream offset reached (bytes consumed by complete records). */
   get consumed(): number { return this.base + this.start; }
   get detectedFormat(): CaptureFormat | null { return this.format; }
@@ -110,6 +134,7 @@ export class CaptureParser {
   readonly sections: { offset: number; le: boolean; firstIface: number }[] = [];
 
   constructor(private readonly cb: ParserCallbacks, resume?: ResumeState) {
+    this.resumed = !!resume;
     if (resume) {
       this.format = resume.format;
       this.le = resume.le;
@@ -123,7 +148,7 @@ export class CaptureParser {
       }
     }
     const dummy: InterfaceInfo = { index: 0, linkType: 0, snaplen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0, section: 0, littleEndian: true };
-    this.pkt = { number: 0, iface: dummy, linkType: 0, tsUs: 0, caplen: 0, origlen: 0, data: new Uint8Array(0), recordOffset: 0, dataOffset: 0 };
+    this.pkt = new PacketRecord(dummy);
   }
 
   /** Space to write into directly (avoids a copy); call commit(n) after filling. */
@@ -179,12 +204,32 @@ export class CaptureParser {
   /** Stops parsing (no more callbacks). */
   halt(): void { this.stopped = true; }
 
+  /**
+   * The file header was read whole (classic pcap: the global header; pcapng: the first section
+   * header block), or parsing resumed past it. Without it the input is not a capture at all, and
+   * {@link notCaptureReason} says why; every later problem only damages a capture.
+   */
+  get headerRead(): boolean {
+    return this.resumed || (this.format === 'pcap' ? this.pcapHeaderDone : this.sections.length > 0);
+  }
+
+  /** Why the input is not a capture (set when parsing ended before a whole file header), else null. */
+  get notCaptureReason(): string | null { return this.headerRead ? null : this.problem; }
+
   /** End of input: reports a truncated trailing record. */
   finish(): void {
     if (this.stopped) return;
     const left = this.end - this.start;
     if (this.format === null) {
-      this.cb.warning({ kind: 'file.not-a-capture', message: left === 0 ? 'empty file' : `file too short (${left} bytes) or unknown format`, fileOffset: 0 });
+      const message = left === 0 ? 'empty file (0 bytes)' : `file too short to be a capture (${left} bytes)`;
+      this.problem = message;
+      this.cb.warning({ kind: 'file.not-a-capture', message, fileOffset: 0 });
+    } else if (!this.headerRead) {
+      const message = this.format === 'pcap'
+        ? `pcap file header cut short (${left} of 24 bytes)`
+        : `pcapng section header block cut short (${left} bytes)`;
+      this.problem = message;
+      this.cb.warning({ kind: 'file.not-a-capture', message, fileOffset: 0 });
     } else if (left > 0) {
       this.cb.warning({
         kind: 'file.truncated-record',
@@ -216,6 +261,7 @@ export class CaptureParser {
 
   private stop(kind: string, message: string, off: number): void {
     this.stopped = true;
+    if (!this.headerRead) this.problem = message;
     this.cb.warning({ kind, message, fileOffset: off });
   }
 
@@ -226,7 +272,8 @@ export class CaptureParser {
       const f = sniffFormat(this.buf.subarray(this.start, this.start + 4));
       if (f === 'pcap' || f === 'pcapng') this.format = f;
       else {
-        this.stop('file.not-a-capture', f === 'gzip' ? 'gzip data where a capture was expected' : 'not a pcap/pcapng file (bad magic)', this.base + this.start);
+        const head = Array.from(this.buf.subarray(this.start, this.start + 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
+        this.stop('file.not-a-capture', f === 'gzip' ? 'gzip data where a capture was expected (compressed twice?)' : `not a pcap or pcapng file (starts with ${head})`, this.base + this.start);
         return;
       }
     }
@@ -278,7 +325,8 @@ export class CaptureParser {
       pkt.origlen = orig < incl ? incl : orig;
       pkt.recordOffset = this.base + s;
       pkt.dataOffset = this.base + s + 16;
-      pkt.data = this.buf.subarray(s + 16, s + 16 + incl);
+      pkt.buf = this.buf;
+      pkt.dataStart = s + 16;
       this.start = s + 16 + incl;
       this.cb.packet(pkt);
       if (this.stopped) return;
@@ -372,7 +420,8 @@ export class CaptureParser {
           pkt.origlen = orig < cap ? cap : orig;
           pkt.recordOffset = this.base + s;
           pkt.dataOffset = this.base + body + 4;
-          pkt.data = this.buf.subarray(body + 4, body + 4 + cap);
+          pkt.buf = this.buf;
+          pkt.dataStart = body + 4;
           this.cb.packet(pkt);
           break;
         }
@@ -428,7 +477,8 @@ export class CaptureParser {
     pkt.origlen = orig < cap ? cap : orig;
     pkt.recordOffset = this.base + s;
     pkt.dataOffset = this.base + dataOff;
-    pkt.data = this.buf.subarray(dataOff, dataOff + cap);
+    pkt.buf = this.buf;
+    pkt.dataStart = dataOff;
     this.cb.packet(pkt);
   }
 }

@@ -18,6 +18,7 @@
  *   topic=TopicTest | topic~=test topic (exact) / topic containing (case-insensitive)
  *   opaque=123
  *   conn=3 | conn=127.0.0.1:10911 connection id or an endpoint (address or address:port)
+ *   proto=remoting                frames of one protocol (protocols.ts)
  *   time=START..END               first byte within [START, END]: µs since epoch or ISO times; either side may be empty
  *   latency>5ms                   paired frames (both sides) whose latency exceeds (units us, ms, s)
  *   warn | warn=gap | unanswered  frames with any / a given warning label
@@ -34,6 +35,7 @@ import { CaptureIndex, formatEndpoint } from './capture-index';
 import { isErrorFrame } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn, warnLabels } from './types';
 import { InputError } from '../errors';
+import { PROTOCOL_NAMES, protocolId } from './protocols';
 
 export interface FrameFilter {
   /** Request codes: requests with one of them, and responses to them. OR'ed with `responseCodes`. */
@@ -51,6 +53,8 @@ export interface FrameFilter {
   opaque?: number;
   conn?: number;
   endpoint?: string;
+  /** Protocol id (protocols.ts). */
+  protocol?: number;
   /** First byte of the frame at or after / at or before (µs since the epoch). */
   fromUs?: number;
   toUs?: number;
@@ -176,7 +180,11 @@ export function parseFilter(expr: string): FrameFilter {
     else if ((m = /^topic~=(.+)$/.exec(term))) f.topicContains = m[1];
     else if ((m = /^topic=(.+)$/.exec(term))) f.topic = m[1];
     else if ((m = /^opaque=(-?\d+)$/.exec(term))) f.opaque = Number(m[1]);
-    else if ((m = /^conn=(\d+)$/.exec(term))) f.conn = Number(m[1]);
+    else if ((m = /^proto(?:col)?=(.+)$/.exec(term))) {
+      const id = protocolId(m[1]);
+      if (id === undefined) throw new FilterSyntaxError(`unknown protocol ${m[1]} (known: ${PROTOCOL_NAMES.join(', ')})`);
+      f.protocol = id;
+    } else if ((m = /^conn=(\d+)$/.exec(term))) f.conn = Number(m[1]);
     else if ((m = /^conn=(.+)$/.exec(term))) f.endpoint = m[1];
     else if ((m = /^time=(.*)\.\.(.*)$/.exec(term))) { f.fromUs = parseTime(m[1]); f.toUs = parseTime(m[2]); }
     else if ((m = /^latency>(.+)$/.exec(term))) f.latencyAboveUs = parseDuration(m[1]);
@@ -195,7 +203,7 @@ export function parseFilter(expr: string): FrameFilter {
 /** The filter selects every frame. */
 export function isEmptyFilter(f: FrameFilter): boolean {
   return !f.none && f.codes === undefined && f.responseCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
-    && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined
+    && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined && f.protocol === undefined
     && f.fromUs === undefined && f.toUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning && f.frames === undefined
     && !(f.text && f.text.some((t) => t.length > 0));
 }
@@ -300,6 +308,7 @@ export function compileFilter(ix: CaptureIndex, f: FrameFilter, opts: CompileOpt
   if (f.frames !== undefined) { const set = f.frames; tests.push((i) => set.has(i)); }
   if (f.opaque !== undefined) { const o = f.opaque; tests.push((i) => c.opaque[i] === o); }
   if (f.conn !== undefined) { const k = f.conn; tests.push((i) => c.conn[i] === k); }
+  if (f.protocol !== undefined) { const k = f.protocol; tests.push((i) => c.proto[i] === k); }
   if (f.endpoint !== undefined) {
     const e = f.endpoint;
     const cache = new Map<number, boolean>();

@@ -65,7 +65,7 @@ class Assembler {
   }
   packet(p: PacketInfo): void {
     const ix = this.ix, i = this.i, c = ix.cols;
-    if (this.dec.decode(p.linkType, p.data, p.tsUs, p.recordOffset) !== 'ok') return;
+    if (this.dec.decode(p.linkType, p.buf, p.tsUs, p.recordOffset, p.dataStart, p.dataStart + p.caplen) !== 'ok') return;
     const o = this.dec.out;
     if (o.protocol !== 6 || o.l4len < 20) return;
     const b = o.buf, t = o.l4off;
@@ -76,7 +76,7 @@ class Assembler {
     const dstAddr = dir === 0 ? conn.serverAddr : conn.clientAddr;
     const sport = (b[t] << 8) | b[t + 1], dport = (b[t + 2] << 8) | b[t + 3];
     if (sport !== (dir === 0 ? conn.clientPort : conn.serverPort) || dport !== (dir === 0 ? conn.serverPort : conn.clientPort)) return;
-    if (!eq(o.src, srcAddr) || !eq(o.dst, dstAddr)) return;
+    if (!o.srcIs(srcAddr) || !o.dstIs(dstAddr)) return;
     const hl = (b[t + 12] >> 4) * 4;
     if (hl < 20 || hl > o.l4len) return;
     let seq = ((b[t + 4] << 24) | (b[t + 5] << 16) | (b[t + 6] << 8) | b[t + 7]) >>> 0;
@@ -102,12 +102,6 @@ class Assembler {
     const missing = holes.reduce((n, [s, e]) => n + (e - s), 0);
     return { bytes: this.buf, size, missing, holes };
   }
-}
-
-function eq(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function resumeState(ix: CaptureIndex, pos: number): ResumeState {

@@ -26,7 +26,10 @@ export interface FrameOut {
   headerLen: number;
   serializeType: number;
   summary: HeaderSummary;
-  /** Buffer the summary's topic range refers to. */
+  /**
+   * Buffer the summary's topic range refers to: the frame's first bytes (length field and header),
+   * except in the index pass (`full` false) where a header read in place leaves only its topic here.
+   */
   headerBuf: Uint8Array;
   warn: number;
   /** Bytes of the frame that were not captured. */
@@ -155,6 +158,14 @@ export class FrameStream implements StreamSink {
           this.tsFirst = ts; this.tsLast = ts; this.posMin = Math.min(rec, this.recMin); this.posMax = rec; this.startSeq = seq;
           this.warn = 0; this.missing = 0; this.oversize = false; this.headerBroken = false;
           this.chunkBuf = buf; this.chunkFrameStart = off; this.chunkEnd = off + len;
+          if (!this.opts.full) {
+            const n = this.headInPlace(buf, off, len);
+            if (n > 0) {
+              off += n; len -= n; seq = (seq + n) >>> 0;
+              if (this.bodyLeft === 0) this.emit();
+              continue;
+            }
+          }
         } else { this.track(ts, rec); this.chunkBuf = null; }
         const take = Math.min(this.need - this.headLen, len);
         if (this.head.length < this.headLen + take) this.growHead(this.headLen + take);
@@ -198,6 +209,38 @@ export class FrameStream implements StreamSink {
         if (this.mode === M_DEAD) return;
       } else return;
     }
+  }
+
+  /**
+   * Index pass, at a frame start: when this chunk holds the frame's whole header and the frame is
+   * an ordinary one (plausible prefix, not oversize, passes the deep check when one is due), scans
+   * the header where it lies instead of copying it into `head` first — most frames of a capture
+   * start this way, and the copy was a tenth of the pass. Only the topic (what the index keeps of
+   * the header) is copied, into `head`, since the chunk may be overwritten before the frame ends.
+   * Returns the header bytes consumed (mode is then BODY), or 0 to take the general path.
+   */
+  private headInPlace(b: Uint8Array, off: number, len: number): number {
+    if (len < 8) return 0;
+    const lenField = ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+    const type = b[off + 4];
+    const hl = (b[off + 5] << 16) | (b[off + 6] << 8) | b[off + 7];
+    if (type > 1 || lenField < 6 || hl === 0 || hl > lenField - 4 || lenField > this.maxLen || len < 8 + hl) return 0;
+    if (this.verifyNext && plausibleFrameStart(b, off, 8 + hl, this.maxLen) !== PLAUSIBLE_YES) return 0;
+    this.lenField = lenField; this.type = type; this.hl = hl;
+    const sm = scanHeader(b, off + 8, off + 8 + hl, type, this.summary);
+    if (!sm.ok) this.warn |= FrameWarn.UndecodableHeader;
+    if (sm.topicStart >= 0) {
+      const tl = sm.topicEnd - sm.topicStart;
+      if (this.head.length < tl) this.growHead(tl);
+      for (let i = 0; i < tl; i++) this.head[i] = b[sm.topicStart + i];
+      sm.topicStart = 0; sm.topicEnd = tl;
+    }
+    this.headLen = this.need = 8 + hl;
+    this.bodyLeft = lenField - 4 - hl;
+    this.chunkBuf = null;
+    this.fill = this.headLen;
+    this.mode = M_BODY;
+    return 8 + hl;
   }
 
   /** Called when `need` bytes are in head. */

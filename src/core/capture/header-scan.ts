@@ -124,117 +124,203 @@ function scanBinary(b: Uint8Array, s: number, e: number, out: HeaderSummary): He
   return out;
 }
 
-/** Lenient JSON object scanner (fastjson accepts unquoted keys and single quotes). */
+/*
+ * The JSON scanner below is the index pass's hottest code (a frame-dense capture spends a third of
+ * the pass here), so it is one flat loop over local variables: no closures (their captured
+ * variables would live in a heap context, read and written through memory on every byte) and no
+ * per-call allocation. The small helpers return positions, which V8 inlines.
+ */
+
+/**
+ * The byte at `p` of a header ending at `e`, or -1 past its end. Every read goes through a bound:
+ * the bytes after a header are its body (or, in a reused buffer, an older frame's), and a scan
+ * that peeked at them could call a cut header complete.
+ */
+function at(b: Uint8Array, p: number, e: number): number {
+  return p < e ? b[p] : -1;
+}
+
+/**
+ * Position of the quote `q` that closes a string whose content starts at `p` (a backslash escapes
+ * the next byte); when there is none before `e`, `-1 - p` with p where the scan stopped (≥ e).
+ */
+function quotedEnd(b: Uint8Array, p: number, e: number, q: number): number {
+  while (p < e) {
+    const c = b[p];
+    if (c === q) return p;
+    if (c === 0x5c) p++;
+    p++;
+  }
+  return -1 - p;
+}
+
+/** The string content b[s, e) has an escape (looked for in the topic only, where it matters). */
+function hasBackslash(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
+  return false;
+}
+
+/** End of a bare word (fastjson's unquoted keys and literals) starting at `p`. */
+function bareEnd(b: Uint8Array, p: number, e: number, stopAtColon: boolean): number {
+  while (p < e) {
+    const c = b[p];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c || c === 0x7d || c === 0x5d || (c === 0x3a && stopAtColon)) break;
+    p++;
+  }
+  return p;
+}
+
+function skipWs(b: Uint8Array, p: number, e: number): number {
+  while (p < e) {
+    const c = b[p];
+    // one comparison for the usual case (no whitespace: fastjson writes none)
+    if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)) break;
+    p++;
+  }
+  return p;
+}
+
+/**
+ * Skips one JSON value of any kind starting at (or after whitespace before) `p`, iteratively. Returns
+ * the position after it — or at the `,` `:` `}` `]` that ends it at depth 0 — or `-1 - p` on error.
+ */
+function skipValue(b: Uint8Array, p: number, e: number): number {
+  let depth = 0;
+  for (;;) {
+    p = skipWs(b, p, e);
+    if (p >= e) return -1 - p;
+    const c = b[p];
+    if (c === 0x7b || c === 0x5b) { depth++; p++; continue; }
+    if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) return p; // end of the enclosing container; caller handles
+      depth--; p++;
+      if (depth === 0) return p;
+      continue;
+    }
+    if (c === 0x2c || c === 0x3a) {
+      if (depth === 0) return p;
+      p++;
+      continue;
+    }
+    if (c === 0x22 || c === 0x27) {
+      const q = quotedEnd(b, p + 1, e, c);
+      if (q < 0) return q;
+      p = q + 1;
+    } else {
+      const st = p;
+      p = bareEnd(b, p, e, true);
+      if (p === st) return -1 - p;
+    }
+    if (depth === 0) return p;
+  }
+}
+
+/** Reads an integer (optionally in double quotes) at `p`: sets intValue, returns the position after it or -1. */
+let intValue = 0;
+function readInt(b: Uint8Array, p: number, e: number): number {
+  let quoted = false;
+  if (at(b, p, e) === 0x22) { quoted = true; p++; }
+  let neg = false;
+  if (at(b, p, e) === 0x2d) { neg = true; p++; }
+  let v = 0, n = 0;
+  while (p < e) {
+    const c = b[p];
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30); p++; n++;
+  }
+  if (n === 0) return -1;
+  if (quoted) { if (at(b, p, e) !== 0x22) return -1; p++; }
+  intValue = neg ? -v : v;
+  return p;
+}
+
+/**
+ * Lenient JSON object scanner (fastjson accepts unquoted keys and single quotes). A key or string
+ * value is its content range [ks, ke); `p - s` in error messages is where the scan stopped.
+ */
 function scanJson(b: Uint8Array, s: number, e: number, out: HeaderSummary): HeaderSummary {
-  let p = s;
-  const ws = () => { while (p < e && isWs(b[p])) p++; };
-  let ks = 0, ke = 0, kesc = false;
-  // reads a string or bare word starting at p; sets ks/ke (content range); returns false on error
-  const readStr = (): boolean => {
-    const q = b[p];
-    kesc = false;
-    if (q === 0x22 || q === 0x27) {
-      p++;
-      ks = p;
-      while (p < e && b[p] !== q) {
-        if (b[p] === 0x5c) { kesc = true; p++; }
-        p++;
-      }
-      if (p >= e) return false;
-      ke = p;
-      p++;
-      return true;
-    }
-    ks = p;
-    while (p < e && !isWs(b[p]) && b[p] !== 0x3a && b[p] !== 0x2c && b[p] !== 0x7d && b[p] !== 0x5d) p++;
-    ke = p;
-    return ke > ks;
-  };
-  const readInt = (): number | null => {
-    let quoted = 0;
-    if (b[p] === 0x22) { quoted = 1; p++; }
-    let neg = false;
-    if (b[p] === 0x2d) { neg = true; p++; }
-    let v = 0, n = 0;
-    while (p < e && b[p] >= 0x30 && b[p] <= 0x39) { v = v * 10 + (b[p] - 0x30); p++; n++; }
-    if (n === 0) return null;
-    if (quoted) { if (b[p] !== 0x22) return null; p++; }
-    return neg ? -v : v;
-  };
-  /** Skips one value of any kind, iteratively. */
-  const skipValue = (): boolean => {
-    let depth = 0;
-    for (;;) {
-      ws();
-      if (p >= e) return false;
-      const c = b[p];
-      if (c === 0x7b || c === 0x5b) { depth++; p++; continue; }
-      if (c === 0x7d || c === 0x5d) {
-        if (depth === 0) return true; // end of the enclosing container; caller handles
-        depth--; p++;
-        if (depth === 0) return true;
-        continue;
-      }
-      if (c === 0x2c || c === 0x3a) {
-        if (depth === 0) return true;
-        p++;
-        continue;
-      }
-      if (c === 0x22 || c === 0x27) { if (!readStr()) return false; }
-      else { const st = p; while (p < e && !isWs(b[p]) && b[p] !== 0x2c && b[p] !== 0x7d && b[p] !== 0x5d && b[p] !== 0x3a) p++; if (p === st) return false; }
-      if (depth === 0) return true;
-    }
-  };
-  ws();
+  let p = skipWs(b, s, e);
   if (p >= e || b[p] !== 0x7b) { out.error = 'JSON header does not start with {'; return out; }
   p++;
   let haveCode = false;
   let bStart = -1, bEnd = -1, bEsc = false;
   for (;;) {
-    ws();
+    p = skipWs(b, p, e);
     if (p >= e) { out.error = 'JSON header ends inside the object'; return out; }
     if (b[p] === 0x7d) { p++; break; }
-    if (!readStr()) { out.error = `bad JSON key at header byte ${p - s}`; return out; }
-    const k0 = ks, k1 = ke;
-    ws();
-    if (b[p] !== 0x3a) { out.error = `expected : at header byte ${p - s}`; return out; }
-    p++;
-    ws();
-    if (keyIs(b, k0, k1, K_CODE)) {
-      const v = readInt(); if (v === null) { out.error = 'code is not a number'; return out; }
-      out.code = v | 0; haveCode = true;
-    } else if (keyIs(b, k0, k1, K_OPAQUE)) {
-      const v = readInt(); if (v === null) { out.error = 'opaque is not a number'; return out; }
-      out.opaque = v | 0;
-    } else if (keyIs(b, k0, k1, K_FLAG)) {
-      const v = readInt(); if (v === null) { out.error = 'flag is not a number'; return out; }
-      out.flag = v | 0;
-    } else if (keyIs(b, k0, k1, K_EXT) && b[p] === 0x7b) {
+    // key
+    let k0: number, k1: number;
+    const kq = b[p];
+    if (kq === 0x22 || kq === 0x27) {
+      const q = quotedEnd(b, p + 1, e, kq);
+      if (q < 0) { p = -1 - q; out.error = `bad JSON key at header byte ${p - s}`; return out; }
+      k0 = p + 1; k1 = q; p = q + 1;
+    } else {
+      k0 = p; p = bareEnd(b, p, e, true); k1 = p;
+      if (k1 === k0) { out.error = `bad JSON key at header byte ${p - s}`; return out; }
+    }
+    p = skipWs(b, p, e);
+    if (at(b, p, e) !== 0x3a) { out.error = `expected : at header byte ${p - s}`; return out; }
+    p = skipWs(b, p + 1, e);
+    const kl = k1 - k0;
+    if (kl === 4 && b[k0] === 0x63 && b[k0 + 1] === 0x6f && b[k0 + 2] === 0x64 && b[k0 + 3] === 0x65) { // code
+      p = readInt(b, p, e);
+      if (p < 0) { out.error = 'code is not a number'; return out; }
+      out.code = intValue | 0; haveCode = true;
+    } else if (kl === 6 && b[k0] === 0x6f && b[k0 + 1] === 0x70 && b[k0 + 2] === 0x61 && b[k0 + 3] === 0x71 && b[k0 + 4] === 0x75 && b[k0 + 5] === 0x65) { // opaque
+      p = readInt(b, p, e);
+      if (p < 0) { out.error = 'opaque is not a number'; return out; }
+      out.opaque = intValue | 0;
+    } else if (kl === 4 && b[k0] === 0x66 && b[k0 + 1] === 0x6c && b[k0 + 2] === 0x61 && b[k0 + 3] === 0x67) { // flag
+      p = readInt(b, p, e);
+      if (p < 0) { out.error = 'flag is not a number'; return out; }
+      out.flag = intValue | 0;
+    } else if (kl === 9 && at(b, p, e) === 0x7b && keyIs(b, k0, k1, K_EXT)) {
       p++;
       for (;;) {
-        ws();
+        p = skipWs(b, p, e);
         if (p >= e) { out.error = 'JSON header ends inside extFields'; return out; }
         if (b[p] === 0x7d) { p++; break; }
-        if (!readStr()) { out.error = 'bad extFields key'; return out; }
-        const x0 = ks, x1 = ke;
-        ws();
-        if (b[p] !== 0x3a) { out.error = 'expected : in extFields'; return out; }
-        p++;
-        ws();
-        if (b[p] === 0x22 || b[p] === 0x27) {
-          if (!readStr()) { out.error = 'unterminated extFields value'; return out; }
-          if (keyIs(b, x0, x1, K_TOPIC)) { out.topicStart = ks; out.topicEnd = ke; out.topicEscaped = kesc; }
-          else if (x1 - x0 === 1 && b[x0] === 0x62) { bStart = ks; bEnd = ke; bEsc = kesc; }
-        } else if (!skipValue()) { out.error = 'bad extFields value'; return out; }
-        ws();
-        if (b[p] === 0x2c) { p++; continue; }
-        if (b[p] === 0x7d) { p++; break; }
+        let x0: number, x1: number;
+        const xq = b[p];
+        if (xq === 0x22 || xq === 0x27) {
+          const q = quotedEnd(b, p + 1, e, xq);
+          if (q < 0) { out.error = 'bad extFields key'; return out; }
+          x0 = p + 1; x1 = q; p = q + 1;
+        } else {
+          x0 = p; p = bareEnd(b, p, e, true); x1 = p;
+          if (x1 === x0) { out.error = 'bad extFields key'; return out; }
+        }
+        p = skipWs(b, p, e);
+        if (at(b, p, e) !== 0x3a) { out.error = 'expected : in extFields'; return out; }
+        p = skipWs(b, p + 1, e);
+        const vq = at(b, p, e);
+        if (vq === 0x22 || vq === 0x27) {
+          const q = quotedEnd(b, p + 1, e, vq);
+          if (q < 0) { out.error = 'unterminated extFields value'; return out; }
+          const xl = x1 - x0;
+          if (xl === 5 && keyIs(b, x0, x1, K_TOPIC)) { out.topicStart = p + 1; out.topicEnd = q; out.topicEscaped = hasBackslash(b, p + 1, q); }
+          else if (xl === 1 && b[x0] === 0x62) { bStart = p + 1; bEnd = q; bEsc = hasBackslash(b, p + 1, q); }
+          p = q + 1;
+        } else {
+          p = skipValue(b, p, e);
+          if (p < 0) { out.error = 'bad extFields value'; return out; }
+        }
+        p = skipWs(b, p, e);
+        const sep = at(b, p, e);
+        if (sep === 0x2c) { p++; continue; }
+        if (sep === 0x7d) { p++; break; }
         out.error = 'expected , or } in extFields'; return out;
       }
-    } else if (!skipValue()) { out.error = `bad JSON value at header byte ${p - s}`; return out; }
-    ws();
-    if (b[p] === 0x2c) { p++; continue; }
-    if (b[p] === 0x7d) { p++; break; }
+    } else {
+      const q = skipValue(b, p, e);
+      if (q < 0) { p = -1 - q; out.error = `bad JSON value at header byte ${p - s}`; return out; }
+      p = q;
+    }
+    p = skipWs(b, p, e);
+    const sep = at(b, p, e);
+    if (sep === 0x2c) { p++; continue; }
+    if (sep === 0x7d) { p++; break; }
     out.error = `expected , or } at header byte ${p - s}`;
     return out;
   }

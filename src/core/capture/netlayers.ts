@@ -17,23 +17,41 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 
 export const SUPPORTED_LINKTYPES: ReadonlySet<number> = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276]);
 
-/** Decoded network/transport view of a packet. Reused between packets. */
-export interface NetPacket {
-  ipVersion: 4 | 6;
-  /** Source/destination address bytes (views, 4 or 16 bytes). */
-  src: Uint8Array;
-  dst: Uint8Array;
+/**
+ * Decoded network/transport view of a packet. Reused between packets. The addresses are bytes of
+ * `addr` at `srcOff` / `dstOff` (`addrLen` each); `src` and `dst` make views of them on request —
+ * the TCP layer reads them in place, as a view per packet cost more than the comparison.
+ */
+export class NetPacket {
+  ipVersion: 4 | 6 = 4;
+  addr: Uint8Array = new Uint8Array(8);
+  srcOff = 0;
+  dstOff = 4;
+  addrLen = 4;
   /** IP protocol of the payload (6 = TCP). */
-  protocol: number;
+  protocol = 0;
   /** Bytes holding the IP payload (either the packet data or a reassembled buffer). */
-  buf: Uint8Array;
+  buf: Uint8Array = new Uint8Array(0);
   /** Offset/length of the captured IP payload in buf. */
-  l4off: number;
-  l4len: number;
+  l4off = 0;
+  l4len = 0;
   /** IP payload length as declared by the IP header (≥ l4len when the snaplen cut the packet). */
-  l4declared: number;
+  l4declared = 0;
   /** Reassembled from fragments: record offset of the earliest fragment (else -1). */
-  firstRecord: number;
+  firstRecord = -1;
+  /** Source address bytes (a view, 4 or 16 bytes). */
+  get src(): Uint8Array { return this.addr.subarray(this.srcOff, this.srcOff + this.addrLen); }
+  /** Destination address bytes (a view, 4 or 16 bytes). */
+  get dst(): Uint8Array { return this.addr.subarray(this.dstOff, this.dstOff + this.addrLen); }
+  /** The source address is `a` (compared in place). */
+  srcIs(a: Uint8Array): boolean { return a.length === this.addrLen && sameBytesAt(a, this.addr, this.srcOff); }
+  /** The destination address is `a` (compared in place). */
+  dstIs(a: Uint8Array): boolean { return a.length === this.addrLen && sameBytesAt(a, this.addr, this.dstOff); }
+}
+
+function sameBytesAt(a: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[off + i]) return false;
+  return true;
 }
 
 const ETH_IPV4 = 0x0800;
@@ -42,7 +60,7 @@ const ETH_IPV6 = 0x86dd;
 export type L3Result = 'ok' | 'skip' | 'fragment-pending';
 
 export class NetDecoder {
-  readonly out: NetPacket = { ipVersion: 4, src: new Uint8Array(4), dst: new Uint8Array(4), protocol: 0, buf: new Uint8Array(0), l4off: 0, l4len: 0, l4declared: 0, firstRecord: -1 };
+  readonly out = new NetPacket();
   private frags = new Map<string, FragEntry>();
   private fragBytes = 0;
   readonly unsupportedLinkTypes = new Set<number>();
@@ -56,40 +74,45 @@ export class NetDecoder {
     return 'skip';
   }
 
-  /** Decodes link + IP. Returns 'ok' when `out` holds an IP payload. */
-  decode(linkType: number, d: Uint8Array, tsUs: number, fileOffset: number): L3Result {
-    let off = 0;
+  /**
+   * Decodes link + IP of the packet bytes d[start, end) (default: all of `d`). Returns 'ok' when
+   * `out` holds an IP payload; its offsets then index `d` (or a reassembled buffer).
+   */
+  decode(linkType: number, d: Uint8Array, tsUs: number, fileOffset: number, start = 0, end = d.length): L3Result {
+    const n = end - start;
+    let off = start;
     let ethType = -1;
     switch (linkType) {
       case LINKTYPE_ETHERNET: {
-        if (d.length < 14) return this.skip('short-link-header');
-        ethType = (d[12] << 8) | d[13];
-        off = 14;
+        if (n < 14) return this.skip('short-link-header');
+        ethType = (d[start + 12] << 8) | d[start + 13];
+        off = start + 14;
         // 802.1Q, 802.1ad (QinQ), old QinQ 0x9100
-        while ((ethType === 0x8100 || ethType === 0x88a8 || ethType === 0x9100) && off + 4 <= d.length) {
+        while ((ethType === 0x8100 || ethType === 0x88a8 || ethType === 0x9100) && off + 4 <= end) {
           ethType = (d[off + 2] << 8) | d[off + 3];
           off += 4;
         }
         break;
       }
       case LINKTYPE_LINUX_SLL:
-        if (d.length < 16) return this.skip('short-link-header');
-        ethType = (d[14] << 8) | d[15];
-        off = 16;
+        if (n < 16) return this.skip('short-link-header');
+        ethType = (d[start + 14] << 8) | d[start + 15];
+        off = start + 16;
         break;
       case LINKTYPE_LINUX_SLL2:
-        if (d.length < 20) return this.skip('short-link-header');
-        ethType = (d[0] << 8) | d[1];
-        off = 20;
+        if (n < 20) return this.skip('short-link-header');
+        ethType = (d[start] << 8) | d[start + 1];
+        off = start + 20;
         break;
       case LINKTYPE_NULL:
       case LINKTYPE_LOOP: {
-        if (d.length < 4) return this.skip('short-link-header');
+        if (n < 4) return this.skip('short-link-header');
         // family in host order (NULL) or network order (LOOP); accept both byte orders
-        const le = d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24);
-        const be = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
+        const d0 = d[start], d1 = d[start + 1], d2 = d[start + 2], d3 = d[start + 3];
+        const le = d0 | (d1 << 8) | (d2 << 16) | (d3 << 24);
+        const be = (d0 << 24) | (d1 << 16) | (d2 << 8) | d3;
         const fam = (le >>> 0) < 256 ? le : be;
-        off = 4;
+        off = start + 4;
         if (fam === 2) ethType = ETH_IPV4;
         else if (fam === 10 || fam === 24 || fam === 28 || fam === 30) ethType = ETH_IPV6;
         else return this.skip('non-ip');
@@ -100,8 +123,8 @@ export class NetDecoder {
       case 14:
       case LINKTYPE_IPV4:
       case LINKTYPE_IPV6:
-        if (d.length < 1) return this.skip('short-link-header');
-        ethType = (d[0] >> 4) === 6 ? ETH_IPV6 : ETH_IPV4;
+        if (n < 1) return this.skip('short-link-header');
+        ethType = (d[start] >> 4) === 6 ? ETH_IPV6 : ETH_IPV4;
         break;
       default:
         if (!this.unsupportedLinkTypes.has(linkType)) {
@@ -111,27 +134,26 @@ export class NetDecoder {
         return this.skip('unsupported-link');
     }
     this.out.firstRecord = -1;
-    if (ethType === ETH_IPV4) return this.ipv4(d, off, tsUs, fileOffset);
-    if (ethType === ETH_IPV6) return this.ipv6(d, off, tsUs, fileOffset);
+    if (ethType === ETH_IPV4) return this.ipv4(d, off, end, tsUs, fileOffset);
+    if (ethType === ETH_IPV6) return this.ipv6(d, off, end, tsUs, fileOffset);
     return this.skip('non-ip');
   }
 
-  private ipv4(d: Uint8Array, off: number, tsUs: number, fileOffset: number): L3Result {
-    if (d.length - off < 20 || d[off] >> 4 !== 4) return this.skip('bad-ipv4');
+  private ipv4(d: Uint8Array, off: number, dEnd: number, tsUs: number, fileOffset: number): L3Result {
+    if (dEnd - off < 20 || d[off] >> 4 !== 4) return this.skip('bad-ipv4');
     const ihl = (d[off] & 0xf) * 4;
-    if (ihl < 20 || d.length - off < ihl) return this.skip('bad-ipv4');
+    if (ihl < 20 || dEnd - off < ihl) return this.skip('bad-ipv4');
     let total = (d[off + 2] << 8) | d[off + 3];
-    if (total === 0) total = d.length - off; // TSO/GSO captures
+    if (total === 0) total = dEnd - off; // TSO/GSO captures
     if (total < ihl) return this.skip('bad-ipv4');
     const o = this.out;
     o.ipVersion = 4;
-    o.src = d.subarray(off + 12, off + 16);
-    o.dst = d.subarray(off + 16, off + 20);
+    o.addr = d; o.srcOff = off + 12; o.dstOff = off + 16; o.addrLen = 4;
     o.protocol = d[off + 9];
     const fragField = (d[off + 6] << 8) | d[off + 7];
     const mf = (fragField & 0x2000) !== 0;
     const fragOff = (fragField & 0x1fff) * 8;
-    const avail = Math.min(total, d.length - off) - ihl;
+    const avail = Math.min(total, dEnd - off) - ihl;
     if (mf || fragOff > 0) {
       if (avail < total - ihl) return this.skip('truncated-fragment');
       const id = (d[off + 4] << 8) | d[off + 5];
@@ -145,31 +167,30 @@ export class NetDecoder {
     return 'ok';
   }
 
-  private ipv6(d: Uint8Array, off: number, tsUs: number, fileOffset: number): L3Result {
-    if (d.length - off < 40 || d[off] >> 4 !== 6) return this.skip('bad-ipv6');
+  private ipv6(d: Uint8Array, off: number, dEnd: number, tsUs: number, fileOffset: number): L3Result {
+    if (dEnd - off < 40 || d[off] >> 4 !== 6) return this.skip('bad-ipv6');
     const o = this.out;
     o.ipVersion = 6;
-    o.src = d.subarray(off + 8, off + 24);
-    o.dst = d.subarray(off + 24, off + 40);
+    o.addr = d; o.srcOff = off + 8; o.dstOff = off + 24; o.addrLen = 16;
     let plen = (d[off + 4] << 8) | d[off + 5];
-    if (plen === 0) plen = d.length - off - 40; // jumbogram / TSO
+    if (plen === 0) plen = dEnd - off - 40; // jumbogram / TSO
     let next = d[off + 6];
     const end = off + 40 + plen; // declared end (may exceed captured data)
     let p = off + 40;
     let frag: { off: number; more: boolean; id: number } | null = null;
     for (let guard = 0; guard < 16; guard++) {
       if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
-        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        if (p + 8 > dEnd) return this.skip('truncated-ipv6-ext');
         const n = d[p];
         p += (d[p + 1] + 1) * 8;
         next = n;
       } else if (next === 51) { // AH
-        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        if (p + 8 > dEnd) return this.skip('truncated-ipv6-ext');
         const n = d[p];
         p += (d[p + 1] + 2) * 4;
         next = n;
       } else if (next === 44) { // fragment
-        if (p + 8 > d.length) return this.skip('truncated-ipv6-ext');
+        if (p + 8 > dEnd) return this.skip('truncated-ipv6-ext');
         const n = d[p];
         const fo = ((d[p + 2] << 8) | d[p + 3]);
         frag = { off: fo & 0xfff8, more: (fo & 1) !== 0, id: ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0 };
@@ -177,9 +198,9 @@ export class NetDecoder {
         next = n;
       } else break;
     }
-    if (p > end || p > d.length) return this.skip('bad-ipv6');
+    if (p > end || p > dEnd) return this.skip('bad-ipv6');
     o.protocol = next;
-    const avail = Math.min(end, d.length) - p;
+    const avail = Math.min(end, dEnd) - p;
     if (frag && (frag.more || frag.off > 0)) {
       if (avail < end - p) return this.skip('truncated-fragment');
       const key = `6|${Buffer.from(o.src).toString('hex')}|${Buffer.from(o.dst).toString('hex')}|${frag.id}`;
@@ -205,7 +226,10 @@ export class NetDecoder {
         const [k0, e0] = this.frags.entries().next().value as [string, FragEntry];
         this.dropFrag(k0, e0, 'too many datagrams in reassembly');
       }
-      e = { parts: [], totalLen: -1, bytes: 0, firstUs: tsUs, fileOffset, src: Uint8Array.from(o.src), dst: Uint8Array.from(o.dst), protocol: o.protocol };
+      const addrs = new Uint8Array(2 * o.addrLen);
+      addrs.set(o.src, 0);
+      addrs.set(o.dst, o.addrLen);
+      e = { parts: [], totalLen: -1, bytes: 0, firstUs: tsUs, fileOffset, addrs, protocol: o.protocol };
       this.frags.set(key, e);
     }
     if (fragOff + data.length > 65535 + 65535) { this.dropFrag(key, e, 'fragment beyond maximum datagram size'); return 'skip'; }
@@ -227,8 +251,7 @@ export class NetDecoder {
     for (const part of e.parts) whole.set(part.data.subarray(0, Math.max(0, Math.min(part.data.length, e.totalLen - part.off))), part.off);
     this.frags.delete(key);
     this.fragBytes -= e.bytes;
-    o.src = e.src;
-    o.dst = e.dst;
+    o.addr = e.addrs; o.srcOff = 0; o.dstOff = e.addrs.length / 2; o.addrLen = e.addrs.length / 2;
     o.protocol = e.protocol;
     o.buf = whole;
     o.l4off = 0;
@@ -256,7 +279,7 @@ interface FragEntry {
   bytes: number;
   firstUs: number;
   fileOffset: number;
-  src: Uint8Array;
-  dst: Uint8Array;
+  /** Source then destination address. */
+  addrs: Uint8Array;
   protocol: number;
 }

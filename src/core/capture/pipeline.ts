@@ -84,7 +84,7 @@ export class Pipeline implements ParserCallbacks {
     const ts = p.tsUs;
     if (ts < this.firstUs) this.firstUs = ts;
     if (ts > this.lastUs) this.lastUs = ts;
-    const r = this.net.decode(p.linkType, p.data, ts, p.recordOffset);
+    const r = this.net.decode(p.linkType, p.buf, ts, p.recordOffset, p.dataStart, p.dataStart + p.caplen);
     if (r !== 'ok') return;
     this.tcp.packet(this.net.out, ts, p.recordOffset);
   }

@@ -404,12 +404,6 @@ class Assembly {
   }
 }
 
-function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
 /**
  * The index-guided pass: the index already knows where every frame is — its connection and
  * direction, the TCP sequence number of its first byte, its size and the records that carried it —
@@ -469,7 +463,7 @@ class IndexedPass {
 
   packet(p: PacketInfo): void {
     const R = p.recordOffset;
-    if (this.dec.decode(p.linkType, p.data, p.tsUs, R) !== 'ok') return;
+    if (this.dec.decode(p.linkType, p.buf, p.tsUs, R, p.dataStart, p.dataStart + p.caplen) !== 'ok') return;
     const o = this.dec.out;
     if (o.protocol !== 6 || o.l4len < 20) return;
     const b = o.buf, t = o.l4off;
@@ -485,7 +479,7 @@ class IndexedPass {
     for (const st of list) {
       const k = this.ix.conns[st >> 1];
       const dir = st & 1;
-      if (!sameAddr(o.src, dir === 0 ? k.clientAddr : k.serverAddr) || !sameAddr(o.dst, dir === 0 ? k.serverAddr : k.clientAddr)) continue;
+      if (!o.srcIs(dir === 0 ? k.clientAddr : k.serverAddr) || !o.dstIs(dir === 0 ? k.serverAddr : k.clientAddr)) continue;
       // frames of this stream that ended before this record are complete: search them
       let i = this.cur[st];
       while (i >= 0 && c.posMax[i] < R) { this.finish(i); i = this.nextInStream[i]; }

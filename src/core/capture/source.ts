@@ -111,7 +111,7 @@ export async function streamCapture(path: string, cb: ParserCallbacks, opts: Rea
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
-      if (err) cb.warning({ kind: 'gzip.error', message: `gzip: ${err.message} (after ${parser.consumed} uncompressed bytes)`, fileOffset: parser.consumed });
+      if (err) cb.warning({ kind: 'gzip.error', message: `gzip: ${err.message}${parser.consumed ? ` (after ${parser.consumed} uncompressed bytes)` : ''}`, fileOffset: parser.consumed });
       rs.destroy();
       gz.destroy();
       resolve();

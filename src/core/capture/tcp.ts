@@ -81,18 +81,34 @@ export interface TcpLimits {
 
 export const DEFAULT_TCP_LIMITS: TcpLimits = { maxOooPerDir: 4 << 20, maxOooTotal: 64 << 20, maxWindow: 1 << 30 };
 
-function hashBytes(h: number, b: Uint8Array): number {
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
-  return h;
-}
-function eqBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** `a` equals the `a.length` bytes of `b` at `off`. */
+function eqAt(a: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[off + i]) return false;
   return true;
 }
 
+/**
+ * Table key of a packet's connection, the same for both directions: the two addresses XORed word
+ * by word, read in place (no view per packet), mixed with the XORed ports. Collisions are resolved
+ * by comparing endpoints (Conn.next chains).
+ */
+function connKey(p: NetPacket, sport: number, dport: number): number {
+  const a = p.addr, s = p.srcOff, d = p.dstOff;
+  let h = 0;
+  for (let i = 0; i < p.addrLen; i += 4) {
+    const x = ((a[s + i] ^ a[d + i]) << 24) | ((a[s + i + 1] ^ a[d + i + 1]) << 16) | ((a[s + i + 2] ^ a[d + i + 2]) << 8) | (a[s + i + 3] ^ a[d + i + 3]);
+    h = Math.imul(h ^ x, 0x9e3779b1);
+  }
+  return Math.imul(h ^ (sport ^ dport), 0x85ebca6b) ^ p.addrLen; // an int32: a Map key V8 hashes fastest
+}
+
 export class TcpTracker {
-  private table = new Map<number, Conn>();
+  /**
+   * Open connections: chains (Conn.next) in buckets by `hash & mask`. An array rather than a Map:
+   * the lookup runs per packet, and the Map's hashing of the key was its most expensive line.
+   */
+  private table: (Conn | null)[] = new Array<Conn | null>(64).fill(null);
+  private mask = 63;
   private nextId = 0;
   private oooTotal = 0;
   /** Earliest record offset of the packet being processed (IP fragments). */
@@ -132,15 +148,16 @@ export class TcpTracker {
     const caplen = p.l4len - hl;
     const declen = Math.max(caplen, p.l4declared - hl);
 
-    const h = (hashBytes(hashBytes(0x811c9dc5, p.src), p.dst) ^ 0) >>> 0;
-    const hr = (hashBytes(hashBytes(0x811c9dc5, p.dst), p.src) ^ 0) >>> 0;
-    const key = (Math.imul(h ^ hr, 31) + (sport ^ dport) * 65599) >>> 0;
-    let c = this.table.get(key) ?? null;
+    const key = connKey(p, sport, dport);
+    let c = this.table[key & this.mask];
     let dir = 0;
+    const a = p.addr, al = p.addrLen;
     while (c) {
       const i = c.info;
-      if (i.clientPort === sport && i.serverPort === dport && eqBytes(i.clientAddr, p.src) && eqBytes(i.serverAddr, p.dst)) { dir = 0; break; }
-      if (i.clientPort === dport && i.serverPort === sport && eqBytes(i.clientAddr, p.dst) && eqBytes(i.serverAddr, p.src)) { dir = 1; break; }
+      if (i.clientAddr.length === al) {
+        if (i.clientPort === sport && i.serverPort === dport && eqAt(i.clientAddr, a, p.srcOff) && eqAt(i.serverAddr, a, p.dstOff)) { dir = 0; break; }
+        if (i.clientPort === dport && i.serverPort === sport && eqAt(i.clientAddr, a, p.dstOff) && eqAt(i.serverAddr, a, p.srcOff)) { dir = 1; break; }
+      }
       c = c.next;
     }
     const syn = (flags & TCP_SYN) !== 0;
@@ -179,8 +196,9 @@ export class TcpTracker {
         closed: null,
       };
       c = new Conn(info, key, this.newSinks(info));
-      c.next = this.table.get(key) ?? null;
-      this.table.set(key, c);
+      if (this.activeCount >= this.table.length) this.growTable();
+      c.next = this.table[key & this.mask];
+      this.table[key & this.mask] = c;
       this.activeCount++;
       dir = clientIsSrc ? 0 : 1;
     }
@@ -334,22 +352,37 @@ export class TcpTracker {
     if (c.info.closed) return;
     c.info.closed = reason;
     // unlink
-    let p = this.table.get(c.hash) ?? null;
+    const bucket = c.hash & this.mask;
+    let p = this.table[bucket];
     let prev: Conn | null = null;
     while (p && p !== c) { prev = p; p = p.next; }
     if (p) {
       if (prev) prev.next = c.next;
-      else if (c.next) this.table.set(c.hash, c.next);
-      else this.table.delete(c.hash);
+      else this.table[bucket] = c.next;
     }
     this.activeCount--;
     this.onClose(c.info);
   }
 
+  /** Doubles the bucket array (at one open connection per bucket) and rehashes the chains. */
+  private growTable(): void {
+    const old = this.table;
+    this.table = new Array<Conn | null>(old.length * 2).fill(null);
+    this.mask = this.table.length - 1;
+    for (let head of old) {
+      while (head) {
+        const next = head.next;
+        head.next = this.table[head.hash & this.mask];
+        this.table[head.hash & this.mask] = head;
+        head = next;
+      }
+    }
+  }
+
   /** End of capture: flushes and closes every open connection. */
   finish(): void {
     const all: Conn[] = [];
-    for (const head of this.table.values()) for (let c: Conn | null = head; c; c = c.next) all.push(c);
+    for (const head of this.table) for (let c: Conn | null = head; c; c = c.next) all.push(c);
     all.sort((a, b) => a.info.id - b.info.id);
     for (const c of all) this.close(c, 'eof');
   }

@@ -1,13 +1,16 @@
 /**
- * Read-back helpers: one-shot "browse" pulls (docs/protocol.md §5.3), offsets (§5.1) and
- * VIEW_MESSAGE_BY_ID / QUERY_MESSAGE (§5.2). No consumer group state, no long polling.
+ * Read-back helpers for tests and tools that want plain lists: a whole topic read once, one message by
+ * offsetMsgId, one UNIQ_KEY's messages. Thin wrappers over ./lookup.ts (the typed headers, the
+ * not-found vs failed distinction) that throw instead of reporting per broker.
  */
 import { RequestCode, ResponseCode, RemotingCommand, isReadable, MASTER_ID } from '../remoting';
-import { decodeStoredMessages, decodeOffsetMessageId, MessageExt, StoredMessageError } from '../message';
+import type { PullStatus } from '../remoting/headers/pull-message';
+import { decodeOffsetMessageId, MessageExt, StoredMessageError } from '../message';
 import { MQClient } from '../producer/client';
-import { MQBrokerError, MQClientError } from '../producer/errors';
+import { MQBrokerError } from '../producer/errors';
+import { pullPage, queueMaxOffset, queueMinOffset, queryByUniqKey, viewByOffsetId } from './lookup';
 
-export type PullStatus = 'FOUND' | 'NO_NEW_MSG' | 'NO_MATCHED_MSG' | 'OFFSET_ILLEGAL';
+export type { PullStatus } from '../remoting/headers/pull-message';
 
 export interface PullResult {
   status: PullStatus;
@@ -21,12 +24,6 @@ export interface PullResult {
   response: RemotingCommand;
 }
 
-const PULL_STATUS: Record<number, PullStatus> = {
-  [ResponseCode.SUCCESS]: 'FOUND',
-  [ResponseCode.PULL_NOT_FOUND]: 'NO_NEW_MSG',
-  [ResponseCode.PULL_RETRY_IMMEDIATELY]: 'NO_MATCHED_MSG',
-  [ResponseCode.PULL_OFFSET_MOVED]: 'OFFSET_ILLEGAL',
-};
 
 export interface PullRequest {
   topic: string;
@@ -42,49 +39,15 @@ export interface PullRequest {
 
 /** PULL_MESSAGE with sysFlag SUBSCRIPTION (0x4), no SUSPEND, no COMMIT_OFFSET: reads without side effects. */
 export async function pullOnce(client: MQClient, brokerAddr: string, r: PullRequest): Promise<PullResult> {
-  const cmd = client.request(RequestCode.PULL_MESSAGE, {
-    consumerGroup: r.group ?? 'rocketmq_debugger_browse',
-    topic: r.topic,
-    queueId: r.queueId,
-    queueOffset: r.offset,
-    maxMsgNums: r.maxNums ?? 32,
-    sysFlag: 0x4,
-    commitOffset: 0,
-    suspendTimeoutMillis: 0,
-    subscription: r.subscription ?? '*',
-    subVersion: 0,
-    expressionType: 'TAG',
-  });
-  const resp = await client.invoke(brokerAddr, cmd, r.timeoutMs ?? 5000);
-  const status = PULL_STATUS[resp.code];
-  if (!status) throw new MQBrokerError(resp.code, resp.remark, brokerAddr, undefined, RequestCode.PULL_MESSAGE);
-  const x = resp.extFields ?? {};
-  const decoded = status === 'FOUND' && resp.body ? decodeStoredMessages(resp.body) : { messages: [] as MessageExt[], error: undefined };
-  return {
-    status,
-    nextBeginOffset: Number(x.nextBeginOffset ?? r.offset),
-    minOffset: Number(x.minOffset ?? 0),
-    maxOffset: Number(x.maxOffset ?? 0),
-    suggestWhichBrokerId: Number(x.suggestWhichBrokerId ?? 0),
-    messages: decoded.messages,
-    decodeError: decoded.error,
-    response: resp,
-  };
-}
-
-async function offsetCall(client: MQClient, code: number, addr: string, topic: string, queueId: number, timeoutMs: number): Promise<number> {
-  const ext: Record<string, string | number | boolean> = { topic, queueId };
-  if (code === RequestCode.GET_MAX_OFFSET && client.opts.clientVersion >= 413) ext.committed = true;
-  const resp = await client.invoke(addr, client.request(code, ext), timeoutMs);
-  if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, addr, undefined, code);
-  return Number(resp.extFields?.offset ?? 0);
+  const p = await pullPage(client, { brokerName: '', address: brokerAddr }, { topic: r.topic, queueId: r.queueId, offset: r.offset, maxNums: r.maxNums ?? 32, group: r.group, subscription: r.subscription, timeoutMs: r.timeoutMs });
+  return { ...p, messages: p.messages.map(({ brokerName: _b, brokerAddr: _a, ...m }) => m) };
 }
 
 /** Exclusive max offset (the offset the next message will get). */
 export const getMaxOffset = (c: MQClient, addr: string, topic: string, queueId: number, timeoutMs = 3000) =>
-  offsetCall(c, RequestCode.GET_MAX_OFFSET, addr, topic, queueId, timeoutMs);
+  queueMaxOffset(c, { brokerName: '', address: addr }, topic, queueId, timeoutMs);
 export const getMinOffset = (c: MQClient, addr: string, topic: string, queueId: number, timeoutMs = 3000) =>
-  offsetCall(c, RequestCode.GET_MIN_OFFSET, addr, topic, queueId, timeoutMs);
+  queueMinOffset(c, { brokerName: '', address: addr }, topic, queueId, timeoutMs);
 
 export interface QueueRef { brokerName: string; brokerAddr: string; queueId: number }
 
@@ -123,36 +86,16 @@ export async function browseTopic(client: MQClient, topic: string, opts: { group
   return out;
 }
 
-/** VIEW_MESSAGE_BY_ID: decodes the offsetMsgId and asks the broker at the encoded address. */
+/** VIEW_MESSAGE_BY_ID at the broker the offsetMsgId names; a message that is not there is an MQBrokerError. */
 export async function viewMessageById(client: MQClient, offsetMsgId: string, opts: { topic?: string; timeoutMs?: number } = {}): Promise<MessageExt> {
-  const id = decodeOffsetMessageId(offsetMsgId);
-  const ext: Record<string, string> = { offset: id.commitLogOffset.toString() };
-  if (opts.topic) ext.topic = opts.topic;
-  const resp = await client.invoke(id.address, client.request(RequestCode.VIEW_MESSAGE_BY_ID, ext), opts.timeoutMs ?? 5000);
-  if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, id.address, undefined, RequestCode.VIEW_MESSAGE_BY_ID);
-  const { messages, error } = decodeStoredMessages(resp.body ?? new Uint8Array());
-  if (!messages[0]) throw new MQClientError('REQUEST_FAILED', `VIEW_MESSAGE_BY_ID answered without a decodable message${error ? `: ${error.message}` : ''}`);
-  return messages[0];
+  const m = await viewByOffsetId(client, offsetMsgId, opts);
+  if (!m) throw new MQBrokerError(ResponseCode.SYSTEM_ERROR, `no message at commit-log offset ${decodeOffsetMessageId(offsetMsgId).commitLogOffset}`, decodeOffsetMessageId(offsetMsgId).address, undefined, RequestCode.VIEW_MESSAGE_BY_ID);
+  return m;
 }
 
-/**
- * QUERY_MESSAGE by UNIQ_KEY on every master of the topic, keeping exact matches (what
- * `queryMsgByUniqueKey` does). `_UNIQUE_KEY_QUERY` is only sent when not signing (ACL quirk, §6).
- */
+/** QUERY_MESSAGE by UNIQ_KEY on every master of the topic, exact matches only; the first broker failure is thrown. */
 export async function queryMessageByUniqKey(client: MQClient, topic: string, uniqKey: string, opts: { timeoutMs?: number; beginTimestamp?: number } = {}): Promise<MessageExt[]> {
-  const route = await client.getTopicRoute(topic);
-  const found: MessageExt[] = [];
-  for (const bd of route.brokerDatas) {
-    const addr = bd.brokerAddrs.get(MASTER_ID);
-    if (!addr) continue;
-    const ext: Record<string, string | number> = {
-      topic, key: uniqKey, maxNum: 32, beginTimestamp: opts.beginTimestamp ?? Date.now() - 3 * 24 * 3600 * 1000, endTimestamp: '9223372036854775807',
-    };
-    if (!client.opts.acl) ext._UNIQUE_KEY_QUERY = 'true';
-    const resp = await client.invoke(addr, client.request(RequestCode.QUERY_MESSAGE, ext), opts.timeoutMs ?? 5000);
-    if (resp.code === ResponseCode.QUERY_NOT_FOUND) continue;
-    if (resp.code !== ResponseCode.SUCCESS) throw new MQBrokerError(resp.code, resp.remark, addr, bd.brokerName, RequestCode.QUERY_MESSAGE);
-    for (const m of decodeStoredMessages(resp.body ?? new Uint8Array()).messages) if (m.msgId === uniqKey && m.topic === topic) found.push(m);
-  }
-  return found;
+  const r = await queryByUniqKey(client, { topic, key: uniqKey, beginTimestamp: opts.beginTimestamp ?? Date.now() - 3 * 24 * 3600 * 1000, timeoutMs: opts.timeoutMs, cap: 32 });
+  if (r.failures.length) throw r.failures[0].error;
+  return r.messages;
 }

@@ -1,1 +1,3 @@
 export * from './browse';
+export * from './lookup';
+export * from './trace';

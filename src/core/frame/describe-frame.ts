@@ -68,7 +68,15 @@ export function decodeAndDescribeFrame(bytes: Uint8Array, ctx: FrameContext = {}
   const ranges = out.ranges;
   if (bytes.length >= 4) ranges.push({ start: 0, end: 4, label: 'length' });
   if (bytes.length >= 8) ranges.push({ start: 4, end: 8, label: 'serializeType + headerLength' });
-  const declared = frameLengthAt(bytes, 0);
+  let declared: number | null | undefined;
+  try {
+    declared = frameLengthAt(bytes, 0);
+  } catch (e) {
+    // a length word below 4 (or above the limit): the bytes are not a frame; say why instead of throwing
+    out.decodeError = e instanceof Error ? e.message : String(e);
+    out.frameLength = bytes.length;
+    return done(null);
+  }
   out.frameLength = declared ?? bytes.length;
   out.trailingBytes = declared !== undefined && declared !== null ? Math.max(0, bytes.length - declared) : 0;
   if (bytes.length < 8) {

@@ -1,6 +1,7 @@
 /** The one frame model: a RemotingCommand frame described once, rendered by every view. */
 export * from './frame-description';
 export * from './describe-frame';
+export { describeFrameOf } from './describers';
 export { plainBody, bodyText, bodyPreview, hexDump, prettyJson, MAX_BODY_TEXT, MAX_BODY_HEX } from './body';
 export { messageIdNote, MessageIdKind } from './message-ids';
 export { propertyRows } from './body-views';

@@ -5,3 +5,4 @@ export * from './compression';
 export * from './message';
 export * from './batch';
 export * from './stored';
+export * from './trace';

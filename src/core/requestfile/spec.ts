@@ -21,6 +21,11 @@ export interface SendSpec {
   keys?: string[];
   /** One body per message; more than one only for batches. */
   bodies: string[];
+  /**
+   * The bodies as bytes, when they are not text (a message read back from a broker and sent again);
+   * used instead of `bodies`, which then hold a description for summaries.
+   */
+  bodyBytes?: Uint8Array[];
   properties?: Record<string, string>;
   /** 4.x/5.x delay level 1..18 (`DELAY`). */
   delayLevel?: number;
@@ -67,9 +72,10 @@ export function validateSpec(spec: SendSpec): string[] {
   const problems: string[] = [];
   const t = topicProblem(spec.topic);
   if (t) problems.push(t);
-  if (spec.bodies.length === 0) problems.push('there is no message body');
-  spec.bodies.forEach((b, i) => {
-    if (b.length === 0) problems.push(spec.bodies.length > 1 ? `message ${i + 1} of the batch has an empty body (RocketMQ refuses empty bodies)` : 'the body is empty (RocketMQ refuses empty bodies)');
+  const bodies: ReadonlyArray<{ length: number }> = spec.bodyBytes ?? spec.bodies;
+  if (bodies.length === 0) problems.push('there is no message body');
+  bodies.forEach((b, i) => {
+    if (b.length === 0) problems.push(bodies.length > 1 ? `message ${i + 1} of the batch has an empty body (RocketMQ refuses empty bodies)` : 'the body is empty (RocketMQ refuses empty bodies)');
   });
   for (const [k, v] of Object.entries(spec.properties ?? {})) {
     const p = reservedPropertyProblem(k) ?? propertyValueProblem(k, v);
@@ -98,7 +104,7 @@ export function validateSpec(spec: SendSpec): string[] {
 
 /** The producer messages for one repetition of a spec (one, or several for a batch). */
 export function buildMessages(spec: SendSpec): Message[] {
-  return spec.bodies.map((body) => {
+  return (spec.bodyBytes ?? spec.bodies).map((body: string | Uint8Array) => {
     const m = new Message({
       topic: spec.topic,
       body,

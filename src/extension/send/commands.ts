@@ -167,7 +167,12 @@ function report(log: Log, o: SendOutcome): void {
   if (o.sent.length === 1 && o.failed.length === 0) {
     const s = o.sent[0];
     const where = `${s.brokerName} queue ${s.queueId}${s.queueOffset !== undefined ? ` offset ${s.queueOffset}` : ''}`;
-    void vscode.window.showInformationMessage(`${s.status}: ${s.topic} → ${where} · msgId ${s.msgId}`, ...actions).then(onPick);
+    // Show Message reads it back from the broker that stored it (the message view, src/extension/messages/)
+    const show = s.offsetMsgId ? ['Show Message'] : [];
+    void vscode.window.showInformationMessage(`${s.status}: ${s.topic} → ${where} · msgId ${s.msgId}`, ...show, ...actions).then((c) => {
+      if (c === 'Show Message') void vscode.commands.executeCommand('rocketmq.showSentMessage', { connection: o.connection, topic: s.topic, msgId: s.msgId, offsetMsgId: s.offsetMsgId });
+      else onPick(c);
+    });
     return;
   }
   if (o.sent.length === 0 && o.failed.length === 1) {

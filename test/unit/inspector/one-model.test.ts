@@ -249,3 +249,24 @@ describe('the Text box searches frame contents', () => {
     s.dispose();
   });
 });
+
+describe('room for a second protocol', () => {
+  test('rows carry their protocol; the CLI and the inspector filter by it; a protocol without a decoder says so', async () => {
+    const { describeFrameOf } = await import('../../../src/core/frame');
+    const { parseFilter: parseCliFilter, FilterSyntaxError } = await import('../../../src/core/capture/filter');
+    const fx = errorCapture();
+    const path = file('proto.pcapng', fx.bytes);
+    const { s, host } = await open(path);
+    const all = await viewRows(s, host, {});
+    assert.ok(all.length > 0 && all.every((r) => r.protocol === 'remoting'));
+    assert.equal((await viewRows(s, host, { protocol: 'remoting' })).length, all.length);
+    assert.equal((await viewRows(s, host, { protocol: 'grpc' })).length, 0, 'a protocol no decoder produces matches nothing');
+    const c = await cli(['capture', path, '--filter', 'proto=remoting', '--json']);
+    assert.equal(c.code, 0, c.err.join('\n'));
+    assert.throws(() => parseCliFilter('proto=smtp'), (e: unknown) => e instanceof FilterSyntaxError && /unknown protocol smtp \(known: remoting\)/.test(e.message));
+    const d = describeFrameOf('grpc', new Uint8Array([0, 0, 0, 5, 0]));
+    assert.equal(d.decodeError, 'no decoder for grpc frames');
+    assert.equal(describeFrameOf('remoting', new Uint8Array([0, 0, 0, 1])).decodeError !== null, true);
+    s.dispose();
+  });
+});

@@ -100,7 +100,7 @@ function checkStructure(html: string): Token[] {
 
 function row(frame: number, s: string): FrameRow {
   return {
-    frame, timeUs: 1_700_000_000_000_000 + frame * 1000, conn: 0, connLabel: s, dir: frame % 2 ? 's2c' : 'c2s', code: 310, codeName: s,
+    frame, protocol: 'remoting', timeUs: 1_700_000_000_000_000 + frame * 1000, conn: 0, connLabel: s, dir: frame % 2 ? 's2c' : 'c2s', code: 310, codeName: s,
     opaque: frame, flag: 0, response: frame % 2 === 1, oneway: false, topic: s, status: s, latencyUs: 1500, size: 100, warnings: [s, 'unanswered'], pair: null,
   };
 }
