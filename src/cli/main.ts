@@ -8,11 +8,12 @@ import { clustersCommand } from './commands/clusters';
 import { topicsCommand } from './commands/topics';
 import { captureCommand } from './commands/capture';
 import { messageCommand, browseCommand, traceCommand } from './commands/messages';
+import { diffCommand } from './commands/diff';
 
 const commands: CliCommand[] = [
   decodeFrameCommand,
   sendCommand, routeCommand, clustersCommand, topicsCommand,
-  captureCommand,
+  captureCommand, diffCommand,
   messageCommand, browseCommand, traceCommand,
 ];
 

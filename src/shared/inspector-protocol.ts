@@ -15,6 +15,8 @@
  */
 
 import type { BodyView, ByteRange, FieldRow, FrameHeader } from '../core/frame/frame-description';
+import type { FrameDiff } from '../core/frame/diff-types';
+export type { FrameDiff, DiffRow, BodyDiff, BodyLine } from '../core/frame/diff-types';
 import type { Api, Validators } from './endpoint';
 export const MAX_ROWS_PER_REQUEST = 500;
 export const MAX_HEX_BYTES = 64 * 1024;
@@ -196,6 +198,9 @@ export interface ProgressInfo {
 
 // ---------------------------------------------------------------- the two APIs
 
+/** One side of a diff: a frame, or the `message`-th stored message it carries. */
+export interface DiffTarget { frame: number; message?: number }
+
 /** Rows of the current view, from `start`; `total` is the view's length now. */
 export interface RowsPage { start: number; total: number; rows: FrameRow[] }
 
@@ -211,6 +216,11 @@ export interface InspectorHostApi extends Api {
     getSummary: { params: Record<string, never>; result: ExpertSummary };
     /** The frame's position in the current view, -1 when the filter hides it. */
     locate: { params: { frame: number }; result: { frame: number; position: number } };
+    /**
+     * Two frames side by side, field by field (src/core/frame/diff.ts); `message` picks a stored
+     * message carried by that frame (a pull or view answer, a check-back) instead of the frame itself.
+     */
+    diff: { params: { a: DiffTarget; b: DiffTarget }; result: FrameDiff };
     /** Puts the frame on the clipboard; the answer is the line to show. */
     copy: { params: { frame: number; format: 'json' | 'hex' }; result: { message: string } };
   };
@@ -238,7 +248,7 @@ export interface InspectorWebviewApi extends Api {
 
 /** How long the webview waits for each request; a Text filter may first search a large file. */
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
-  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000,
+  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -293,6 +303,12 @@ const noParams = (v: unknown): Record<string, never> | null => (v === undefined 
 const frameParam = (v: unknown): { frame: number } | null =>
   isObj(v) && onlyKeys(v, ['frame']) && isInt(v.frame, 0, MAX_FRAME) ? { frame: v.frame } : null;
 
+const diffTarget = (v: unknown): DiffTarget | null => {
+  if (!isObj(v) || !onlyKeys(v, ['frame', 'message']) || !isInt(v.frame, 0, MAX_FRAME)) return null;
+  if (v.message === undefined) return { frame: v.frame };
+  return isInt(v.message, 0, 1_000_000) ? { frame: v.frame, message: v.message } : null;
+};
+
 /** The host's checks of everything the webview sends: unknown keys, wrong types, out-of-range numbers and oversized strings are refused. */
 export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
   requests: {
@@ -307,6 +323,11 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
     getDetails: frameParam,
     locate: frameParam,
     getSummary: noParams,
+    diff: (v) => {
+      if (!isObj(v) || !onlyKeys(v, ['a', 'b'])) return null;
+      const a = diffTarget(v.a), b = diffTarget(v.b);
+      return a && b ? { a, b } : null;
+    },
     copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && (v.format === 'json' || v.format === 'hex')
       ? { frame: v.frame, format: v.format } : null),
   },

@@ -9,6 +9,10 @@ import {
   HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, ExpertSummary, DoctorView, FilterSpec, SortSpec,
 } from '../../shared/inspector-protocol';
 import { diagnoseCapture, DoctorReport, fileFrames, randomAccessFrames } from '../../core/doctor';
+import { DiffSide, diffSides, FrameDiff, frameSide, messageSide } from '../../core/frame';
+import { decodeFrame } from '../../core/remoting';
+import { decodeStoredMessages } from '../../core/message';
+import type { DiffTarget } from '../../shared/inspector-protocol';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
@@ -63,6 +67,7 @@ export class InspectorSession {
         getSummary: () => this.summary(),
         locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
         copy: (p) => this.copy(p.frame, p.format),
+        diff: (p) => this.diff(p.a, p.b),
       },
       events: {
         ready: () => this.onReady(),
@@ -191,6 +196,25 @@ export class InspectorSession {
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
     const fb = await this.source.readFrame(frame);
     return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, frame) });
+  }
+
+  /** Frame diff (src/core/frame/diff.ts) of two frames, or of stored messages they carry. */
+  private async diff(a: DiffTarget, b: DiffTarget): Promise<FrameDiff> {
+    return diffSides(await this.diffSide(a), await this.diffSide(b));
+  }
+
+  private async diffSide(t: DiffTarget): Promise<DiffSide> {
+    const ix = this.source.index;
+    if (t.frame >= ix.length) throw new Error(`no frame ${t.frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(t.frame);
+    const g = gapsOf(fb);
+    if (t.message === undefined) return frameSide(fb.bytes, { label: `frame ${t.frame}`, requestCode: answeredCode(ix, t.frame), missingBytes: g.missing, holes: g.holes });
+    if (g.missing) throw new Error(`frame ${t.frame} was not captured in full: its stored messages cannot be read`);
+    let body: Uint8Array | null = null;
+    try { body = decodeFrame(fb.bytes, { maxFrameLength: 0x7fffffff }).body; } catch (e) { throw new Error(`frame ${t.frame} does not decode: ${e instanceof Error ? e.message : String(e)}`); }
+    const msgs = body ? decodeStoredMessages(body).messages : [];
+    if (t.message >= msgs.length) throw new Error(`frame ${t.frame} carries ${msgs.length} stored message(s); there is no message ${t.message} (numbered from 0)`);
+    return messageSide(msgs[t.message], `frame ${t.frame} message ${t.message}`);
   }
 
   private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {

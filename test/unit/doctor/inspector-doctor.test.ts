@@ -58,3 +58,37 @@ test('the summary lists the findings; "Show the evidence" filters the list to th
   assert.equal(HOST_VALIDATORS.requests.setView({ sort: { column: 'index', descending: false }, filter: { evidence: 'x'.repeat(600) } }), null);
   s.dispose();
 });
+
+test('the inspector\'s diff: two frames, or a frame and a stored message it carries; bad targets get an error answer', async () => {
+  const { createRequest, createResponse } = await import('../../../src/core/remoting');
+  const { encodeStoredMessage } = await import('../../../src/core/message');
+  const tl = new Timeline();
+  const b = tl.conn('10.0.0.5', '10.0.0.10', 10911, 0);
+  const s1 = send('Orders', { tags: 'TagA', key: '0A000005000000000000000000000001' });
+  const s2 = send('Orders', { tags: 'TagB' });
+  b.exchange(1000, s1.cmd, resp(s1.cmd, 0, null, { msgId: 'X', queueId: 0, queueOffset: 0 }));
+  b.exchange(3000, s2.cmd, resp(s2.cmd, 0, null, { msgId: 'Y', queueId: 0, queueOffset: 1 }));
+  const pull = createRequest(RequestCode.PULL_MESSAGE, { consumerGroup: 'cg', topic: 'Orders', queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0 }, { opaque: 77 });
+  const record = encodeStoredMessage({ topic: 'Orders', body: Buffer.from('body'), bornTimestamp: 1700000000000, properties: { UNIQ_KEY: '0A000005000000000000000000000001', TAGS: 'TagA', WAIT: 'true' } });
+  b.exchange(5000, pull, createResponse(pull, 0, null, { nextBeginOffset: 1, minOffset: 0, maxOffset: 1, suggestWhichBrokerId: 0 }, { body: Buffer.from(record) })).close(9000);
+  const file = join(dir, 'diff.pcapng');
+  writeFileSync(file, tl.bytes());
+  const host = new RecordingHost();
+  const s = new InspectorSession(fileSource(file, 'diff.pcapng'), host);
+  await emit(s, 'ready');
+  await s.source.done;
+  const frames = (await call(s, host, 'getRows', { start: 0, count: 10 })).rows;
+  const sendFrames = frames.filter((r) => r.codeName === 'SEND_MESSAGE_V2' && !r.response).map((r) => r.frame);
+  const pullAnswer = frames.find((r) => r.codeName === 'PULL_MESSAGE' && r.response)!.frame;
+  const d = await call(s, host, 'diff', { a: { frame: sendFrames[0] }, b: { frame: sendFrames[1] } });
+  assert.deepEqual(d.rows.filter((r) => !r.same).map((r) => r.name).sort(), ['TAGS', 'UNIQ_KEY', 'opaque']);
+  const m = await call(s, host, 'diff', { a: { frame: sendFrames[0] }, b: { frame: pullAnswer, message: 0 } });
+  assert.equal(m.b.kind, 'stored-message');
+  // the send and the copy the broker stored: the same message (topic, queue, flags, born time, properties, body)
+  assert.equal(m.differences, 0, JSON.stringify(m.rows.filter((r) => !r.same && !r.oneSided)));
+  assert.ok(m.rows.some((r) => r.name === 'storeHost' && r.oneSided));
+  await assert.rejects(call(s, host, 'diff', { a: { frame: sendFrames[0] }, b: { frame: pullAnswer, message: 3 } }), /carries 1 stored message\(s\); there is no message 3/);
+  await assert.rejects(call(s, host, 'diff', { a: { frame: 999 }, b: { frame: 0 } }), /no frame 999/);
+  assert.equal(HOST_VALIDATORS.requests.diff({ a: { frame: 0 }, b: { frame: 1, message: -1 } }), null);
+  s.dispose();
+});

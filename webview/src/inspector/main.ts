@@ -86,7 +86,22 @@ const list = new FrameList({
   sort: (col) => void setSort(col),
   shown: () => showApp(),
 });
+let markedFrame: number | null = null;
 const details = new DetailsPane({
+  marked: () => markedFrame,
+  markForDiff: (frame) => {
+    markedFrame = frame;
+    noticeEl.textContent = `Frame ${frame} marked for a diff: select another frame and click "Diff with #${frame}"`;
+    void onSelectFrame(frame);
+  },
+  diffWithMarked: (frame, message) => {
+    if (markedFrame === null) return;
+    const a = markedFrame;
+    request('diff', { a: { frame: a }, b: message === undefined ? { frame } : { frame, message } }).then(
+      (d) => details.showDiff(d, () => void onSelectFrame(frame)),
+      (e: unknown) => { noticeEl.textContent = `Diff failed: ${failure(e)}`; },
+    );
+  },
   jumpToPair: (frame) => void jumpTo(frame),
   filterConnection: (conn) => { const f: FilterSpec = { conn }; writeFilter(f); void applyFilter(f); },
   copy: (frame, format) => {
@@ -236,6 +251,17 @@ async function onSelect(pos: number, row: FrameRow | null): Promise<void> {
     if (seq === detailsSeq) details.showError(failure(e)); // else a newer selection won
   }
   void pos;
+}
+
+/** Shows a frame's details again (after marking it, or from a diff). */
+async function onSelectFrame(frame: number): Promise<void> {
+  const seq = ++detailsSeq;
+  try {
+    const d = await request('getDetails', { frame });
+    if (seq === detailsSeq) details.show(d);
+  } catch (e) {
+    if (seq === detailsSeq) details.showError(failure(e));
+  }
 }
 
 async function jumpTo(frame: number): Promise<void> {
