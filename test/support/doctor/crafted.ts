@@ -93,3 +93,28 @@ export function heartbeat(clientID: string, o: { producers?: string[]; consumers
     })),
   }) });
 }
+
+/**
+ * A capture with several findings at once, for the browser test and its screenshot: a topic with no
+ * route (TBW102 missing), [TIMEOUT_CLEAN_QUEUE] answers to 3 of 8 sends, a remoting client answered
+ * by an HTTP/2 server.
+ */
+export function doctorCapture(): Buffer {
+  const tl = new Timeline();
+  const ns = tl.conn('10.0.0.5', '10.0.0.20', 9876, 0);
+  const r1 = req(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'NoSuch' });
+  const r2 = req(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' });
+  ns.exchange(1000, r1, resp(r1, 17, 'No topic route info in name server for the topic: NoSuch'));
+  ns.exchange(3000, r2, resp(r2, 17, 'No topic route info in name server for the topic: TBW102')).close(3e6);
+  const b = tl.conn('10.0.0.5', '10.0.0.10', 10911, 0);
+  for (let k = 0; k < 8; k++) {
+    const s = send('Orders');
+    b.exchange(10_000 + k * 2000, s.cmd, k % 3 === 1 ? resp(s.cmd, 2, `[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: ${201 + k}ms, size of queue: ${3 + k}`)
+      : resp(s.cmd, 0, null, { msgId: 'X', queueId: 0, queueOffset: k }));
+  }
+  b.close(3e6);
+  const g = tl.conn('10.0.0.5', '10.0.0.30', 8081, 0);
+  const r3 = req(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Orders' });
+  g.send(50_000, 0, r3).send(50_500, 1, Buffer.from('0000000400000000000000080700000000000000000000000002', 'hex')).close(60_000);
+  return tl.bytes();
+}
