@@ -198,6 +198,9 @@ export interface ProgressInfo {
 
 // ---------------------------------------------------------------- the two APIs
 
+export const COPY_FORMATS = ['json', 'hex', 'mqadmin', 'fixture', 'java'] as const;
+export type CopyFormat = typeof COPY_FORMATS[number];
+
 /** One side of a diff: a frame, or the `message`-th stored message it carries. */
 export interface DiffTarget { frame: number; message?: number }
 
@@ -221,8 +224,12 @@ export interface InspectorHostApi extends Api {
      * message carried by that frame (a pull or view answer, a check-back) instead of the frame itself.
      */
     diff: { params: { a: DiffTarget; b: DiffTarget }; result: FrameDiff };
-    /** Puts the frame on the clipboard; the answer is the line to show. */
-    copy: { params: { frame: number; format: 'json' | 'hex' }; result: { message: string } };
+    /**
+     * Puts the frame on the clipboard as JSON, hex, the mqadmin command making the same request, a test
+     * fixture (hex + decoded fields, credentials masked) or a Java DefaultMQProducer snippet; fails
+     * (error answer) when the format does not apply to the frame.
+     */
+    copy: { params: { frame: number; format: CopyFormat }; result: { message: string } };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -328,8 +335,8 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
       const a = diffTarget(v.a), b = diffTarget(v.b);
       return a && b ? { a, b } : null;
     },
-    copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && (v.format === 'json' || v.format === 'hex')
-      ? { frame: v.frame, format: v.format } : null),
+    copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && typeof v.format === 'string' && (COPY_FORMATS as readonly string[]).includes(v.format)
+      ? { frame: v.frame, format: v.format as CopyFormat } : null),
   },
   events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
 };

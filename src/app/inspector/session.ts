@@ -10,9 +10,11 @@ import {
 } from '../../shared/inspector-protocol';
 import { diagnoseCapture, DoctorReport, fileFrames, randomAccessFrames } from '../../core/doctor';
 import { DiffSide, diffSides, FrameDiff, frameSide, messageSide } from '../../core/frame';
-import { decodeFrame } from '../../core/remoting';
+import { decodeFrame, RequestCode } from '../../core/remoting';
 import { decodeStoredMessages } from '../../core/message';
-import type { DiffTarget } from '../../shared/inspector-protocol';
+import type { CopyFormat, DiffTarget } from '../../shared/inspector-protocol';
+import { copyAs } from './copy-as';
+import { formatEndpoint } from '../../core/capture/capture-index';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
@@ -217,13 +219,50 @@ export class InspectorSession {
     return messageSide(msgs[t.message], `frame ${t.frame} message ${t.message}`);
   }
 
-  private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {
+  private async copy(frame: number, format: CopyFormat): Promise<{ message: string }> {
     const ix = this.source.index;
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
-    const fb = await this.source.readFrame(frame);
-    const text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+    let text: string;
+    let what: string;
+    if (format === 'hex' || format === 'json') {
+      const fb = await this.source.readFrame(frame);
+      text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+      what = format === 'hex' ? 'hex' : 'JSON (secrets redacted)';
+    } else {
+      // a command or a snippet makes the request: for a response, its request
+      const c = ix.cols;
+      const target = format !== 'fixture' && (c.flag[frame] & 1) && c.pair[frame] >= 0 ? c.pair[frame] : frame;
+      const fb = await this.source.readFrame(target);
+      const k = ix.conns[c.conn[target]];
+      const g = gapsOf(fb);
+      const out = copyAs(format, fb.bytes, {
+        namesrv: this.nameServer(), server: k ? formatEndpoint(k.server, k.serverPort) : '?', client: k ? formatEndpoint(k.client, k.clientPort) : '?',
+        direction: c.dir[target] === 0 ? 'c2s' : 's2c', frame: target, capture: this.source.title, timeUs: c.tsFirst[target], requestCode: answeredCode(ix, target), missing: g.missing, holes: g.holes,
+      });
+      if (out === null) {
+        throw new Error(format === 'mqadmin' ? `mqadmin has no command for ${this.model.codeName(target)}` : `a Java snippet is made for sends only; frame ${target} is ${this.model.codeName(target)}`);
+      }
+      text = out;
+      what = format === 'mqadmin' ? 'an mqadmin command' : format === 'fixture' ? 'a test fixture (credentials masked)' : 'a Java snippet';
+      if (target !== frame) what += ` (of its request, frame ${target})`;
+    }
     await this.host.copyToClipboard(text);
-    return { message: `Frame ${frame} copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
+    return { message: `Frame ${frame} copied as ${what}` };
+  }
+
+  /** A NameServer seen in the capture (the server of a route, cluster or topic-list query, or of a broker's registration), for mqadmin's -n. */
+  private nameServer(): string | null {
+    const ix = this.source.index;
+    const c = ix.cols;
+    for (let i = 0; i < ix.length; i++) {
+      if (c.flag[i] & 1) continue;
+      const code = c.code[i];
+      if (code === RequestCode.GET_ROUTEINFO_BY_TOPIC || code === RequestCode.GET_BROKER_CLUSTER_INFO || code === RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER || code === RequestCode.REGISTER_BROKER) {
+        const k = ix.conns[c.conn[i]];
+        if (k) return formatEndpoint(k.server, k.serverPort);
+      }
+    }
+    return null;
   }
 
   /**

@@ -223,6 +223,9 @@ async function main(): Promise<number> {
       check(status.length === 6 && status.every((x) => x === 'SYSTEM_BUSY'), `evidence rows ${status.join('|')}`);
       await d.locator('#clear-filter').click();
       await page.keyboard.press('Control+W');
+      // basic.pcapng's editor is shown again: its webview was rebuilt (state restored from getState)
+      f = await inspectorFrame(page, 'basic.pcapng');
+      await waitMatch(f, /^9 frames/);
     });
 
     await step('frame diff: mark one send, diff another with it; the fields that differ are marked, the body diffed by line', async () => {

@@ -267,8 +267,12 @@ async function main(): Promise<number> {
       await poll('the dry-run CodeLens', 10_000, async () => (await lens.count()) > 0);
       await lens.click();
       await poll('the lens names the queue', 20_000, async () => (await page.locator('.codelens-decoration a', { hasText: /→ broker-[ab]:\d/ }).count()) > 0);
-      await page.locator('.view-line', { hasText: '###' }).first().hover();
-      await poll('the prediction in the hover', 10_000, async () => /Where it goes[\s\S]*Writable queues/.test((await page.locator('.monaco-hover').first().textContent().catch(() => '')) ?? ''));
+      // hover the text of the block's ### line (past the end of a line Monaco shows no hover)
+      const box = await page.locator('.view-line', { hasText: '### New order' }).first().locator('span span').first().boundingBox();
+      check(!!box, 'the ### line is on screen');
+      await page.mouse.move(box!.x + 8, box!.y + box!.height / 2);
+      await page.mouse.move(box!.x + 12, box!.y + box!.height / 2);
+      await poll('the prediction in the hover', 10_000, async () => /Where it goes[\s\S]*Writable queues \(8\)[\s\S]*Would be sent to broker-[ab] queue \d/.test((await page.locator('.monaco-hover').allTextContents().catch(() => [])).join('\n')));
       await page.screenshot({ path: join(shots, 'request-file-dry-run.png') });
       await page.mouse.move(0, 0);
     });

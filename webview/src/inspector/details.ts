@@ -5,7 +5,7 @@
  *
  * All capture text goes in through textContent. Nothing from a capture is ever parsed as HTML.
  */
-import type { ByteRange, FrameDetails, FrameDiff, KeyValue } from '../../../src/shared/inspector-protocol';
+import type { ByteRange, CopyFormat, FrameDetails, FrameDiff, KeyValue } from '../../../src/shared/inspector-protocol';
 import { button, el } from './controls';
 import { formatLatency } from './list';
 
@@ -14,7 +14,7 @@ const HEX_RENDER_BYTES = 8 * 1024;
 export interface DetailsCallbacks {
   jumpToPair(frame: number): void;
   filterConnection(conn: number): void;
-  copy(frame: number, format: 'json' | 'hex'): void;
+  copy(frame: number, format: CopyFormat): void;
   /** Remembers this frame as the left side of a diff. */
   markForDiff(frame: number): void;
   /** Compares the marked frame with this one (or with the `message`-th stored message it carries). */
@@ -55,6 +55,20 @@ export class DetailsPane {
     actions.appendChild(button('Frames of this connection', () => this.cb.filterConnection(r.conn), { id: 'filter-conn', secondary: true }));
     actions.appendChild(button('Copy JSON', () => this.cb.copy(d.frame, 'json'), { id: 'copy-json', secondary: true, title: 'Signature, AccessKey and SecurityToken are redacted' }));
     actions.appendChild(button('Copy hex', () => this.cb.copy(d.frame, 'hex'), { id: 'copy-hex', secondary: true }));
+    const copyAs = el('select', 'copy-as');
+    copyAs.id = 'copy-as';
+    copyAs.title = 'Copy the frame as an mqadmin command, a test fixture (credentials masked) or a Java snippet';
+    for (const [v, label] of [['', 'Copy as…'], ['mqadmin', 'mqadmin command'], ['fixture', 'Test fixture (JSON)'], ['java', 'Java snippet']] as const) {
+      const o = el('option', undefined, label);
+      o.value = v;
+      copyAs.appendChild(o);
+    }
+    copyAs.addEventListener('change', () => {
+      const v = copyAs.value;
+      copyAs.value = '';
+      if (v) this.cb.copy(d.frame, v as CopyFormat);
+    });
+    actions.appendChild(copyAs);
     const marked = this.cb.marked();
     actions.appendChild(button(marked === d.frame ? 'Marked for diff' : 'Mark for diff', () => this.cb.markForDiff(d.frame), { id: 'mark-diff', secondary: true, title: 'Remember this frame, then compare another one with it' }));
     if (marked !== null && marked !== d.frame) {

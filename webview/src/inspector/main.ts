@@ -307,11 +307,11 @@ const SEVERITY_LABEL: Record<DoctorFinding['severity'], string> = { error: 'Erro
 
 /** One doctor finding: what, why, the evidence (a click shows its frames), the fix. Capture text only through textContent. */
 function renderFinding(f: DoctorFinding): HTMLElement {
-  const box = el('div', `doctor-finding ${f.severity}`);
+  const box = el('div', `doctor-finding sev-${f.severity}`);
   box.dataset.finding = f.id;
   box.dataset.rule = f.rule;
   const head = el('div', 'doctor-title');
-  head.append(el('span', `doctor-severity ${f.severity}`, SEVERITY_LABEL[f.severity]), el('span', undefined, f.title));
+  head.append(el('span', `doctor-severity sev-${f.severity}`, SEVERITY_LABEL[f.severity]), el('span', undefined, f.title));
   box.append(head, el('div', 'doctor-cause', f.cause));
   const facts = el('ul', 'doctor-facts');
   for (const fact of f.facts) facts.appendChild(el('li', undefined, fact));
