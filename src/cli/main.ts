@@ -14,6 +14,7 @@ const commands: [name: string, load: () => Promise<CliCommand>][] = [
   ['clusters', async () => (await import('./commands/clusters')).clustersCommand],
   ['topics', async () => (await import('./commands/topics')).topicsCommand],
   ['capture', async () => (await import('./commands/capture')).captureCommand],
+  ['diff', async () => (await import('./commands/diff')).diffCommand],
   ['message', async () => (await import('./commands/messages')).messageCommand],
   ['browse', async () => (await import('./commands/messages')).browseCommand],
   ['trace', async () => (await import('./commands/messages')).traceCommand],

@@ -24,6 +24,7 @@
  * Kinds are unique across classes, so `e.kind` alone says which class (and which case) it is.
  */
 import { requestCodeName, responseCodeName } from './remoting/codes';
+import { aclRefusal } from './doctor/acl';
 
 /** Socket-level failures (TransportError). */
 export type TransportErrorKind =
@@ -160,9 +161,9 @@ const NOT_FOUND = new Set<string>([
   'FILTER_DATA_NOT_EXIST', 'NO_MESSAGE', 'USER_NOT_EXIST', 'POLICY_NOT_EXIST', 'CONTROLLER_BROKER_METADATA_NOT_EXIST',
 ]);
 
-/** ACL failures: NO_PERMISSION, the 4.x ACL admin codes, and 4.x brokers' SYSTEM_ERROR carrying an AclException. */
+/** ACL failures (the doctor's classification, src/core/doctor/acl.ts): ACL codes, 5.x NO_PERMISSION, 4.x SYSTEM_ERROR with an AclException. */
 export function isAclFailure(codeName: string, remark: string | null): boolean {
-  return /NO_PERMISSION|ACCESS|ACL|SIGNATURE|AUTH/i.test(codeName) || /AclException|signature|accessKey|no permission/i.test(remark ?? '');
+  return aclRefusal(codeName, remark) !== null;
 }
 
 /**

@@ -15,6 +15,8 @@
  */
 
 import type { BodyView, ByteRange, FieldRow, FrameHeader } from '../core/frame/frame-description';
+import type { FrameDiff } from '../core/frame/diff-types';
+export type { FrameDiff, DiffRow, BodyDiff, BodyLine } from '../core/frame/diff-types';
 import type { Api, Validators } from './endpoint';
 export const MAX_ROWS_PER_REQUEST = 500;
 export const MAX_HEX_BYTES = 64 * 1024;
@@ -57,6 +59,8 @@ export interface FilterSpec {
   warning?: string;
   /** Response code (numeric) — used by the expert summary's "error responses by code". */
   responseCode?: number;
+  /** The frames behind one doctor finding (its id, DoctorFinding.id): the evidence of the expert summary's doctor. */
+  evidence?: string;
   /**
    * Free text: the row's columns (code name, status, topic, connection, opaque, warnings) and the
    * frame's content — message keys, UNIQ_KEY / msgId, property values, body text (inflated bodies
@@ -142,12 +146,40 @@ export interface LatencyStat {
   maxMs: number;
 }
 
+/** One finding of the doctor (src/core/doctor) as the summary shows it: what, why, the evidence, the fix. */
+export interface DoctorFinding {
+  /** Stable id; `FilterSpec.evidence` lists its frames. */
+  id: string;
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  cause: string;
+  fix: string;
+  /** The evidence in words. */
+  facts: string[];
+  /** Frames behind it (the filter shows them); 0 when the evidence is connections that carried no frame. */
+  frames: number;
+  /** Connections behind it (by number, as the Connection # filter takes them). */
+  conns: number[];
+}
+
+export interface DoctorView {
+  findings: DoctorFinding[];
+  /** Frames decoded for the rules, and how long the run took. */
+  framesRead: number;
+  ms: number;
+}
+
 export interface ExpertSummary {
   frames: number;
   connections: number;
   items: ExpertItem[];
   latency: LatencyStat[];
   captureWarnings: { kind: string; count: number }[];
+  /** The doctor's findings; null while a capture file is still being indexed (it runs once the index is complete). */
+  doctor: DoctorView | null;
+  /** Why the doctor did not run, when it failed. */
+  doctorError?: string;
 }
 
 export interface ProgressInfo {
@@ -168,6 +200,12 @@ export interface ProgressInfo {
 
 // ---------------------------------------------------------------- the two APIs
 
+export const COPY_FORMATS = ['json', 'hex', 'mqadmin', 'fixture', 'java'] as const;
+export type CopyFormat = typeof COPY_FORMATS[number];
+
+/** One side of a diff: a frame, or the `message`-th stored message it carries. */
+export interface DiffTarget { frame: number; message?: number }
+
 /** Rows of the current view, from `start`; `total` is the view's length now. */
 export interface RowsPage { start: number; total: number; rows: FrameRow[] }
 
@@ -179,11 +217,21 @@ export interface InspectorHostApi extends Api {
     setView: { params: { sort: SortSpec; filter: FilterSpec }; result: { total: number } };
     /** One frame's details; fails (error answer) for a frame that does not exist or cannot be re-read. */
     getDetails: { params: { frame: number }; result: FrameDetails };
+    /** The expert summary with the doctor's findings (the doctor reads the frames it needs once per capture: slow on big files). */
     getSummary: { params: Record<string, never>; result: ExpertSummary };
     /** The frame's position in the current view, -1 when the filter hides it. */
     locate: { params: { frame: number }; result: { frame: number; position: number } };
-    /** Puts the frame on the clipboard; the answer is the line to show. */
-    copy: { params: { frame: number; format: 'json' | 'hex' }; result: { message: string } };
+    /**
+     * Two frames side by side, field by field (src/core/frame/diff.ts); `message` picks a stored
+     * message carried by that frame (a pull or view answer, a check-back) instead of the frame itself.
+     */
+    diff: { params: { a: DiffTarget; b: DiffTarget }; result: FrameDiff };
+    /**
+     * Puts the frame on the clipboard as JSON, hex, the mqadmin command making the same request, a test
+     * fixture (hex + decoded fields, credentials masked) or a Java DefaultMQProducer snippet; fails
+     * (error answer) when the format does not apply to the frame.
+     */
+    copy: { params: { frame: number; format: CopyFormat }; result: { message: string } };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -211,7 +259,7 @@ export interface InspectorWebviewApi extends Api {
 
 /** How long the webview waits for each request; a Text filter may first search a large file. */
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
-  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 60_000, locate: 30_000, copy: 60_000,
+  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -232,7 +280,7 @@ function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   return true;
 }
 
-const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'protocol', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text'] as const;
+const FILTER_KEYS = ['code', 'kind', 'errorsOnly', 'topic', 'opaque', 'conn', 'protocol', 'timeFromSec', 'timeToSec', 'latencyAboveMs', 'warning', 'responseCode', 'text', 'evidence'] as const;
 
 /** Validates a filter; returns a clean copy (only known, well-typed fields) or null. */
 export function parseFilter(v: unknown): FilterSpec | null {
@@ -251,6 +299,7 @@ export function parseFilter(v: unknown): FilterSpec | null {
   if (v.warning !== undefined) { if (!isStr(v.warning, 64)) return null; if (v.warning) f.warning = v.warning; }
   if (v.responseCode !== undefined) { if (!isInt(v.responseCode, -(2 ** 31), 2 ** 31 - 1)) return null; f.responseCode = v.responseCode; }
   if (v.text !== undefined) { if (!isStr(v.text)) return null; if (v.text) f.text = v.text; }
+  if (v.evidence !== undefined) { if (!isStr(v.evidence)) return null; if (v.evidence) f.evidence = v.evidence; }
   return f;
 }
 
@@ -264,6 +313,12 @@ export function parseSort(v: unknown): SortSpec | null {
 const noParams = (v: unknown): Record<string, never> | null => (v === undefined || (isObj(v) && Object.keys(v).length === 0) ? {} : null);
 const frameParam = (v: unknown): { frame: number } | null =>
   isObj(v) && onlyKeys(v, ['frame']) && isInt(v.frame, 0, MAX_FRAME) ? { frame: v.frame } : null;
+
+const diffTarget = (v: unknown): DiffTarget | null => {
+  if (!isObj(v) || !onlyKeys(v, ['frame', 'message']) || !isInt(v.frame, 0, MAX_FRAME)) return null;
+  if (v.message === undefined) return { frame: v.frame };
+  return isInt(v.message, 0, 1_000_000) ? { frame: v.frame, message: v.message } : null;
+};
 
 /** The host's checks of everything the webview sends: unknown keys, wrong types, out-of-range numbers and oversized strings are refused. */
 export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
@@ -279,8 +334,13 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
     getDetails: frameParam,
     locate: frameParam,
     getSummary: noParams,
-    copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && (v.format === 'json' || v.format === 'hex')
-      ? { frame: v.frame, format: v.format } : null),
+    diff: (v) => {
+      if (!isObj(v) || !onlyKeys(v, ['a', 'b'])) return null;
+      const a = diffTarget(v.a), b = diffTarget(v.b);
+      return a && b ? { a, b } : null;
+    },
+    copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && typeof v.format === 'string' && (COPY_FORMATS as readonly string[]).includes(v.format)
+      ? { frame: v.frame, format: v.format as CopyFormat } : null),
   },
   events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
 };

@@ -6,8 +6,15 @@
  * `SessionHost` (how to post an envelope, the clipboard, the save dialog, the log).
  */
 import {
-  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, FilterSpec,
+  HOST_VALIDATORS, InspectorHostApi, InspectorWebviewApi, ProgressInfo, MAX_ROWS_PER_REQUEST, FrameDetails, ExpertSummary, DoctorView, FilterSpec, SortSpec,
 } from '../../shared/inspector-protocol';
+import { diagnoseCapture, DoctorReport, fileFrames, randomAccessFrames } from '../../core/doctor';
+import { DiffSide, diffSides, FrameDiff, frameSide, messageSide } from '../../core/frame';
+import { decodeFrame, RequestCode } from '../../core/remoting';
+import { decodeStoredMessages } from '../../core/message';
+import type { CopyFormat, DiffTarget } from '../../shared/inspector-protocol';
+import { copyAs } from './copy-as';
+import { formatEndpoint } from '../../core/capture/capture-index';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
 import { CaptureIndex } from '../../core/capture/capture-index';
@@ -50,6 +57,8 @@ export class InspectorSession {
   private viewSeq = 0;
   /** A focus asked for before the webview was ready: sent right after its first page. */
   private pendingFocus: { filter: FilterSpec; frame: number } | null = null;
+  /** The doctor's last report, for the index length it covered, with each finding's frames as a set (the evidence filter). */
+  private doctorRun: { frames: number; promise: Promise<{ report: DoctorReport; sets: Map<string, Set<number>> }> } | null = null;
 
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
@@ -60,9 +69,10 @@ export class InspectorSession {
         getRows: (p) => this.getRows(p.start, p.count),
         setView: (p) => this.setView(p.sort, p.filter),
         getDetails: (p) => this.getDetails(p.frame),
-        getSummary: () => this.model.summary(),
+        getSummary: () => this.summary(),
         locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
         copy: (p) => this.copy(p.frame, p.format),
+        diff: (p) => this.diff(p.a, p.b),
       },
       events: {
         ready: () => this.onReady(),
@@ -157,8 +167,38 @@ export class InspectorSession {
     return { start: from, total, rows: this.model.rows(from, Math.min(count, MAX_ROWS_PER_REQUEST)) };
   }
 
-  private async setView(sort: Parameters<InspectorModel['setView']>[0], filter: Parameters<InspectorModel['setView']>[1]): Promise<{ total: number }> {
+  /**
+   * The doctor over this capture (src/core/doctor): once a file is indexed (null before), again when a
+   * live capture has grown. A file's frames are read in one pass, a live view's kept bytes by random access.
+   */
+  async doctor(): Promise<{ report: DoctorReport; sets: Map<string, Set<number>> } | null> {
+    if (!this.source.live && !this.doneState) return null;
+    const ix = this.source.index;
+    if (this.doctorRun && this.doctorRun.frames === ix.length) return this.doctorRun.promise;
+    const access = this.source.live || !ix.source.path ? randomAccessFrames(ix, (i) => this.source.readFrame(i)) : fileFrames(ix, { step: INDEX_READ_STEP });
+    const run = { frames: ix.length, promise: diagnoseCapture(ix, access).then((report) => ({ report, sets: new Map(report.findings.map((f) => [f.id, new Set(f.evidence.frames)])) })) };
+    this.doctorRun = run;
+    run.promise.catch(() => { if (this.doctorRun === run) this.doctorRun = null; });
+    return run.promise;
+  }
+
+  /** The expert summary with the doctor's findings. */
+  async summary(): Promise<ExpertSummary> {
+    const s = this.model.summary();
+    try {
+      const d = await this.doctor();
+      if (d) s.doctor = doctorView(d.report);
+    } catch (e) {
+      s.doctorError = e instanceof Error ? e.message : String(e);
+    }
+    return s;
+  }
+
+  private async setView(sort: SortSpec, filter: FilterSpec): Promise<{ total: number }> {
     const seq = ++this.viewSeq;
+    // the evidence of a doctor finding: its frames from the report (run it when there is none yet)
+    let evidence: Map<string, Set<number>> | undefined;
+    if (filter.evidence) evidence = (await this.doctor().catch(() => null))?.sets;
     const text = filter.text?.trim();
     let hits: SearchHits | undefined;
     if (text) {
@@ -170,7 +210,7 @@ export class InspectorSession {
     }
     if (seq !== this.viewSeq) return { total: this.model.length }; // a newer view was asked for meanwhile
     const key = text?.toLowerCase();
-    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined) };
+    return { total: this.model.setView(sort, filter, hits ? (t) => (t.toLowerCase() === key ? hits : undefined) : undefined, evidence ? (id) => evidence!.get(id) : undefined) };
   }
 
   private async getDetails(frame: number): Promise<FrameDetails> {
@@ -186,19 +226,76 @@ export class InspectorSession {
     return buildDetails({ index: ix, frame, row: this.model.row(frame), bytes: fb.bytes, ...gapsOf(fb), requestCode: answeredCode(ix, frame) });
   }
 
-  private async copy(frame: number, format: 'json' | 'hex'): Promise<{ message: string }> {
+  /** Frame diff (src/core/frame/diff.ts) of two frames, or of stored messages they carry. */
+  private async diff(a: DiffTarget, b: DiffTarget): Promise<FrameDiff> {
+    return diffSides(await this.diffSide(a), await this.diffSide(b));
+  }
+
+  private async diffSide(t: DiffTarget): Promise<DiffSide> {
+    const ix = this.source.index;
+    if (t.frame >= ix.length) throw new Error(`no frame ${t.frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    const fb = await this.source.readFrame(t.frame);
+    const g = gapsOf(fb);
+    if (t.message === undefined) return frameSide(fb.bytes, { label: `frame ${t.frame}`, requestCode: answeredCode(ix, t.frame), missingBytes: g.missing, holes: g.holes });
+    if (g.missing) throw new Error(`frame ${t.frame} was not captured in full: its stored messages cannot be read`);
+    let body: Uint8Array | null = null;
+    try { body = decodeFrame(fb.bytes, { maxFrameLength: 0x7fffffff }).body; } catch (e) { throw new Error(`frame ${t.frame} does not decode: ${e instanceof Error ? e.message : String(e)}`); }
+    const msgs = body ? decodeStoredMessages(body).messages : [];
+    if (t.message >= msgs.length) throw new Error(`frame ${t.frame} carries ${msgs.length} stored message(s); there is no message ${t.message} (numbered from 0)`);
+    return messageSide(msgs[t.message], `frame ${t.frame} message ${t.message}`);
+  }
+
+  private async copy(frame: number, format: CopyFormat): Promise<{ message: string }> {
     const ix = this.source.index;
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
     const grpc = describeIndexedGrpc(ix, frame);
     if (grpc) {
+      if (format !== 'hex' && format !== 'json') throw new Error(`frame ${frame} is a gRPC message: it copies as JSON or hex only`);
       const text = format === 'hex' ? frameAsHex(grpcRowBytes(ix, frame)) : JSON.stringify(grpc, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v && typeof v === 'object' && (v as { secret?: boolean }).secret ? { ...v, value: '<redacted>' } : v), 2);
       await this.host.copyToClipboard(text);
       return { message: `Frame ${frame} (gRPC message) copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
     }
-    const fb = await this.source.readFrame(frame);
-    const text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+    let text: string;
+    let what: string;
+    if (format === 'hex' || format === 'json') {
+      const fb = await this.source.readFrame(frame);
+      text = format === 'hex' ? frameAsHex(fb.bytes) : frameAsJson(fb.bytes, { requestCode: answeredCode(ix, frame), ...gapsOf(fb) });
+      what = format === 'hex' ? 'hex' : 'JSON (secrets redacted)';
+    } else {
+      // a command or a snippet makes the request: for a response, its request
+      const c = ix.cols;
+      const target = format !== 'fixture' && (c.flag[frame] & 1) && c.pair[frame] >= 0 ? c.pair[frame] : frame;
+      const fb = await this.source.readFrame(target);
+      const k = ix.conns[c.conn[target]];
+      const g = gapsOf(fb);
+      const out = copyAs(format, fb.bytes, {
+        namesrv: this.nameServer(), server: k ? formatEndpoint(k.server, k.serverPort) : '?', client: k ? formatEndpoint(k.client, k.clientPort) : '?',
+        direction: c.dir[target] === 0 ? 'c2s' : 's2c', frame: target, capture: this.source.title, timeUs: c.tsFirst[target], requestCode: answeredCode(ix, target), missing: g.missing, holes: g.holes,
+      });
+      if (out === null) {
+        throw new Error(format === 'mqadmin' ? `mqadmin has no command for ${this.model.codeName(target)}` : `a Java snippet is made for sends only; frame ${target} is ${this.model.codeName(target)}`);
+      }
+      text = out;
+      what = format === 'mqadmin' ? 'an mqadmin command' : format === 'fixture' ? 'a test fixture (credentials masked)' : 'a Java snippet';
+      if (target !== frame) what += ` (of its request, frame ${target})`;
+    }
     await this.host.copyToClipboard(text);
-    return { message: `Frame ${frame} copied as ${format === 'hex' ? 'hex' : 'JSON (secrets redacted)'}` };
+    return { message: `Frame ${frame} copied as ${what}` };
+  }
+
+  /** A NameServer seen in the capture (the server of a route, cluster or topic-list query, or of a broker's registration), for mqadmin's -n. */
+  private nameServer(): string | null {
+    const ix = this.source.index;
+    const c = ix.cols;
+    for (let i = 0; i < ix.length; i++) {
+      if (c.flag[i] & 1 || c.proto[i] !== 0) continue;
+      const code = c.code[i];
+      if (code === RequestCode.GET_ROUTEINFO_BY_TOPIC || code === RequestCode.GET_BROKER_CLUSTER_INFO || code === RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER || code === RequestCode.REGISTER_BROKER) {
+        const k = ix.conns[c.conn[i]];
+        if (k) return formatEndpoint(k.server, k.serverPort);
+      }
+    }
+    return null;
   }
 
   /**
@@ -264,4 +361,16 @@ function answeredCode(ix: CaptureIndex, i: number): number | undefined {
 function gapsOf(fb: FrameBytes): { missing: number; holes: [number, number][] } {
   const holes = fb.bytes.length < fb.size ? [...fb.holes, [fb.bytes.length, fb.size] as [number, number]] : fb.holes;
   return { missing: fb.missing + (fb.size - fb.bytes.length), holes };
+}
+
+/** A report as the webview shows it: everything but the frame lists (the evidence filter asks the host for those). */
+function doctorView(r: DoctorReport): DoctorView {
+  return {
+    framesRead: r.framesRead,
+    ms: r.ms,
+    findings: r.findings.map((f) => ({
+      id: f.id, rule: f.rule, severity: f.severity, title: f.title, cause: f.cause, fix: f.fix,
+      facts: f.evidence.facts, frames: f.evidence.framesTotal, conns: f.evidence.conns,
+    })),
+  };
 }

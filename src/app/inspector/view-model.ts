@@ -22,6 +22,8 @@ export const DEFAULT_SORT: SortSpec = { column: 'index', descending: false };
 
 /** Content-search results by free-text term (the session's cache), for the filter's Text field. */
 export type ContentLookup = (term: string) => ContentMatches | undefined;
+/** The frames of a doctor finding by its id (the session's last report). */
+export type EvidenceLookup = (id: string) => { has(i: number): boolean } | undefined;
 
 export class InspectorModel {
   private order: Uint32Array | null = null;
@@ -64,10 +66,10 @@ export class InspectorModel {
    * content-search results (search.ts) for the Text field; without them Text matches the index
    * strings only.
    */
-  setView(sort: SortSpec, filter: FilterSpec, content?: ContentLookup): number {
+  setView(sort: SortSpec, filter: FilterSpec, content?: ContentLookup, evidence?: EvidenceLookup): number {
     this.sort = sort;
     this.filter = filter;
-    this.matcher = buildMatcher(this, filter, content);
+    this.matcher = buildMatcher(this, filter, content, evidence);
     this.rebuild();
     return this.length;
   }
@@ -247,7 +249,7 @@ export class InspectorModel {
     if (gapBytes > 0) captureWarnings.unshift({ kind: `tcp: ${gapBytes} bytes never captured`, count: gapBytes });
     const conns = new Set<number>();
     for (let i = 0; i < n; i++) conns.add(c.conn[i]);
-    return { frames: n, connections: conns.size, items, latency, captureWarnings };
+    return { frames: n, connections: conns.size, items, latency, captureWarnings, doctor: null };
   }
 }
 
@@ -258,9 +260,10 @@ export class InspectorModel {
  *   nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
  *   case-insensitive; opaque; conn; timeFromSec / timeToSec → first byte within [origin + from,
  *   origin + to]; latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
- *   free-text term (trimmed): index strings, and frame contents when the session searched them.
+ *   free-text term (trimmed): index strings, and frame contents when the session searched them;
+ *   evidence → the frames of that doctor finding (none when the report does not know the id).
  */
-export function filterFromSpec(f: FilterSpec, originUs: number): FrameFilter {
+export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: EvidenceLookup): FrameFilter {
   const out: FrameFilter = {};
   if (f.code !== undefined && f.code.trim()) {
     const l = parseCodeList(f.code);
@@ -293,12 +296,16 @@ export function filterFromSpec(f: FilterSpec, originUs: number): FrameFilter {
   if (f.responseCode !== undefined) out.status = [f.responseCode];
   const text = f.text?.trim();
   if (text) out.text = [text];
+  if (f.evidence) {
+    const frames = evidence?.(f.evidence);
+    if (frames) out.frames = frames; else out.none = true;
+  }
   return out;
 }
 
 /** Compiles a FilterSpec into a predicate over frame numbers (null: matches everything). */
-export function buildMatcher(m: InspectorModel, f: FilterSpec, content?: ContentLookup): ((i: number) => boolean) | null {
-  const ff = filterFromSpec(f, m.originUs);
+export function buildMatcher(m: InspectorModel, f: FilterSpec, content?: ContentLookup, evidence?: EvidenceLookup): ((i: number) => boolean) | null {
+  const ff = filterFromSpec(f, m.originUs, evidence);
   if (isEmptyFilter(ff)) return null;
   return compileFilter(m.index, ff, { content });
 }

@@ -2,9 +2,12 @@
  * Errors in words a user can act on, with protocol context (address, code name, remark).
  * Pure (no `vscode`); used for error tree nodes, notifications and the log. Branches on the core's one
  * hierarchy (src/core/errors.ts): a ResponseCodeError says itself who answered; `role` names the peer
- * for the other errors (who could not be reached, whose answer did not decode).
+ * for the other errors (who could not be reached, whose answer did not decode). What a known failure
+ * means and how to fix it is the doctor's (src/core/doctor/explain.ts), the same words the capture
+ * doctor uses for the same failure in a capture.
  */
-import { PeerRole, ResponseCodeError, isAclFailure, peerLabel } from '../../core/errors';
+import { PeerRole, ResponseCodeError, peerLabel } from '../../core/errors';
+import { DefaultTopicState, Explanation, explainNoRoute, explainProtocol, explainResponse, sniffProtocol } from '../../core/doctor';
 import { CodecError } from '../../core/remoting';
 import { TransportError } from '../../core/transport';
 import { MQClientError, NameServerUnreachableError } from '../../core/producer';
@@ -14,14 +17,27 @@ export type { PeerRole } from '../../core/errors';
 export interface FailureText {
   /** One line for a tree node label or a notification. */
   short: string;
-  /** What to check, for the tooltip and the log. */
+  /** What to check, for the tooltip and the log (the doctor's cause and fix when it knows the failure). */
   hint?: string;
+  /** The doctor's explanation (rule, cause, fix), when it knows this failure. */
+  explanation?: Explanation;
 }
 
-export function describeFailure(e: unknown, role: PeerRole): FailureText {
+const fromDoctor = (ex: Explanation): Pick<FailureText, 'hint' | 'explanation'> => ({ hint: `${ex.cause} ${ex.fix}`, explanation: ex });
+
+/** `topic`: the topic the failed request was about, when the caller knows it (names it in the explanation). */
+export function describeFailure(e: unknown, role: PeerRole, topic?: string): FailureText {
   const who = peerLabel(role);
   if (e instanceof TransportError) {
     const a = e.address;
+    // the peer answered in another protocol before the connection failed: say which
+    const received = e.received ?? (e.cause instanceof TransportError ? e.cause.received : undefined);
+    if (received?.length && (e.kind === 'closed' || e.kind === 'protocol' || e.kind === 'timeout')) {
+      const sniffed = sniffProtocol(received);
+      if (sniffed.protocol !== 'unknown') {
+        return { short: `${who} ${a} does not speak RocketMQ remoting: it answered with ${sniffed.detail}`, ...fromDoctor(explainProtocol(sniffed, 'server', a)) };
+      }
+    }
     switch (e.kind) {
       case 'connect-refused': return { short: `${who} ${a} refused the connection`, hint: `Nothing listens on ${a}. Is the ${who} running, and is this the right port?` };
       case 'connect-timeout': return { short: `${who} ${a} did not accept a connection in time`, hint: 'A firewall may drop the packets, or the address is not routed from this machine.' };
@@ -34,13 +50,14 @@ export function describeFailure(e: unknown, role: PeerRole): FailureText {
   }
   if (e instanceof ResponseCodeError) {
     const peer = e.role === 'broker' && e.brokerName ? `broker ${e.brokerName}` : peerLabel(e.role);
-    return { short: `${e.codeName} (${e.code}) from ${peer} ${e.address}${e.remark ? `: ${firstLine(e.remark)}` : ''}`, hint: hintForCode(e) };
+    const short = `${e.codeName} (${e.code}) from ${peer} ${e.address}${e.remark ? `: ${firstLine(e.remark)}` : ''}`;
+    const ex = explainResponse({ codeName: e.codeName, remark: e.remark, role: e.role, brokerName: e.brokerName, address: e.address, topic });
+    return ex ? { short, ...fromDoctor(ex) } : { short, hint: hintForCode(e) };
   }
   if (e instanceof NameServerUnreachableError) {
     // One NameServer: say what happened to it, as for any transport failure. Several: each one's story.
     if (e.failures.length === 1 && e.notTried.length === 0) {
-      const inner = describeFailure(e.failures[0].error, 'nameserver');
-      return { short: inner.short, hint: inner.hint };
+      return describeFailure(e.failures[0].error, 'nameserver');
     }
     // In address order, so that two queries that failed alike read alike whatever order they tried.
     const each = [...e.failures].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0))
@@ -50,9 +67,11 @@ export function describeFailure(e: unknown, role: PeerRole): FailureText {
     return { short: `no NameServer answered: ${each.join('; ')}`, hint: last ? describeFailure(last.error, 'nameserver').hint : undefined };
   }
   if (e instanceof MQClientError) {
+    if (e.rule === 'NO_ROUTE' && e.context?.topic) return { short: e.message, ...fromDoctor(explainNoRoute(e.context.topic, (e.context.defaultTopic ?? 'unknown') as DefaultTopicState)) };
     const cause = e.cause;
     if (cause instanceof TransportError || cause instanceof ResponseCodeError) {
-      return { short: e.message, hint: describeFailure(cause, 'broker').hint };
+      const inner = describeFailure(cause, 'broker', topic);
+      return { short: e.message, hint: inner.hint, ...(inner.explanation ? { explanation: inner.explanation } : {}) };
     }
     return { short: e.message };
   }
@@ -69,13 +88,9 @@ function firstLine(s: string): string {
   return s.split('\n')[0].trim();
 }
 
+/** Codes the doctor has no rule for (explain.ts covers ACL, busy, missing topics, forbidden sends, unsupported requests). */
 function hintForCode(e: ResponseCodeError): string | undefined {
   const { codeName, remark } = e;
-  if (isAclFailure(codeName, remark)) {
-    return 'An ACL check failed: check the AccessKey in the connection profile and the SecretKey ("RocketMQ: Edit Connection"), and the user\'s permissions on the broker.';
-  }
-  if (codeName === 'TOPIC_NOT_EXIST') return 'The NameServer has no route for this topic: create it (mqadmin updateTopic) or enable autoCreateTopicEnable on a broker.';
-  if (codeName === 'REQUEST_CODE_NOT_SUPPORTED') return 'This server does not serve this request (a 5.x Proxy does not serve admin codes).';
   if (codeName === 'SYSTEM_ERROR' && /disable/.test(remark ?? '')) return 'The NameServer has enableAllTopicList=false, so it does not list topics.';
   if (e.retryable) return `A passing state of the ${peerLabel(e.role)}: trying again later may succeed.`;
   return undefined;

@@ -210,7 +210,17 @@ export type MqadminTarget =
   | { kind: 'clusterList' }
   | { kind: 'topicList' }
   | { kind: 'brokerStatus'; brokerAddr: string }
-  | { kind: 'sendMessage'; topic: string; body: string; tags?: string; keys?: string; brokerName?: string; queueId?: number };
+  | { kind: 'sendMessage'; topic: string; body: string; tags?: string; keys?: string; brokerName?: string; queueId?: number }
+  | { kind: 'queryMsgById'; msgId: string }
+  | { kind: 'queryMsgByKey'; topic: string; key: string }
+  | { kind: 'queryMsgByUniqueKey'; topic: string; msgId: string }
+  | { kind: 'updateTopic'; brokerAddr: string; topic: string; readQueueNums?: number; writeQueueNums?: number; perm?: number }
+  | { kind: 'deleteTopic'; topic: string }
+  | { kind: 'consumerConnection'; group: string }
+  | { kind: 'consumerProgress'; group: string; topic?: string }
+  | { kind: 'updateSubGroup'; brokerAddr: string; group: string }
+  | { kind: 'updateBrokerConfig'; brokerAddr: string; key: string; value: string }
+  | { kind: 'getBrokerConfig'; brokerAddr: string };
 
 /** POSIX shell quoting, only when needed. */
 export function shellQuote(s: string): string {
@@ -234,6 +244,22 @@ export function mqadminCommand(namesrv: string, t: MqadminTarget): string {
       if (t.queueId !== undefined) s += ` -i ${t.queueId}`;
       return s;
     }
+    case 'queryMsgById': return `sh mqadmin queryMsgById ${n} -i ${shellQuote(t.msgId)}`;
+    case 'queryMsgByKey': return `sh mqadmin queryMsgByKey ${n} -t ${shellQuote(t.topic)} -k ${shellQuote(t.key)}`;
+    case 'queryMsgByUniqueKey': return `sh mqadmin queryMsgByUniqueKey ${n} -t ${shellQuote(t.topic)} -i ${shellQuote(t.msgId)}`;
+    case 'updateTopic': {
+      let s = `sh mqadmin updateTopic ${n} -b ${shellQuote(t.brokerAddr)} -t ${shellQuote(t.topic)}`;
+      if (t.readQueueNums !== undefined) s += ` -r ${t.readQueueNums}`;
+      if (t.writeQueueNums !== undefined) s += ` -w ${t.writeQueueNums}`;
+      if (t.perm !== undefined) s += ` -p ${t.perm}`;
+      return s;
+    }
+    case 'deleteTopic': return `sh mqadmin deleteTopic ${n} -t ${shellQuote(t.topic)} -c <clusterName>`;
+    case 'consumerConnection': return `sh mqadmin consumerConnection ${n} -g ${shellQuote(t.group)}`;
+    case 'consumerProgress': return `sh mqadmin consumerProgress ${n} -g ${shellQuote(t.group)}${t.topic ? ` -t ${shellQuote(t.topic)}` : ''}`;
+    case 'updateSubGroup': return `sh mqadmin updateSubGroup ${n} -b ${shellQuote(t.brokerAddr)} -g ${shellQuote(t.group)}`;
+    case 'updateBrokerConfig': return `sh mqadmin updateBrokerConfig ${n} -b ${shellQuote(t.brokerAddr)} -k ${shellQuote(t.key)} -v ${shellQuote(t.value)}`;
+    case 'getBrokerConfig': return `sh mqadmin getBrokerConfig ${n} -b ${shellQuote(t.brokerAddr)}`;
   }
 }
 

@@ -12,7 +12,7 @@ import { compileFilter, parseFilter, FrameFilter, FilterSyntaxError, textTerms }
 import { warnLabels } from '../../core/capture/types';
 import { ERROR_HELP, FILTER_SYNTAX, TEXT_HELP } from '../../core/capture/filter-help';
 import type { describeCommandFrame, plainBody } from '../../core/frame';
-import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
+import { CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command';
 import { protocolName, protocolRows } from '../../core/capture/protocols';
 import { describeIndexedGrpc, registerGrpcDecoding, AttachedGrpcRow } from '../../core/grpc';
 
@@ -107,14 +107,16 @@ export function frameJson(ix: CaptureIndex, i: number, cmd: RemotingCommand | nu
 export const captureCommand: CliCommand = {
   name: 'capture',
   summary: 'decode a pcap/pcapng(.gz) capture of RocketMQ traffic (remoting, and 5.x gRPC)',
-  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json'
+  usage: 'capture FILE [--json [--views]] [--filter "code=SEND_MESSAGE_V2 topic=T error latency>5ms …"]  |  capture FILE --stats-json  |  capture FILE --doctor [--json]'
+    + '\n  --doctor: known failures explained from the evidence (cause, frames, fix); exit code 1 when a finding is an error'
     + `\n  --filter terms (all must match):\n${FILTER_SYNTAX.map((l) => `    ${l}`).join('\n')}\n  ${ERROR_HELP}\n  ${TEXT_HELP}`,
-  options: { values: ['filter'], flags: ['json', 'views', 'stats-json'] },
+  options: { values: ['filter'], flags: ['json', 'views', 'stats-json', 'doctor'] },
   async run({ positional, options }, io) {
     if (positional.length !== 1) throw new UsageError('give exactly one capture file');
     const file = positional[0];
     if (options.has('views') && !options.has('json')) throw new UsageError('--views goes with --json');
     if (options.has('stats-json') && (options.has('json') || options.has('filter'))) throw new UsageError('--stats-json covers the whole capture: not with --json or --filter');
+    if (options.has('doctor') && (options.has('filter') || options.has('views') || options.has('stats-json'))) throw new UsageError('--doctor covers the whole capture: only --json goes with it');
     const filterText = options.get('filter');
     let filter: FrameFilter | null = null;
     if (filterText) {
@@ -129,6 +131,12 @@ export const captureCommand: CliCommand = {
     if (unreadable) { io.err(`${file}: ${unreadable}`); return EXIT_USAGE; }
     const ix = await indexCaptureFile(file);
     if (ix.notACapture) { io.err(`${file}: ${ix.notACapture}`); return EXIT_USAGE; }
+    if (options.has('doctor')) {
+      const { diagnoseCapture, fileFrames, formatDoctorReport } = await import('../../core/doctor');
+      const report = await diagnoseCapture(ix, fileFrames(ix));
+      io.out(options.has('json') ? JSON.stringify(report, null, 2) : formatDoctorReport(report, file));
+      return report.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
+    }
     let pred: ((i: number) => boolean) | null = null;
     if (filter) {
       // free text also searches frame contents (keys, ids, properties, bodies): one more pass over the file

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { Producer } from '../../core/producer';
-import { Message, MessagePropertyError } from '../../core/message';
+import { Producer, predictSend, formatPrediction, selectByHash, DryRunRouting } from '../../core/producer';
+import { Message, MessageConst, MessagePropertyError } from '../../core/message';
 import { CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from '../command';
 
 export const sendCommand: CliCommand = {
   name: 'send',
-  summary: 'send a message with the producer (sync, async or oneway) and print the SendResult',
+  summary: 'send a message with the producer (sync, async or oneway) and print the SendResult; --dry-run: where it would go',
   usage: 'send --namesrv <host:port[;…]> --topic <t> (--body <text> | --body-file <path> | --body -) [--tags t] [--keys "k1 k2"] '
-    + '[--prop k=v]… [--group g] [--mode sync|async|oneway] [--delay level] [--queue brokerName:queueId] [--timeout ms] '
-    + '[--count n] [--serialize JSON|ROCKETMQ] [--access-key ak --secret-key sk]',
+    + '[--prop k=v]… [--group g] [--mode sync|async|oneway] [--delay level] [--queue brokerName:queueId | --sharding-key k] [--timeout ms] '
+    + '[--count n] [--serialize JSON|ROCKETMQ] [--access-key ak --secret-key sk] [--dry-run [--json]]'
+    + '\n  --dry-run: send nothing; print the route, the writable queues, the queue this send would take (round-robin, the sharding key\'s hash, the explicit queue), '
+    + 'brokers avoided by fault tolerance and why it would be refused (exit 1 when it would be)',
   options: {
     values: ['namesrv', 'topic', 'body', 'body-file', 'tags', 'keys', 'group', 'mode', 'delay', 'queue', 'timeout', 'count',
-      'serialize', 'access-key', 'secret-key'],
+      'serialize', 'access-key', 'secret-key', 'sharding-key'],
     repeatable: ['prop'],
+    flags: ['dry-run', 'json'],
   },
   async run({ positional, options, lists }, io) {
     if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
@@ -45,6 +48,10 @@ export const sendCommand: CliCommand = {
       if (!m) throw new UsageError('--queue must be brokerName:queueId');
       queue = { topic, brokerName: m[1], queueId: Number(m[2]) };
     }
+    const shardingKey = options.get('sharding-key');
+    if (shardingKey !== undefined && queue) throw new UsageError('give --queue or --sharding-key, not both');
+    if (shardingKey === '') throw new UsageError('--sharding-key must not be empty');
+    if (options.has('json') && !options.has('dry-run')) throw new UsageError('--json goes with --dry-run (a send prints its results as JSON already)');
     // Bad properties are bad input (exit 2), found before anything is sent.
     try {
       new Message({ topic, body, tags: options.get('tags'), keys: options.get('keys'), userProperties: props });
@@ -61,19 +68,38 @@ export const sendCommand: CliCommand = {
       heartbeatOnNewBroker: false,
     });
     await producer.start();
+    const message = () => {
+      const m = new Message({
+        topic, body, tags: options.get('tags'), keys: options.get('keys'), userProperties: props,
+        delayTimeLevel: options.has('delay') ? Number(options.get('delay')) : undefined,
+      });
+      if (shardingKey !== undefined) m.properties.set(MessageConst.SHARDING_KEY, shardingKey);
+      return m;
+    };
+    if (options.has('dry-run')) {
+      try {
+        const routing: DryRunRouting = queue ? { kind: 'explicit', brokerName: queue.brokerName, queueId: queue.queueId }
+          : shardingKey !== undefined ? { kind: 'sharding', shardingKey } : { kind: 'round-robin' };
+        const p = await predictSend(producer, { topic, messages: [message()], routing, fresh: true });
+        if (options.has('json')) io.out(JSON.stringify(p, null, 2));
+        else { io.out('Dry run: nothing was sent.'); for (const l of formatPrediction(p)) io.out(l); }
+        return p.ok ? EXIT_OK : EXIT_FAILED;
+      } finally {
+        await producer.shutdown();
+      }
+    }
     let failed = 0;
     try {
       for (let i = 0; i < count; i++) {
-        const msg = new Message({
-          topic, body, tags: options.get('tags'), keys: options.get('keys'), userProperties: props,
-          delayTimeLevel: options.has('delay') ? Number(options.get('delay')) : undefined,
-        });
+        const msg = message();
         try {
           if (mode === 'oneway') {
-            const r = await producer.sendOneway(msg, { queue });
+            const q = queue ?? (shardingKey !== undefined ? selectByHash(await producer.fetchPublishMessageQueues(topic), msg, shardingKey) : undefined);
+            const r = await producer.sendOneway(msg, { queue: q });
             io.out(JSON.stringify({ mode, msgId: r.msgId, messageQueue: r.messageQueue }));
           } else {
-            const r = mode === 'async' && !queue ? await producer.sendAsync(msg) : await producer.send(msg, { queue });
+            const routing = shardingKey !== undefined ? { selector: selectByHash, selectorArg: shardingKey } : { queue };
+            const r = mode === 'async' && !queue && shardingKey === undefined ? await producer.sendAsync(msg) : await producer.send(msg, routing);
             const { request: _req, response: _resp, ...rest } = r;
             io.out(JSON.stringify({ mode, ...rest }));
           }

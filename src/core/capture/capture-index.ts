@@ -10,6 +10,7 @@ import { CaptureParser, InterfaceInfo, ParserCallbacks } from './file-format';
 import { FrameOut } from './frames';
 import { Pipeline, PipelineOptions } from './pipeline';
 import { ConnInfo, StreamSink } from './tcp';
+import type { ConnStreams } from './conn-head';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
 import { ProtocolId } from './protocols';
 import { isGzipFile, streamCapture } from './source';
@@ -38,6 +39,8 @@ export interface ConnSummary {
   sawSyn: boolean;
   dupBytes: number;
   gapBytes: number;
+  /** Set at the close: how each direction began, the first bytes of those without frames (conn-head.ts). */
+  streams?: ConnStreams;
 }
 
 export function formatAddr(a: Uint8Array): string {
@@ -501,7 +504,7 @@ export class IndexBuilder {
     this.onConnection?.(s);
   }
 
-  connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void {
+  connClosed(info: ConnInfo, rocketmq: boolean, frames: [number, number], streams?: ConnStreams): void {
     const c = this.index.cols;
     for (let d = 0; d < 2; d++) {
       const k = info.id * 2 + d;
@@ -510,6 +513,7 @@ export class IndexBuilder {
       this.orphans[k] = undefined;
     }
     const s = connSummary(info, rocketmq, frames);
+    if (streams) s.streams = streams;
     const open = this.index.conns[info.id];
     if (open) Object.assign(open, s); // the entry handed out at the first packet stays the one in the table
     else this.index.conns[info.id] = s;
@@ -586,7 +590,7 @@ export function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser,
 export function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
   // the registered taps (another protocol's decoder) read each connection too, unless the caller brings its own
   const tap = opts.tap ?? (TAPS.length === 1 ? (info: ConnInfo) => TAPS[0](info, b.index) : undefined);
-  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr) => b.connClosed(i, r, fr) }, { full, ...opts, tap });
+  return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr, st) => b.connClosed(i, r, fr, st) }, { full, ...opts, tap });
 }
 
 /**

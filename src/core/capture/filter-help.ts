@@ -25,5 +25,6 @@ export const FILTER_SYNTAX = [
   'opaque=N  conn=N|HOST:PORT  time=START..END (µs or ISO, first byte)  latency>5ms',
   'proto=remoting             frames of one protocol',
   'warn | warn=gap | unanswered',
+  'frames=3,5-9               these frame numbers (the doctor prints one per finding)',
   'anything else, or "quoted text": free text, see "Text" below',
 ];

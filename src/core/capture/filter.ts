@@ -22,6 +22,7 @@
  *   time=START..END               first byte within [START, END]: µs since epoch or ISO times; either side may be empty
  *   latency>5ms                   paired frames (both sides) whose latency exceeds (units us, ms, s)
  *   warn | warn=gap | unanswered  frames with any / a given warning label
+ *   frames=3,5-9                  these frame numbers (the doctor's evidence of a finding)
  *   text | "text with spaces"     free text (case-insensitive): code and status names, topic,
  *                                 endpoints, warning labels, opaque (whole number); and, when the
  *                                 caller ran a content search (search.ts) for the term, message keys,
@@ -62,9 +63,27 @@ export interface FrameFilter {
   anyWarning?: boolean;
   /** Free-text terms; every one must match. */
   text?: string[];
+  /** These frame numbers only (the doctor's evidence: `frames=3,5-9`). */
+  frames?: { has(i: number): boolean };
   /** Matches no frame (a code name or warning label that names nothing). */
   none?: boolean;
 }
+
+/** Frame numbers of a `frames=` term: numbers and ranges (`3,5-9`), at most MAX_FRAME_TERMS of them. */
+export function parseFrameList(text: string): Set<number> {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new FilterSyntaxError(`bad frame list ${JSON.stringify(text)}: give numbers and ranges like 3,5-9`);
+    const a = Number(m[1]), b = m[2] !== undefined ? Number(m[2]) : a;
+    if (b < a) throw new FilterSyntaxError(`bad frame range ${part}: the end is before the start`);
+    if (b - a + out.size > MAX_FRAME_TERMS) throw new FilterSyntaxError(`frame list too long (more than ${MAX_FRAME_TERMS} frames)`);
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return out;
+}
+
+export const MAX_FRAME_TERMS = 1_000_000;
 
 export class FilterSyntaxError extends InputError {
   override name = 'FilterSyntaxError';
@@ -175,6 +194,7 @@ export function parseFilter(expr: string): FrameFilter {
       if (!e) throw new FilterSyntaxError(`unknown warning ${m[1]} (known: ${FRAME_WARN_LABELS.map(([, l]) => l).join(', ')})`);
       f.warnMask = (f.warnMask ?? 0) | e[0];
     } else if (term === 'unanswered') f.warnMask = (f.warnMask ?? 0) | FrameWarn.Unanswered;
+    else if ((m = /^frames=(.+)$/.exec(term))) f.frames = parseFrameList(m[1]);
     else (f.text ??= []).push(term);
   }
   return f;
@@ -184,7 +204,7 @@ export function parseFilter(expr: string): FrameFilter {
 export function isEmptyFilter(f: FrameFilter): boolean {
   return !f.none && f.codes === undefined && f.responseCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
     && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined && f.protocol === undefined
-    && f.fromUs === undefined && f.toUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning
+    && f.fromUs === undefined && f.toUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning && f.frames === undefined
     && !(f.text && f.text.some((t) => t.length > 0));
 }
 
@@ -285,6 +305,7 @@ export function compileFilter(ix: CaptureIndex, f: FrameFilter, opts: CompileOpt
       return m === 1;
     });
   }
+  if (f.frames !== undefined) { const set = f.frames; tests.push((i) => set.has(i)); }
   if (f.opaque !== undefined) { const o = f.opaque; tests.push((i) => c.opaque[i] === o); }
   if (f.conn !== undefined) { const k = f.conn; tests.push((i) => c.conn[i] === k); }
   if (f.protocol !== undefined) { const k = f.protocol; tests.push((i) => c.proto[i] === k); }

@@ -8,6 +8,7 @@ import { ConnInfo, DEFAULT_TCP_LIMITS, StreamSink, TcpLimits, TcpTracker } from 
 import { FrameHandler, FrameOut, FrameStream } from './frames';
 import { CaptureWarning, SERVER_PORT_HINTS, WarningLog } from './types';
 import { newSummary } from './header-scan';
+import { ConnStreams, connStreams, HeadTap } from './conn-head';
 
 export interface PipelineOptions {
   full: boolean;
@@ -38,7 +39,8 @@ export interface PipelineEvents {
   frame(f: FrameOut): void;
   /** A connection's first packet (endpoints and roles decided; the `info` object is updated while it lives). */
   connOpened?(info: ConnInfo): void;
-  connClosed?(info: ConnInfo, rocketmq: boolean, frames: [number, number]): void;
+  /** `streams`: how each direction began and the first bytes of those without frames (conn-head.ts). */
+  connClosed?(info: ConnInfo, rocketmq: boolean, frames: [number, number], streams: ConnStreams): void;
 }
 
 /** Feeds packets through all layers. Create one per pass. */
@@ -55,7 +57,7 @@ export class Pipeline implements ParserCallbacks {
     conn: 0, dir: 0, tsFirst: 0, tsLast: 0, posMin: 0, posMax: 0, startSeq: 0, size: 0, headerLen: 0, serializeType: 0,
     summary: newSummary(), headerBuf: new Uint8Array(0), warn: 0, missing: 0, skippedBefore: 0, bytes: null, bytesAvailable: 0,
   };
-  private streams = new Map<number, [FrameStream, FrameStream]>();
+  private streams = new Map<number, [FrameStream, FrameStream, HeadTap, HeadTap]>();
 
   constructor(private readonly ev: PipelineEvents, readonly opts: PipelineOptions) {
     this.warnings = new WarningLog(opts.maxWarnings ?? 10_000);
@@ -70,17 +72,19 @@ export class Pipeline implements ParserCallbacks {
         const hinted = SERVER_PORT_HINTS.has(info.serverPort) || SERVER_PORT_HINTS.has(info.clientPort);
         const giveUp = hinted ? (opts.giveUpBytesHinted ?? 64 << 20) : (opts.giveUpBytes ?? 1 << 20);
         const o = { full: opts.full, giveUpBytes: giveUp };
-        const pair: [FrameStream, FrameStream] = [new FrameStream(info.id, 0, this.out, handler, o), new FrameStream(info.id, 1, this.out, handler, o)];
-        this.streams.set(info.id, pair);
+        const f0 = new FrameStream(info.id, 0, this.out, handler, o), f1 = new FrameStream(info.id, 1, this.out, handler, o);
+        const taps: [HeadTap, HeadTap] = [new HeadTap(f0), new HeadTap(f1)];
+        this.streams.set(info.id, [f0, f1, taps[0], taps[1]]);
         this.ev.connOpened?.(info);
         const tapped = opts.tap?.(info);
-        return tapped ? [teeSink(pair[0], tapped[0]), teeSink(pair[1], tapped[1])] : (pair as [StreamSink, StreamSink]);
+        return tapped ? [teeSink(taps[0], tapped[0]), teeSink(taps[1], tapped[1])] : (taps as [StreamSink, StreamSink]);
       },
       (info) => {
         const pair = this.streams.get(info.id);
         this.streams.delete(info.id);
         const frames: [number, number] = pair ? [pair[0].framesFound, pair[1].framesFound] : [0, 0];
-        this.ev.connClosed?.(info, frames[0] + frames[1] > 0, frames);
+        const streams: ConnStreams = pair ? connStreams([pair[2], pair[3]], frames) : { began: [null, null], head: [null, null] };
+        this.ev.connClosed?.(info, frames[0] + frames[1] > 0, frames, streams);
       },
       warn,
       opts.tcpLimits ?? DEFAULT_TCP_LIMITS,

@@ -448,7 +448,8 @@ class IndexedPass {
   assembled = 0;
   private readonly dec = new NetDecoder(() => { /* the index pass reported it */ });
 
-  constructor(private readonly ix: CaptureIndex, private readonly evaluate: (i: number, bytes: Uint8Array, complete: boolean) => void) {
+  /** `select`: only these frames are put together and evaluated (default: all). */
+  constructor(private readonly ix: CaptureIndex, private readonly evaluate: (i: number, bytes: Uint8Array, complete: boolean) => void, select?: (i: number) => boolean) {
     const c = this.c = ix.cols;
     const n = this.n = ix.length;
     const streams = ix.conns.length * 2;
@@ -458,7 +459,7 @@ class IndexedPass {
     this.done = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       // another protocol's rows (gRPC) are not stretches of the TCP stream: SearchPass.finish searches their text
-      if (c.proto[i] !== 0) { this.done[i] = 1; continue; }
+      if (c.proto[i] !== 0 || (select && !select(i))) { this.done[i] = 1; continue; }
       const st = c.conn[i] * 2 + c.dir[i];
       if (st >= streams) { this.fallback.push(i); this.done[i] = 1; continue; }
       if (last[st] < 0) this.cur[st] = i; else this.nextInStream[last[st]] = i;
@@ -644,4 +645,27 @@ export async function searchFrames(ix: CaptureIndex, term: string, read: (i: num
   addAnswers(ix, h, from, to);
   h.frames = Math.max(h.frames, to);
   return h;
+}
+
+/**
+ * The frames `select` picks, with their bytes, through the index-guided pass (one streaming read of
+ * the file; frames it cannot put together are re-read by random access). `visit` gets a frame's
+ * bytes (from its first byte; a view valid during the call) and whether all of them were captured;
+ * frames come roughly in file order, not index order. For readers of a few frame kinds over a whole
+ * capture (the doctor, src/core/doctor), where re-reading each frame would seek once per frame.
+ */
+export async function visitCaptureFrames(ix: CaptureIndex, select: (i: number) => boolean, visit: (i: number, bytes: Uint8Array, complete: boolean) => void, opts: Pick<SearchOptions, 'signal' | 'onProgress' | 'step' | 'pace'> = {}): Promise<void> {
+  const path = ix.source.path;
+  if (!path) throw new Error('index has no source path');
+  const walk = new IndexedPass(ix, visit, select);
+  const progress = (read: number) => { opts.onProgress?.(read, ix.source.fileSize); return opts.pace?.(); };
+  await streamCapture(path, { packet: (p) => walk.packet(p), warning: () => { /* the index pass reported it */ } }, { signal: opts.signal, pace: progress, ...(opts.step ? { first: 64 * 1024, max: opts.step } : {}) });
+  if (opts.signal?.aborted) throw new SearchCancelled();
+  walk.end();
+  const c = ix.cols;
+  for (const i of walk.fallback) {
+    if (opts.signal?.aborted) throw new SearchCancelled();
+    const fb = await readFrameBytes(ix, i, path);
+    visit(i, fb.bytes, fb.missing === 0 && fb.bytes.length >= fb.size && !(c.warn[i] & (FrameWarn.Oversize | FrameWarn.Truncated)));
+  }
 }

@@ -5,7 +5,7 @@
  */
 import {
   RemotingCommand, RequestCode, ResponseCode, parseTopicRouteData, parseClusterInfo, parseTopicList, parseLenientJson, stringifyJsonValue,
-  permToString, parseRegisterBrokerBody, RegisterBrokerBody, JsonObject, isJsonObject, SEND_REQUEST_CODES, sendHeaderValue,
+  permToString, parseRegisterBrokerBody, RegisterBrokerBody, JsonObject, isJsonObject, SEND_REQUEST_CODES, sendHeaderValue, parseHeartbeat,
 } from '../remoting';
 import { decodeBatchBody, decodeStoredMessages, decompressBody, compressionType, describeSysFlag, MessageExt, decodeProperties } from '../message';
 import type { BodyView, FieldRow, FrameDescription, ViewSection } from './frame-description';
@@ -172,12 +172,11 @@ const topicListResponse: BodyDecoder = (x) => {
 
 const heartbeat: BodyDecoder = (x) => {
   if (!x.body.length) return;
-  const text = Buffer.from(x.body.buffer, x.body.byteOffset, x.body.byteLength).toString('utf8');
-  const hb = JSON.parse(stringifyJsonValue(parseLenientJson(text))) as Record<string, unknown>;
-  const producers = ((hb.producerDataSet as { groupName?: string }[] | undefined) ?? []).map((p) => [String(p.groupName ?? '')]);
-  const consumers = ((hb.consumerDataSet as Record<string, unknown>[] | undefined) ?? []).map((c) => [String(c.groupName ?? ''), String(c.consumeType ?? ''), String(c.messageModel ?? ''), String(c.consumeFromWhere ?? ''),
-    ((c.subscriptionDataSet as { topic?: string; subString?: string }[] | undefined) ?? []).map((s) => `${s.topic}:${s.subString}`).join('; ')]);
-  x.out.sections.push({ title: 'Heartbeat', rows: [row('clientID', String(hb.clientID ?? ''))], children: [
+  const hb = parseHeartbeat(x.body);
+  const producers = hb.producerGroups.map((g) => [g]);
+  const consumers = hb.consumers.map((c) => [c.groupName, c.consumeType, c.messageModel, c.consumeFromWhere,
+    c.subscriptions.map((s) => `${s.topic}:${s.subString}`).join('; ')]);
+  x.out.sections.push({ title: 'Heartbeat', rows: [row('clientID', hb.clientID)], children: [
     { title: `Producers (${producers.length})`, table: { columns: ['group'], rows: producers } },
     { title: `Consumers (${consumers.length})`, table: { columns: ['group', 'consumeType', 'messageModel', 'consumeFromWhere', 'subscriptions'], rows: consumers } },
   ] });

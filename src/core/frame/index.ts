@@ -7,3 +7,4 @@ export { messageIdNote, MessageIdKind } from './message-ids';
 export { propertyRows } from './body-views';
 export { jsonFieldRanges, binaryFieldRanges } from './field-ranges';
 export * from './hex-input';
+export * from './diff';

@@ -39,9 +39,12 @@ function clientKind(rule: ClientRule): ClientErrorKind {
 export class MQClientError extends RocketMQDebuggerError {
   override name = 'MQClientError';
   readonly kind: ClientErrorKind;
-  constructor(readonly rule: ClientRule, message: string, options?: { cause?: unknown }) {
-    super(`[${rule}] ${message}`, options);
+  /** Facts behind the error for the doctor's explanation (src/core/doctor): NO_ROUTE carries `topic` and `defaultTopic` (what TBW102's route showed). */
+  readonly context?: Readonly<Record<string, string>>;
+  constructor(readonly rule: ClientRule, message: string, options?: { cause?: unknown; context?: Record<string, string> }) {
+    super(`[${rule}] ${message}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.kind = clientKind(rule);
+    if (options?.context) this.context = options.context;
   }
 
   get outcome(): FailureOutcome {

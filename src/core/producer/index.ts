@@ -6,3 +6,4 @@ export * from './route';
 export * from './client';
 export * from './types';
 export { Producer, ProducerOptions, SendOptions, ProducerState, splitBatch, batchEntrySize, commitOrRollbackValue } from './producer';
+export * from './dry-run';

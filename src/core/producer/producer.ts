@@ -157,6 +157,11 @@ export class Producer {
 
   get status(): ProducerState { return this.state; }
 
+  /** Settings the route dry-run reports (dry-run.ts). */
+  get limits(): { maxMessageSize: number; faultTolerance: boolean; defaultTopic: string; defaultTopicQueueNums: number } {
+    return { maxMessageSize: this.o.maxMessageSize, faultTolerance: this.o.sendLatencyFaultEnable, defaultTopic: this.o.createTopicKey, defaultTopicQueueNums: this.o.defaultTopicQueueNums };
+  }
+
   /** Like Java `start()`: checks the group, starts route polling and heartbeats. Does not contact servers. */
   async start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') {
@@ -234,12 +239,12 @@ export class Producer {
       def = await this.client.getTopicRoute(this.o.createTopicKey, Math.max(1, deadline - Date.now()));
     } catch (e) {
       if (isNameServerTopicNotExist(e)) {
-        throw new MQClientError('NO_ROUTE', `No route info of this topic: ${topic} — the NameServer does not know it (${notExist.remark?.split('\n')[0]}) and no broker offers auto-creation through ${this.o.createTopicKey}`);
+        throw new MQClientError('NO_ROUTE', `No route info of this topic: ${topic} — the NameServer does not know it (${notExist.remark?.split('\n')[0]}) and no broker offers auto-creation through ${this.o.createTopicKey}`, { context: { topic, defaultTopic: 'missing' } });
       }
       throw e;
     }
     const info = new TopicPublishInfo(topic, adaptDefaultRoute(def, this.o.defaultTopicQueueNums), { fromDefaultTopic: true });
-    if (!info.ok()) throw new MQClientError('NO_ROUTE', `No route info of this topic: ${topic} — ${this.o.createTopicKey} has no writable queue (${describeUnwritable(def)})`);
+    if (!info.ok()) throw new MQClientError('NO_ROUTE', `No route info of this topic: ${topic} — ${this.o.createTopicKey} has no writable queue (${describeUnwritable(def)})`, { context: { topic, defaultTopic: 'not-writable' } });
     this.setPublishInfo(topic, info);
     return info;
   }

@@ -88,6 +88,24 @@ export class TopicPublishInfo {
 
   brokerCount(): number { return new Set(this.queues.map((q) => q.brokerName)).size; }
 
+  /**
+   * The queue the next round-robin send would take, without taking it (the route dry-run): the
+   * position after the last one used, and with fault tolerance the first queue from there on a broker
+   * not avoided. Null with fault tolerance when every broker is avoided (Java then picks among the
+   * least bad, which depends on the latency table).
+   */
+  previewNext(fault?: LatencyFaultTolerance): { queue: MessageQueue; position: number; skipped: number } | null {
+    const n = this.queues.length;
+    if (n === 0) return null;
+    const index = (this.sendWhichQueue + 1) | 0;
+    for (let k = 0; k < (fault ? n : 1); k++) {
+      const position = ((Math.abs((index + k) | 0) % n) + n) % n;
+      const mq = this.queues[position];
+      if (!fault || fault.isAvailable(mq.brokerName)) return { queue: mq, position, skipped: k };
+    }
+    return null;
+  }
+
   private masters?: Map<string, string>;
 
   masterAddr(brokerName: string): string | undefined {

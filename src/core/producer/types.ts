@@ -1,3 +1,4 @@
+import { javaStringHash } from '../remoting/java-hashmap-order';
 import type { RemotingCommand } from '../remoting';
 import type { MessageExt, Message } from '../message';
 import type { MessageQueue } from './route';
@@ -37,10 +38,8 @@ export interface TransactionSendResult extends SendResult {
 
 export type MessageQueueSelector = (queues: readonly MessageQueue[], msg: Message, arg: unknown) => MessageQueue;
 
-/** Selector by hash of `arg` (Java `SelectMessageQueueByHash`). */
-export const selectByHash: MessageQueueSelector = (queues, _msg, arg) => {
-  let h = 0;
-  const s = String(arg);
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return queues[Math.abs(h % queues.length)];
-};
+/**
+ * Selector by hash of `arg` (Java `SelectMessageQueueByHash`: |arg.hashCode() % n|, with Java's
+ * String.hashCode). The route dry-run predicts with the same function (dry-run.ts `shardingIndex`).
+ */
+export const selectByHash: MessageQueueSelector = (queues, _msg, arg) => queues[Math.abs(javaStringHash(String(arg)) % queues.length)];

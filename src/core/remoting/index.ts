@@ -13,6 +13,7 @@ export * from './bodies/route';
 export * from './bodies/cluster-info';
 export * from './bodies/topic-list';
 export * from './bodies/register-broker';
+export * from './bodies/heartbeat';
 export { parseBodyJson } from './bodies/body-json';
 export * from './describe';
 export * from './headers';

@@ -26,5 +26,8 @@ export class TransportError extends RocketMQDebuggerError {
     super(`${message} [${address}${requestCode !== undefined ? `, ${requestCodeName(requestCode)}` : ''}]`);
   }
 
+  /** The first bytes the peer sent on a connection that never carried a frame (what it speaks instead), when any. */
+  received?: Uint8Array;
+
   get outcome(): FailureOutcome { return TRANSPORT_OUTCOME[this.kind]; }
 }

@@ -40,6 +40,8 @@ interface Pending {
 }
 
 let nextConnectionId = 1;
+/** Bytes of a peer's unframed answer kept for the error (sniff.ts needs the first few dozen). */
+const RECEIVED_HEAD = 64;
 const wallClock = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -54,6 +56,12 @@ export class RemotingConnection {
   private closeError: TransportError | undefined;
   private readonly closeListeners: ((e: TransportError) => void)[] = [];
   private requestHandler: RequestHandler | undefined;
+  /**
+   * The first bytes the peer sent while no frame has been decoded yet (at most RECEIVED_HEAD): when
+   * the connection then fails, they say what the peer speaks instead (HTTP/2, TLS — the doctor's
+   * sniff.ts). Null once a frame decoded.
+   */
+  private head: Buffer | null = Buffer.alloc(0);
 
   private constructor(
     readonly address: string,
@@ -194,6 +202,7 @@ export class RemotingConnection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.head && this.head.length < RECEIVED_HEAD) this.head = Buffer.concat([this.head, chunk.subarray(0, RECEIVED_HEAD - this.head.length)]);
     let frames: Buffer[];
     try {
       frames = this.splitter.push(chunk);
@@ -205,6 +214,7 @@ export class RemotingConnection {
       this.record('in', f);
       let cmd: RemotingCommand;
       try { cmd = decodeFrame(f); } catch (e) { this.fail(e as CodecError); return; }
+      this.head = null;
       if (isResponse(cmd)) this.onResponse(cmd);
       else void this.onPeerRequest(cmd);
     }
@@ -237,10 +247,13 @@ export class RemotingConnection {
 
   private shutdown(err: TransportError): void {
     if (this.closeError) return;
+    if (this.head?.length) err.received = this.head;
     this.closeError = err;
     this.disarmTimer();
     for (const [opaque, p] of this.pending) {
-      p.reject(new TransportError(err.kind, `${err.message.replace(/ \[.*\]$/, '')} while waiting for a response (opaque ${opaque})`, this.address, p.code, err));
+      const e = new TransportError(err.kind, `${err.message.replace(/ \[.*\]$/, '')} while waiting for a response (opaque ${opaque})`, this.address, p.code, err);
+      e.received = err.received;
+      p.reject(e);
     }
     this.pending.clear();
     for (const l of this.closeListeners.splice(0)) l(err);

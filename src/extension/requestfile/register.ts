@@ -7,8 +7,11 @@ import {
   BodyFileCheck, BodyFileError, HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, bodyFileScope, checkBodyFile, parseRequestFile,
 } from '../../core/requestfile';
 import { services } from '../connections/services';
-import { chooseConnection, sendWithUi } from '../send/commands';
+import { chooseConnection, predictWithLog, sendWithUi } from '../send/commands';
 import { SendOutcome } from '../../app/send/executor';
+import { predictionLine } from '../../app/send/dry-run';
+import { formatPrediction, SendPrediction } from '../../core/producer';
+import { describeFailure } from '../../app/routes/errors';
 import { routeTree } from '../routes/commands';
 import { allowOutsideBodyFile, allowSend, onDidGrantTrust, sendingAllowed } from '../trust';
 
@@ -25,11 +28,19 @@ function parse(doc: vscode.TextDocument): ParsedRequestFile {
   return file;
 }
 
+/** The last route dry-run of a block ("uri#index"), for its CodeLens and hover; dropped when the document changes. */
+interface BlockPrediction { version: number; connection: string; at: number; prediction?: SendPrediction; error?: string }
+
 export function registerRequestFiles(context: vscode.ExtensionContext): void {
   const { connections, log } = services(context);
   const diagnostics = vscode.languages.createDiagnosticCollection('rocketmq');
   const lensChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(diagnostics, lensChanged);
+  const predictions = new Map<string, BlockPrediction>();
+  const predictionOf = (doc: vscode.TextDocument, index: number): BlockPrediction | undefined => {
+    const p = predictions.get(`${doc.uri.toString()}#${index}`);
+    return p && p.version === doc.version && p.connection === connections.activeName() ? p : undefined;
+  };
 
   const update = (doc: vscode.TextDocument) => {
     if (doc.languageId !== LANGUAGE_ID) return;
@@ -77,6 +88,14 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
         lenses.push(new vscode.CodeLens(range, { title: `$(send) Send${n > 1 ? ` ×${n}` : ''}`, command: 'rocketmq.sendRequestBlock', arguments: [doc.uri.toString(), b.index], tooltip: `Send this block through ${active ?? 'the active connection'}` }));
         lenses.push(new vscode.CodeLens(range, { title: 'Send ×10', command: 'rocketmq.sendRequestBlock', arguments: [doc.uri.toString(), b.index, 10] }));
         lenses.push(new vscode.CodeLens(range, { title: active ? `via ${active}` : 'no connection — add one', command: active ? 'rocketmq.selectConnection' : 'rocketmq.addConnection' }));
+        if (active) {
+          const p = predictionOf(doc, b.index);
+          const q = p?.prediction?.selection.queue;
+          const title = !p ? '$(compass) Where it goes' : p.error ? '$(warning) Where it goes: failed' : !p.prediction!.ok ? '$(error) Would be refused'
+            : q ? `$(compass) → ${q.brokerName}:${q.queueId}` : `$(compass) → one of ${p.prediction!.writableQueues.length} queues`;
+          lenses.push(new vscode.CodeLens(range, { title, command: 'rocketmq.dryRunRequestBlock', arguments: [doc.uri.toString(), b.index],
+            tooltip: p ? `${p.prediction ? predictionLine(p.prediction) : p.error} — hover the ### line for the details; click to look again` : 'Route dry-run: where this block would go (the route, the writable queues, the queue picked, brokers avoided, why it would be refused); nothing is sent' }));
+        }
       }
       return lenses;
     },
@@ -117,6 +136,15 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.languages.registerHoverProvider(SELECTOR, {
     provideHover(doc, pos) {
       const f = parse(doc);
+      const block = f.blocks.find((b) => b.startLine === pos.line);
+      if (block) {
+        const p = predictionOf(doc, block.index);
+        if (!p) return new vscode.Hover(new vscode.MarkdownString('**Where it goes** — not looked up yet: click *Where it goes* above the block (a route dry-run; nothing is sent).'));
+        const md = new vscode.MarkdownString(`**Where it goes** — route dry-run through *${p.connection}* at ${new Date(p.at).toLocaleTimeString()} (nothing sent)\n\n`);
+        if (p.error) md.appendText(p.error);
+        else md.appendCodeblock(formatPrediction(p.prediction!).join('\n'), 'text');
+        return new vscode.Hover(md);
+      }
       for (const b of f.blocks) for (const h of b.headers) {
         if (h.line === pos.line && h.key && pos.character >= h.nameColumn && pos.character <= h.nameColumn + h.name.length) {
           return new vscode.Hover(new vscode.MarkdownString(`**${h.key}** — ${HEADER_DOCS[h.key]}`));
@@ -174,6 +202,31 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
       }
     }
     return sendWithUi(context, connections, log, connection, spec, where);
+  }));
+
+  context.subscriptions.push(vscode.commands.registerCommand('rocketmq.dryRunRequestBlock', async (uriArg?: unknown, indexArg?: unknown): Promise<SendPrediction | undefined> => {
+    const doc = typeof uriArg === 'string' ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uriArg)) : vscode.window.activeTextEditor?.document;
+    if (!doc) return undefined;
+    const f = parse(doc);
+    const block = typeof indexArg === 'number' ? f.blocks[indexArg] : f.blocks[0];
+    if (!block?.spec) { void vscode.window.showWarningMessage('Fix the block\'s problems first: the dry run needs a block that could be sent.'); return undefined; }
+    const connection = await chooseConnection(connections);
+    if (!connection) return undefined;
+    // A bodyFile is not read for a dry run (its rules ask first when it lies outside the folder): the body size is not checked then.
+    const spec = block.bodyFile ? { ...block.spec, bodies: ['(bodyFile)'] } : block.spec;
+    const key = `${doc.uri.toString()}#${block.index}`;
+    const version = doc.version;
+    try {
+      const prediction = await predictWithLog(connections, log, connection, spec);
+      predictions.set(key, { version, connection, at: Date.now(), prediction });
+      lensChanged.fire();
+      return prediction;
+    } catch (e) {
+      predictions.set(key, { version, connection, at: Date.now(), error: describeFailure(e, 'nameserver').short });
+      lensChanged.fire();
+      void vscode.window.showErrorMessage(`Where it goes: ${describeFailure(e, 'nameserver').short}`);
+      return undefined;
+    }
   }));
 
   context.subscriptions.push(vscode.commands.registerCommand('rocketmq.newRequestFile', async (arg?: unknown) => {

@@ -12,6 +12,8 @@ import { describeRecordedFrame } from '../../app/connections/session';
 import { describeFailure } from '../../app/routes/errors';
 import { routeTree } from '../routes/commands';
 import { executeSpec, SendOutcome } from '../../app/send/executor';
+import { dryRunSpec, predictionLine } from '../../app/send/dry-run';
+import { formatPrediction, SendPrediction } from '../../core/producer';
 import { allowSend } from '../trust';
 import { showSendFrames } from '../inspector';
 
@@ -35,6 +37,8 @@ export interface SendMessageArgs {
   transaction?: TransactionDecision;
   /** Ask for what is missing, with the given values prefilled. */
   interactive?: boolean;
+  /** Send nothing: answer with where it would go (the route dry-run's SendPrediction). */
+  dryRun?: boolean;
 }
 
 const LAST_BY_TOPIC = 'rocketmq.send.lastByTopic';
@@ -49,9 +53,16 @@ export function registerSend(context: vscode.ExtensionContext): void {
   const { connections, log } = services(context);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('rocketmq.sendMessage', async (arg?: unknown): Promise<SendOutcome | undefined> => {
-      if (!allowSend('Sending messages', log)) return undefined;
+    vscode.commands.registerCommand('rocketmq.sendMessage', async (arg?: unknown): Promise<SendOutcome | SendPrediction | undefined> => {
       const a: SendMessageArgs = typeof arg === 'object' && arg !== null && !('kind' in arg) ? arg as SendMessageArgs : { interactive: true };
+      if (a.dryRun && !a.interactive) {
+        // nothing is sent: the route lookup is what the Topic Routes view does too (allowed in Restricted Mode)
+        const connection = await chooseConnection(connections, a.connection);
+        if (!connection) return undefined;
+        const p = await predictWithLog(connections, log, connection, specFromArgs(a));
+        return p;
+      }
+      if (!allowSend('Sending messages', log)) return undefined;
       const connection = await chooseConnection(connections, a.connection);
       if (!connection) return undefined;
       let spec: SendSpec | undefined;
@@ -72,6 +83,15 @@ export function registerSend(context: vscode.ExtensionContext): void {
       return logFrames(connections, log, o);
     }),
   );
+}
+
+/** The route dry-run of a spec through the connection's producer, logged line by line. */
+export async function predictWithLog(connections: ConnectionStore, log: Log, connection: string, spec: SendSpec): Promise<SendPrediction> {
+  const session = await connections.session(connection);
+  const p = await dryRunSpec(session, spec);
+  log.info(`[${connection}] dry run of ${describeSpec(spec)} (nothing sent):`);
+  for (const l of formatPrediction(p)) log.info(`  ${l}`);
+  return p;
 }
 
 function isOutcome(a: unknown): a is SendOutcome {
@@ -247,18 +267,59 @@ async function askForSpec(context: vscode.ExtensionContext, connection: string, 
     mode: a.mode ?? last?.mode ?? 'sync',
   };
   for (;;) {
-    const next = await vscode.window.showQuickPick([
-      { label: '$(send) Send', id: 'send', description: describeSpec(spec) },
-      { label: '$(settings) More options…', id: 'more', description: 'properties, delay, queue or sharding key, mode, repeat' },
-    ], { title: title('send'), ignoreFocusOut: true });
+    const next = await summaryStep(context, title('send'), connection, spec);
     if (!next) return undefined;
-    if (next.id === 'send') break;
+    if (next === 'send') break;
     const more = await askMore(title, spec, connection);
     if (more) spec = more;
   }
   const problems = validateSpec(spec);
   if (problems.length) { void vscode.window.showErrorMessage(`Cannot send: ${problems.join('; ')}`); return undefined; }
   return spec;
+}
+
+/**
+ * The flow's summary step: Send (with where it goes — the route dry-run, filled in when the route has
+ * been looked up) or More options. The prediction is the connection's producer's, so it names the
+ * queue this send takes.
+ */
+async function summaryStep(context: vscode.ExtensionContext, title: string, connection: string, spec: SendSpec): Promise<'send' | 'more' | undefined> {
+  type Item = vscode.QuickPickItem & { id: 'send' | 'more' };
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = title;
+  qp.ignoreFocusOut = true;
+  const send: Item = { label: '$(send) Send', id: 'send', description: describeSpec(spec), detail: '$(loading~spin) Where it goes: looking up the route…' };
+  const more: Item = { label: '$(settings) More options…', id: 'more', description: 'properties, delay, queue or sharding key, mode, repeat' };
+  qp.items = [send, more];
+  qp.busy = true;
+  const { connections, log } = services(context);
+  let closed = false;
+  const problems = validateSpec(spec);
+  if (problems.length === 0) {
+    void predictWithLog(connections, log, connection, spec).then((p) => {
+      if (closed) return;
+      send.detail = `${p.ok ? '$(compass)' : '$(error)'} ${predictionLine(p)}`;
+      qp.items = [send, more];
+      qp.activeItems = [qp.items[0]];
+      qp.busy = false;
+    }, (e: unknown) => {
+      if (closed) return;
+      send.detail = `$(warning) Where it goes: ${describeFailure(e, 'nameserver').short}`;
+      qp.items = [send, more];
+      qp.busy = false;
+    });
+  } else {
+    send.detail = `$(error) ${problems[0]}`;
+    qp.busy = false;
+  }
+  const picked = await new Promise<'send' | 'more' | undefined>((resolve) => {
+    qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.id); qp.hide(); });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  closed = true;
+  qp.dispose();
+  return picked;
 }
 
 async function pickTopic(context: vscode.ExtensionContext, connection: string, title: string): Promise<string | undefined> {

@@ -15,6 +15,7 @@ import { fileSink } from '../../../src/core/capture/pcap-writer';
 import { openWorkbench } from './workbench';
 import { frameMarks, PreviewSnapshot, timelineInitScript } from './timeline';
 import { screenshotDir } from '../screenshots';
+import { doctorCapture } from '../doctor/crafted';
 import { Steps } from '../vscode/steps';
 import { pollUntil } from '../poll';
 import { quickOpen } from '../vscode/quick-open';
@@ -93,6 +94,7 @@ async function main(): Promise<number> {
   const xss = xssCapture();
   writeFileSync(join(folder, 'basic.pcapng'), basic.bytes);
   writeFileSync(join(folder, 'xss.pcapng'), xss.bytes);
+  writeFileSync(join(folder, 'doctor.pcapng'), doctorCapture());
   // Tall enough (≈ 380,000 rows × 22 px > 8 M px) that the list must scale scroll positions.
   const big = fileSink(join(folder, 'tall.pcapng'));
   const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
@@ -202,6 +204,44 @@ async function main(): Promise<number> {
       await f.locator('#clear-filter').click();
       await waitMatch(f, /^9 frames/);
       await f.locator('#toggle-summary').click();
+    });
+
+    await step('the doctor in the expert summary: cause, facts, fix; "Show the evidence" filters the list to its frames', async () => {
+      await quickOpen(page, 'doctor.pcapng');
+      const d = await inspectorFrame(page, 'doctor.pcapng');
+      await poll('indexing done', 20_000, async () => (await d.evaluate(() => (globalThis as unknown as MiniWin).document.body.dataset.indexed)) === 'done');
+      await d.locator('#toggle-summary').click();
+      await d.locator('.doctor-finding').first().waitFor({ timeout: 20_000 });
+      const titles = await d.locator('.doctor-title').allTextContents();
+      check(titles.some((t) => t.includes('Broker busy: [TIMEOUT_CLEAN_QUEUE]')) && titles.some((t) => t.includes('No route info of topic NoSuch')) && titles.some((t) => t.includes('Not RocketMQ remoting on 10.0.0.30:8081')), `findings ${titles.join(' | ')}`);
+      const busy = d.locator('.doctor-finding[data-rule="broker-busy"]');
+      check(/3 of 8 SEND_MESSAGE_V2 to 10\.0\.0\.10:10911 answered SYSTEM_BUSY \(37\.5%\)/.test((await busy.locator('.doctor-facts').textContent()) ?? ''), 'busy facts');
+      await page.screenshot({ path: join(shots, 'inspector-doctor.png') });
+      await busy.locator('.doctor-evidence').click();
+      await waitMatch(d, /^6 of \d+ frames match \(evidence of broker-busy:timeout-clean-queue:10\.0\.0\.10:10911\)/);
+      const status = (await columnTexts(d, 'status', 6)).filter(Boolean);
+      check(status.length === 6 && status.every((x) => x === 'SYSTEM_BUSY'), `evidence rows ${status.join('|')}`);
+      await d.locator('#clear-filter').click();
+      await page.keyboard.press('Control+W');
+      // basic.pcapng's editor is shown again: its webview was rebuilt (state restored from getState)
+      f = await inspectorFrame(page, 'basic.pcapng');
+      await waitMatch(f, /^9 frames/);
+    });
+
+    await step('frame diff: mark one send, diff another with it; the fields that differ are marked, the body diffed by line', async () => {
+      await (await rowByOpaque(f, 101, false)).click();
+      await poll('details of 101', 10_000, async () => /request 310 SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
+      await f.locator('#mark-diff').click();
+      await (await rowByOpaque(f, 102, false)).click();
+      await f.locator('#diff-marked').waitFor({ timeout: 10_000 });
+      await f.locator('#diff-marked').click();
+      await f.locator('#diff').waitFor({ timeout: 10_000 });
+      const changed = await f.locator('#diff tr.diff-changed th').allTextContents();
+      check(['serializeType', 'topic', 'UNIQ_KEY'].every((n) => changed.includes(n)) && !changed.includes('code'), `changed rows ${changed.join('|')}`);
+      check(/Body \(text\): A 26 bytes, B 5 bytes/.test((await text(f, '#diff-body h3')) ?? ''), 'body header');
+      await page.screenshot({ path: join(shots, 'inspector-diff.png') });
+      await f.locator('#diff-back').click();
+      await poll('back to the frame', 10_000, async () => /request 310 SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
     });
 
     await step('frames of one connection, from the details pane', async () => {

@@ -83,6 +83,10 @@ export class JavaSide {
   send(topic: string, n: number, body: string, tags: string): Promise<Array<{ msgId: string; offsetMsgId: string; status: string; brokerName: string; queueId: number; queueOffset: number }>> {
     return this.call('send', topic, n, body, tags) as never;
   }
+  /** One send with Java's SelectMessageQueueByHash and `key` as its argument: the queue Java picks for that sharding key. */
+  sendOrderly(topic: string, key: string, body: string): Promise<{ status: string; brokerName: string; queueId: number }> {
+    return this.call('sendOrderly', topic, key, body) as never;
+  }
   sendBatch(topic: string, n: number, body: string): Promise<{ msgId: string; offsetMsgId: string; status: string }> {
     return this.call('sendBatch', topic, n, body) as never;
   }

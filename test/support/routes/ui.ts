@@ -190,6 +190,8 @@ async function main(): Promise<number> {
       await typeIntoQuickInput(page, '{"orderId": 2001, "amount": 9.99}', /Message body|body/);
       await page.keyboard.press('Enter');
       await poll('send step', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'More options' }).count()) > 0);
+      // the route dry-run under Send: where this send goes, once the route is looked up
+      await poll('where it goes, under Send', 20_000, async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: /Goes to broker-[ab] queue \d \(127\.0\.0\.1:\d+\) · round-robin position \d of \d/ }).count()) > 0);
       await page.screenshot({ path: join(shots, 'send-confirm.png') });
       await page.keyboard.press('Enter');
       const toast = page.locator('.notification-toast', { hasText: 'SEND_OK' });
@@ -258,6 +260,21 @@ async function main(): Promise<number> {
       await poll('syntax colouring', 10_000, async () => (await page.locator('.view-line span[class*="mtk"]').evaluateAll((els) => new Set(els.map((e) => (e as unknown as { className: string }).className)).size)) > 2);
       await page.screenshot({ path: join(shots, 'request-file.png') });
       await page.keyboard.press('Control+Z');
+    });
+
+    await step('a request block\'s "Where it goes" CodeLens runs the route dry-run; the ### line\'s hover shows the prediction', async () => {
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Where it goes' }).first();
+      await poll('the dry-run CodeLens', 10_000, async () => (await lens.count()) > 0);
+      await lens.click();
+      await poll('the lens names the queue', 20_000, async () => (await page.locator('.codelens-decoration a', { hasText: /→ broker-[ab]:\d/ }).count()) > 0);
+      // hover the text of the block's ### line (past the end of a line Monaco shows no hover)
+      const box = await page.locator('.view-line', { hasText: '### New order' }).first().locator('span span').first().boundingBox();
+      check(!!box, 'the ### line is on screen');
+      await page.mouse.move(box!.x + 8, box!.y + box!.height / 2);
+      await page.mouse.move(box!.x + 12, box!.y + box!.height / 2);
+      await poll('the prediction in the hover', 10_000, async () => /Where it goes[\s\S]*Writable queues \(8\)[\s\S]*Would be sent to broker-[ab] queue \d/.test((await page.locator('.monaco-hover').allTextContents().catch(() => [])).join('\n')));
+      await page.screenshot({ path: join(shots, 'request-file-dry-run.png') });
+      await page.mouse.move(0, 0);
     });
 
     await step('clicking "Send" on a request-file block sends it', async () => {

@@ -43,10 +43,13 @@ test('a response code error names who answered (from the error, not the caller),
   assert.match(ns.hint!, /mqadmin updateTopic/);
   const b = describeFailure(new MQBrokerError(2, '[TIMEOUT_CLEAN_QUEUE]broker busy', '127.0.0.1:10911', undefined, RequestCode.SEND_MESSAGE_V2), 'nameserver');
   assert.equal(b.short, 'SYSTEM_BUSY (2) from broker 127.0.0.1:10911: [TIMEOUT_CLEAN_QUEUE]broker busy');
-  assert.match(b.hint!, /trying again later may succeed/);
+  // the doctor's words (src/core/doctor/explain.ts): which flow control, what to look at
+  assert.match(b.hint!, /waitTimeMillsInSendQueue/);
+  assert.equal(b.explanation?.rule, 'broker-busy');
   const acl = describeFailure(new ResponseCodeError({ code: 1, remark: 'AclException: Check signature failed for accessKey=ak', address: 'h:1', role: 'broker', brokerName: 'broker-a' }), 'broker');
   assert.match(acl.short, /^SYSTEM_ERROR \(1\) from broker broker-a h:1: AclException/);
-  assert.match(acl.hint!, /ACL check failed/);
+  assert.match(acl.hint!, /ACL check knows the AccessKey but computed a different Signature/);
+  assert.equal(acl.explanation?.title, 'ACL: signature mismatch');
   assert.match(describeFailure(new MQBrokerError(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, null, 'h:1'), 'broker').hint!, /does not serve this request/);
   assert.equal(describeFailure(new MQBrokerError(ResponseCode.MESSAGE_ILLEGAL, null, 'h:1'), 'broker').short, 'MESSAGE_ILLEGAL (13) from broker h:1');
 });

@@ -19,7 +19,7 @@ test('error answers carry the code name and the first line of the remark', () =>
   const e = new MQNameServerError(17, 'No topic route info in name server for the topic: X\nSee http://rocketmq.apache.org/docs/faq/ for further details.', '127.0.0.1:9876', RequestCode.GET_ROUTEINFO_BY_TOPIC);
   const d = describeFailure(e, 'nameserver');
   assert.equal(d.short, 'TOPIC_NOT_EXIST (17) from NameServer 127.0.0.1:9876: No topic route info in name server for the topic: X');
-  assert.match(d.hint!, /create it/);
+  assert.match(d.hint!, /Create the topic \(mqadmin updateTopic -t X -c <cluster>\)/);
   const ns = describeFailure(new MQNameServerError(1, 'disable', '127.0.0.1:9876', RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER), 'nameserver');
   assert.match(ns.short, /^SYSTEM_ERROR \(1\) from NameServer 127\.0\.0\.1:9876: disable$/);
   assert.match(ns.hint!, /enableAllTopicList=false/);

@@ -5,7 +5,7 @@
  *
  * All capture text goes in through textContent. Nothing from a capture is ever parsed as HTML.
  */
-import type { ByteRange, FrameDetails, KeyValue } from '../../../src/shared/inspector-protocol';
+import type { ByteRange, CopyFormat, FrameDetails, FrameDiff, KeyValue } from '../../../src/shared/inspector-protocol';
 import { button, el } from './controls';
 import { formatLatency } from './list';
 
@@ -14,7 +14,13 @@ const HEX_RENDER_BYTES = 8 * 1024;
 export interface DetailsCallbacks {
   jumpToPair(frame: number): void;
   filterConnection(conn: number): void;
-  copy(frame: number, format: 'json' | 'hex'): void;
+  copy(frame: number, format: CopyFormat): void;
+  /** Remembers this frame as the left side of a diff. */
+  markForDiff(frame: number): void;
+  /** Compares the marked frame with this one (or with the `message`-th stored message it carries). */
+  diffWithMarked(frame: number, message?: number): void;
+  /** The frame marked for a diff, if any. */
+  marked(): number | null;
 }
 
 export class DetailsPane {
@@ -49,6 +55,37 @@ export class DetailsPane {
     actions.appendChild(button('Frames of this connection', () => this.cb.filterConnection(r.conn), { id: 'filter-conn', secondary: true }));
     actions.appendChild(button('Copy JSON', () => this.cb.copy(d.frame, 'json'), { id: 'copy-json', secondary: true, title: 'Signature, AccessKey and SecurityToken are redacted' }));
     actions.appendChild(button('Copy hex', () => this.cb.copy(d.frame, 'hex'), { id: 'copy-hex', secondary: true }));
+    const copyAs = el('select', 'copy-as');
+    copyAs.id = 'copy-as';
+    copyAs.title = 'Copy the frame as an mqadmin command, a test fixture (credentials masked) or a Java snippet';
+    for (const [v, label] of [['', 'Copy as…'], ['mqadmin', 'mqadmin command'], ['fixture', 'Test fixture (JSON)'], ['java', 'Java snippet']] as const) {
+      const o = el('option', undefined, label);
+      o.value = v;
+      copyAs.appendChild(o);
+    }
+    copyAs.addEventListener('change', () => {
+      const v = copyAs.value;
+      copyAs.value = '';
+      if (v) this.cb.copy(d.frame, v as CopyFormat);
+    });
+    actions.appendChild(copyAs);
+    const marked = this.cb.marked();
+    actions.appendChild(button(marked === d.frame ? 'Marked for diff' : 'Mark for diff', () => this.cb.markForDiff(d.frame), { id: 'mark-diff', secondary: true, title: 'Remember this frame, then compare another one with it' }));
+    if (marked !== null && marked !== d.frame) {
+      actions.appendChild(button(`Diff with #${marked}`, () => this.cb.diffWithMarked(d.frame), { id: 'diff-marked', secondary: true, title: `Compare frame ${marked} (left) with this frame (right), field by field` }));
+      // a frame that carries stored messages (a pull or view answer, a check-back): one of them instead
+      const stored = d.sections.find((x) => /^(Messages|Pulled messages|Stored messages|Half message)/i.test(x.title));
+      if (stored) {
+        const pick = el('select', 'diff-message');
+        pick.id = 'diff-message';
+        pick.title = 'Compare the marked frame with one of the stored messages this frame carries';
+        pick.appendChild(el('option', undefined, 'or a stored message…'));
+        const n = Math.max(1, Number(/\((\d+)\)/.exec(stored.title)?.[1] ?? 1));
+        for (let k = 0; k < Math.min(n, 200); k++) { const o = el('option', undefined, `message ${k}`); o.value = String(k); pick.appendChild(o); }
+        pick.addEventListener('change', () => { if (pick.value !== '') this.cb.diffWithMarked(d.frame, Number(pick.value)); });
+        actions.appendChild(pick);
+      }
+    }
     head.appendChild(actions);
     parts.push(head);
 
@@ -92,6 +129,60 @@ export class DetailsPane {
     }
     for (const s of d.sections) parts.push(this.section(s.title, s.rows, 'sec-decoded'));
     parts.push(this.hexView(d));
+    this.root.replaceChildren(...parts);
+    this.root.scrollTop = 0;
+  }
+
+  /** A diff side by side: a row per field (differing rows marked), then the body (lines or hex). `back` returns to the frame. */
+  showDiff(d: FrameDiff, back: () => void): void {
+    const parts: HTMLElement[] = [];
+    const head = el('div', 'details-head');
+    head.appendChild(el('h2', 'details-title', d.differences ? `Diff: ${d.differences} difference(s)` : 'Diff: no difference'));
+    const actions = el('div', 'details-actions');
+    actions.appendChild(button('Back to the frame', back, { id: 'diff-back', secondary: true }));
+    head.appendChild(actions);
+    parts.push(head);
+    const sides = el('table', 'kv diff-sides');
+    for (const [label, side] of [['A', d.a], ['B', d.b]] as const) {
+      const tr = el('tr');
+      tr.append(el('th', undefined, label), el('td', 'value', side.title), el('td', 'note', side.notes.join('; ')));
+      sides.appendChild(tr);
+    }
+    parts.push(sides);
+    const t = el('table', 'kv diff');
+    t.id = 'diff';
+    const hr = el('tr');
+    for (const h of ['', 'Field', 'A', 'B']) hr.appendChild(el('th', undefined, h));
+    t.appendChild(hr);
+    let section = '';
+    for (const r of d.rows) {
+      if (r.section !== section) {
+        section = r.section;
+        const sr = el('tr', 'diff-section');
+        const td = el('td', undefined, section === 'header' ? 'Header' : section === 'field' ? 'Fields' : 'Properties');
+        td.colSpan = 4;
+        sr.appendChild(td);
+        t.appendChild(sr);
+      }
+      const tr = el('tr', r.same ? 'diff-same' : r.oneSided ? 'diff-one-sided' : 'diff-changed');
+      tr.dataset.field = r.name;
+      const cell = (v: string | null, note?: string) => { const td = el('td', v === null ? 'value absent' : 'value', v ?? '(absent)'); if (note) td.title = note; return td; };
+      tr.append(el('td', 'diff-mark', r.same ? '' : r.oneSided ? '·' : '≠'), el('th', undefined, r.name), cell(r.a, r.noteA), cell(r.b, r.noteB));
+      t.appendChild(tr);
+    }
+    parts.push(t);
+    const b = d.body;
+    const bs = el('section', 'sec diff-body');
+    bs.id = 'diff-body';
+    bs.appendChild(el('h3', undefined, b.same ? `Body: the same (${b.lengthA} bytes)` : `Body (${b.kind}): A ${b.lengthA} bytes, B ${b.lengthB} bytes; first difference at byte ${b.firstDifference}`));
+    if (!b.same && b.kind === 'text') {
+      const pre = el('pre', 'diff-lines');
+      for (const l of b.lines ?? []) pre.appendChild(el('div', `diff-line ${l.op}`, `${l.op === 'added' ? '+' : l.op === 'removed' ? '-' : ' '} ${l.text}`));
+      bs.appendChild(pre);
+    } else if (!b.same) {
+      bs.append(el('div', 'note', 'A'), el('pre', 'hex-dump', b.hexA ?? ''), el('div', 'note', 'B'), el('pre', 'hex-dump', b.hexB ?? ''));
+    }
+    parts.push(bs);
     this.root.replaceChildren(...parts);
     this.root.scrollTop = 0;
   }

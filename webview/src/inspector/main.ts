@@ -4,7 +4,7 @@
  * this page keeps only what is on screen. State (filter, sort, selection) survives reloads through
  * getState/setState rather than retainContextWhenHidden.
  */
-import type { ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, SortSpec } from '../../../src/shared/inspector-protocol';
+import type { DoctorFinding, ExpertSummary, FilterSpec, FrameRow, ProgressInfo, SortColumn, SortSpec } from '../../../src/shared/inspector-protocol';
 import { button, checkbox, dropdown, el, registerControls, textField, TextField } from './controls';
 import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
@@ -88,7 +88,22 @@ const list = new FrameList({
   sort: (col) => void setSort(col),
   shown: () => showApp(),
 });
+let markedFrame: number | null = null;
 const details = new DetailsPane({
+  marked: () => markedFrame,
+  markForDiff: (frame) => {
+    markedFrame = frame;
+    noticeEl.textContent = `Frame ${frame} marked for a diff: select another frame and click "Diff with #${frame}"`;
+    void onSelectFrame(frame);
+  },
+  diffWithMarked: (frame, message) => {
+    if (markedFrame === null) return;
+    const a = markedFrame;
+    request('diff', { a: { frame: a }, b: message === undefined ? { frame } : { frame, message } }).then(
+      (d) => details.showDiff(d, () => void onSelectFrame(frame)),
+      (e: unknown) => { noticeEl.textContent = `Diff failed: ${failure(e)}`; },
+    );
+  },
   jumpToPair: (frame) => void jumpTo(frame),
   filterConnection: (conn) => { const f: FilterSpec = { conn }; writeFilter(f); void applyFilter(f); },
   copy: (frame, format) => {
@@ -164,6 +179,7 @@ function readFilter(): FilterSpec | null {
   // keep filters set from the summary that have no field of their own
   if (filter.warning) f.warning = filter.warning;
   if (filter.responseCode !== undefined) f.responseCode = filter.responseCode;
+  if (filter.evidence) f.evidence = filter.evidence;
   return f;
 }
 
@@ -185,6 +201,7 @@ function filterLabel(f: FilterSpec): string {
   const extra: string[] = [];
   if (f.warning) extra.push(`warning: ${f.warning}`);
   if (f.responseCode !== undefined) extra.push(`response code ${f.responseCode}`);
+  if (f.evidence) extra.push(`evidence of ${f.evidence}`);
   return extra.length ? ` (${extra.join(', ')})` : '';
 }
 
@@ -240,6 +257,17 @@ async function onSelect(pos: number, row: FrameRow | null): Promise<void> {
   void pos;
 }
 
+/** Shows a frame's details again (after marking it, or from a diff). */
+async function onSelectFrame(frame: number): Promise<void> {
+  const seq = ++detailsSeq;
+  try {
+    const d = await request('getDetails', { frame });
+    if (seq === detailsSeq) details.show(d);
+  } catch (e) {
+    if (seq === detailsSeq) details.showError(failure(e));
+  }
+}
+
 async function jumpTo(frame: number): Promise<void> {
   try {
     await jumpToFrame(frame);
@@ -279,8 +307,52 @@ async function loadSummary(): Promise<void> {
   }
 }
 
+const SEVERITY_LABEL: Record<DoctorFinding['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Note' };
+
+/** One doctor finding: what, why, the evidence (a click shows its frames), the fix. Capture text only through textContent. */
+function renderFinding(f: DoctorFinding): HTMLElement {
+  const box = el('div', `doctor-finding sev-${f.severity}`);
+  box.dataset.finding = f.id;
+  box.dataset.rule = f.rule;
+  const head = el('div', 'doctor-title');
+  head.append(el('span', `doctor-severity sev-${f.severity}`, SEVERITY_LABEL[f.severity]), el('span', undefined, f.title));
+  box.append(head, el('div', 'doctor-cause', f.cause));
+  const facts = el('ul', 'doctor-facts');
+  for (const fact of f.facts) facts.appendChild(el('li', undefined, fact));
+  box.appendChild(facts);
+  if (f.frames > 0) {
+    const a = el('a', 'expert-link doctor-evidence', `Show the evidence: ${f.frames.toLocaleString()} frame(s)`);
+    a.tabIndex = 0;
+    a.setAttribute('role', 'button');
+    const go = () => { const spec: FilterSpec = { evidence: f.id }; writeFilter(spec); void applyFilter(spec); };
+    a.addEventListener('click', go);
+    a.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+    box.appendChild(a);
+  } else if (f.conns.length) {
+    box.appendChild(el('div', 'note', `Evidence: connection${f.conns.length > 1 ? 's' : ''} ${f.conns.slice(0, 10).map((c) => `#${c}`).join(', ')}${f.conns.length > 10 ? ', …' : ''} (no RocketMQ frame on them)`));
+  }
+  const fix = el('div', 'doctor-fix');
+  fix.append(el('b', undefined, 'Fix: '), document.createTextNode(f.fix));
+  box.appendChild(fix);
+  return box;
+}
+
+function renderDoctor(s: ExpertSummary): HTMLElement[] {
+  const out: HTMLElement[] = [el('h3', undefined, 'Doctor')];
+  if (s.doctorError) { out.push(el('div', 'error-inline', `The doctor failed: ${s.doctorError}`)); return out; }
+  if (!s.doctor) { out.push(el('div', 'note', 'Runs once indexing is complete.')); return out; }
+  const d = s.doctor;
+  const list = el('div', 'doctor');
+  list.id = 'doctor';
+  if (d.findings.length === 0) list.appendChild(el('div', 'ok', 'No known failure found.'));
+  for (const f of d.findings) list.appendChild(renderFinding(f));
+  out.push(list, el('div', 'note', `${d.framesRead.toLocaleString()} frame(s) decoded for the rules in ${d.ms} ms`));
+  return out;
+}
+
 function renderSummary(s: ExpertSummary): void {
   const parts: HTMLElement[] = [el('h2', undefined, 'Expert summary'), el('div', 'note', `${s.frames.toLocaleString()} frames on ${s.connections} connection(s)${progress && !progress.done ? ' — indexing still running' : ''}`)];
+  parts.push(...renderDoctor(s), el('h3', undefined, 'Frames'));
   const ul = el('ul', 'expert');
   if (s.items.length === 0) ul.appendChild(el('li', 'ok', 'No problems found.'));
   for (const it of s.items) {

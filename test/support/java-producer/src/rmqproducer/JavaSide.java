@@ -108,6 +108,7 @@ public final class JavaSide {
             case "view": return msgJson(admin.viewMessage(f[1], f[2]));
             case "send": return send(f[1], Integer.parseInt(f[2]), f[3], f[4]);
             case "sendBatch": return sendBatch(f[1], Integer.parseInt(f[2]), f[3]);
+            case "sendOrderly": return sendOrderly(f[1], f[2], f[3]);
             case "sendCompressed": return sendCompressed(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
             case "bench": return bench(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]));
             default: throw new IllegalArgumentException("unknown command " + f[0]);
@@ -149,6 +150,14 @@ public final class JavaSide {
               .append(",\"queueOffset\":").append(r.getQueueOffset()).append('}');
         }
         return sb.append(']').toString();
+    }
+
+    /** One send through Java's own SelectMessageQueueByHash with the sharding key as the selector argument. */
+    private static String sendOrderly(String topic, String key, String body) throws Exception {
+        Message m = new Message(topic, "orderly", body.getBytes(StandardCharsets.UTF_8));
+        SendResult r = producer.send(m, new org.apache.rocketmq.client.producer.selector.SelectMessageQueueByHash(), key);
+        return "{\"status\":" + q(r.getSendStatus().name()) + ",\"brokerName\":" + q(r.getMessageQueue().getBrokerName())
+            + ",\"queueId\":" + r.getMessageQueue().getQueueId() + "}";
     }
 
     private static String sendBatch(String topic, int n, String body) throws Exception {
