@@ -100,6 +100,32 @@ describe('capture inspector (extension host)', function () {
     assert.equal(sum.items.find((i) => i.label === 'Unanswered requests')!.count, f.expect.unanswered);
   });
 
+  it('Copy as… puts a Java snippet, an mqadmin command and a test fixture of the send on the clipboard (a response copies as its request)', async () => {
+    const file = join(dir, 'basic.pcapng');
+    await ask(file, 'setView', { sort: { column: 'index', descending: false }, filter: {} }); // the test before left errors only
+    const rows = await allRows(file);
+    const send = rows.find((r) => r.opaque === 101 && !r.response)!;
+    const resp = rows[send.pair!];
+    const java = await ask(file, 'copy', { frame: resp.frame, format: 'java' });
+    assert.match(java.message, new RegExp(`Java snippet \\(of its request, frame ${send.frame}\\)`));
+    const src = await vscode.env.clipboard.readText();
+    assert.match(src, /new DefaultMQProducer\("pg-demo"\)/);
+    assert.match(src, /new Message\("OrderTopic", /);
+    assert.match(src, /"\{\\"orderId\\":1,\\"amount\\":9\.5\}"\.getBytes\(StandardCharsets\.UTF_8\)/);
+    assert.match(src, /new MessageQueue\("OrderTopic", "broker-a", 1\)/);
+    await ask(file, 'copy', { frame: send.frame, format: 'mqadmin' });
+    assert.match(await vscode.env.clipboard.readText(), /^sh mqadmin sendMessage -n \S+ -t OrderTopic .*-b broker-a -i 1$/);
+    await ask(file, 'copy', { frame: send.frame, format: 'fixture' });
+    const fixture = JSON.parse(await vscode.env.clipboard.readText()) as { hex: string; extFields: Record<string, string>; header: { codeName: string } };
+    assert.equal(fixture.header.codeName, 'SEND_MESSAGE_V2');
+    assert.equal(fixture.extFields.topic, 'OrderTopic');
+    assert.ok(fixture.hex.length > 100);
+    // a frame the format has nothing for is an error answer, not an empty clipboard
+    const heartbeat = rows.find((r) => !r.response && r.codeName !== 'SEND_MESSAGE_V2' && r.codeName !== 'SEND_MESSAGE')!;
+    const refused = await answer(file, 'copy', { frame: heartbeat.frame, format: 'java' });
+    assert.ok(refused.kind === 'error' && /Java snippet is made for sends only/.test(refused.message), JSON.stringify(refused));
+  });
+
   it('opens .pcap.gz through the same editor', async () => {
     const file = join(dir, 'basic.pcap.gz');
     writeFileSync(file, gzipSync(basicCapture().bytes));

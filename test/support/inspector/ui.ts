@@ -244,6 +244,18 @@ async function main(): Promise<number> {
       await poll('back to the frame', 10_000, async () => /request 310 SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
     });
 
+    await step('Copy as… from the details pane: a Java snippet and an mqadmin command of a send, the toolbar says what was copied', async () => {
+      const row = await rowByOpaque(f, 101, false);
+      await row.click();
+      await poll('send details', 10_000, async () => /SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
+      await f.locator('#copy-as').selectOption('java');
+      await poll('the Java snippet copied', 10_000, async () => /copied as a Java snippet/.test((await text(f, '.notice')) ?? ''));
+      await f.locator('#copy-as').selectOption('mqadmin');
+      await poll('the mqadmin command copied', 10_000, async () => /copied as an mqadmin command/.test((await text(f, '.notice')) ?? ''));
+      check((await f.locator('#copy-as').inputValue()) === '', 'the Copy as… menu returns to its title after a copy');
+      await page.screenshot({ path: join(shots, 'inspector-copy-as.png') });
+    });
+
     await step('frames of one connection, from the details pane', async () => {
       const row = await rowByOpaque(f, 201, false);
       await row.click();
