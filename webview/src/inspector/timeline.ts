@@ -41,6 +41,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, cls?: string): SVGEle
 /** µs as the axis and the tooltip say it. */
 export function formatSpan(us: number): string {
   const a = Math.abs(us);
+  if (a === 0) return '0';
   if (a >= 60e6) { const m = Math.floor(a / 60e6); const s = (a - m * 60e6) / 1e6; return `${us < 0 ? '-' : ''}${m} min${s ? ` ${+s.toFixed(1)} s` : ''}`; }
   if (a >= 1e6) return `${+(us / 1e6).toFixed(3)} s`;
   if (a >= 1e3) return `${+(us / 1e3).toFixed(3)} ms`;
@@ -228,7 +229,11 @@ export class TimelineView {
     this.render();
     if (Math.abs(d.x1 - d.x0) < MIN_DRAG_PX || !this.data) return;
     const a = this.usOf(Math.min(d.x0, d.x1)), b = this.usOf(Math.max(d.x0, d.x1));
-    this.cb.brushed(Math.floor(a), Math.ceil(b));
+    // edges rounded to what a pixel can tell apart (a power of ten of µs, counted from the origin),
+    // so the From / To fields read 28.8 and 37.2 rather than 28.812345
+    const o = this.data.originUs;
+    const step = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, (this.data.frames.length * this.data.bucketUs) / this.plotW))));
+    this.cb.brushed(o + Math.floor((a - o) / step) * step, o + Math.ceil((b - o) / step) * step);
   }
 
   private showTip(x: number): void {
@@ -386,7 +391,9 @@ export class TimelineView {
       item('tl-errors', 'Errors', 'Error frames, as "Errors only" filters them'),
       item('tl-unanswered', 'Unanswered', 'Requests never answered in the capture'),
     ];
-    d?.series.slice(0, SERIES_CLASSES).forEach((s, i) => items.push(item(`tl-line-key tl-s${i}`, `${s.name} p50 / max`, `${s.pairs.toLocaleString()} pairs; latency per bucket: p50 solid, max dashed (log scale, right axis)`)));
+    const series = d?.series.slice(0, SERIES_CLASSES) ?? [];
+    series.forEach((s, i) => items.push(item(`tl-line-key tl-s${i}`, s.name, `${s.name}: ${s.pairs.toLocaleString()} request/response pairs; latency per bucket, p50 solid, max dashed (log scale, right axis)`)));
+    if (series.length) items.push(el('span', 'tl-key tl-hint', 'latency: p50 ─ max ┄'));
     this.legend.replaceChildren(...items);
     this.info.textContent = d ? `${formatSpan(d.bucketUs)} buckets · ${d.total.toLocaleString()} frames${this.zoom ? ' in the zoomed span' : ''}` : '';
   }
