@@ -10,7 +10,9 @@
  *   answer, damaged frames); unanswered requests by the index's `unanswered` warning (counted apart
  *   only when not an error frame too, so the stacked bar never counts a frame twice);
  * - latency of a pair as the stats engine counts it: on the response (response first byte − request
- *   last byte), grouped by request code; p50 is stats.ts's nearest-rank `percentile`;
+ *   last byte), grouped by request code; p50 is stats.ts's nearest rank: the element at
+ *   `percentileIndex` (where `percentile` reads in the sorted values), found by selection rather
+ *   than by sorting each bucket — the same value, in linear time (sorting was half the cost);
  * - times are first bytes (tsFirst), the column `time>=` / `time<=` filter on; bucket edges count
  *   from the range start, which for the whole capture is captureOriginUs — the zero of relative times.
  *
@@ -18,7 +20,7 @@
  */
 import { CaptureIndex, captureOriginUs } from '../../core/capture/capture-index';
 import { ERROR_WARNINGS, isErrorFrame } from '../../core/capture/errors';
-import { percentile } from '../../core/capture/stats';
+import { percentileIndex } from '../../core/capture/stats';
 import { protocolName, protocolRows } from '../../core/capture/protocols';
 import { FrameWarn } from '../../core/capture/types';
 import { requestCodeName } from '../../core/remoting/codes';
@@ -129,7 +131,7 @@ export function computeTimeline(ix: CaptureIndex, req: TimelineRequest): Timelin
   };
 }
 
-/** Per bucket p50 (nearest rank, stats.ts) and max of one code's latencies: grouped by bucket, each group sorted. */
+/** Per bucket p50 (nearest rank, stats.ts) and max of one code's latencies: grouped by bucket, the p50 selected in each group. */
 function seriesOf(s: CodeSamples, nb: number): TimelineSeries {
   const start = new Uint32Array(nb + 1);
   for (let j = 0; j < s.n; j++) start[s.bucket[j] + 1]++;
@@ -141,15 +143,47 @@ function seriesOf(s: CodeSamples, nb: number): TimelineSeries {
   const maxUs: (number | null)[] = new Array(nb).fill(null);
   for (let k = 0; k < nb; k++) {
     if (start[k + 1] === start[k]) continue;
-    const g = sorted.subarray(start[k], start[k + 1]).sort();
-    p50Us[k] = percentile(g, 0.5);
-    maxUs[k] = g[g.length - 1];
+    const g = sorted.subarray(start[k], start[k + 1]);
+    let max = g[0];
+    for (let j = 1; j < g.length; j++) if (g[j] > max) max = g[j];
+    p50Us[k] = selectNth(g, percentileIndex(g.length, 0.5));
+    maxUs[k] = max;
   }
   const rows = s.proto ? protocolRows(s.proto) : undefined;
   return {
     code: s.code, protocol: protocolName(s.proto), name: rows ? rows.codeName(s.code, false, s.code) : requestCodeName(s.code),
     pairs: s.n, p50Us, maxUs,
   };
+}
+
+/**
+ * The value that would be at position `nth` (0-based) if `a` were sorted ascending: Hoare's
+ * quickselect with a median-of-three pivot, reordering `a` in place. Linear on average.
+ */
+export function selectNth(a: Float64Array, nth: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three as the pivot: sorted inputs stay linear
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { swap(a, i, j); i++; j--; }
+    }
+    if (nth <= j) hi = j;
+    else if (nth >= i) lo = i;
+    else return a[nth];
+  }
+  return a[nth];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]; a[i] = a[j]; a[j] = t;
 }
 
 /**

@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeTimeline, niceBucketUs, TimelineCache } from '../../../src/app/inspector/timeline';
+import { computeTimeline, niceBucketUs, selectNth, TimelineCache } from '../../../src/app/inspector/timeline';
 import { indexCaptureBytes } from '../../../src/core/capture/capture-index';
 import { filterFrames, FilterSyntaxError, parseFilter } from '../../../src/core/capture/filter';
 import { isErrorFrame } from '../../../src/core/capture/errors';
-import { percentile } from '../../../src/core/capture/stats';
+import { percentile, percentileIndex } from '../../../src/core/capture/stats';
+import { mulberry32 } from '../../../src/core/capture/fuzz';
 import { FrameWarn } from '../../../src/core/capture/types';
 import { memorySink, PcapWriter, TcpSession } from '../../../src/core/capture/pcap-writer';
 import { createRequest, createResponse, encodeFrame, RemotingCommand, RequestCode, ResponseCode } from '../../../src/core/remoting';
@@ -122,6 +123,21 @@ describe('timeline buckets', () => {
       const span = `time>=${k}ms time<=${k + 1}ms`;
       assert.equal(filterFrames(ix, span).length, t.frames[k], span);
       assert.equal(filterFrames(ix, `${span} error`).length, t.errors[k], `${span} error`);
+    }
+  });
+
+  test('the p50 selected per bucket is exactly stats.ts\'s nearest-rank percentile of the sorted values', () => {
+    const rnd = mulberry32(7);
+    for (let n = 1; n <= 300; n++) {
+      for (const shape of ['random', 'sorted', 'reversed', 'few values'] as const) {
+        const a = Float64Array.from({ length: n }, (_, j) => shape === 'random' ? Math.floor(rnd() * 1e6) : shape === 'sorted' ? j : shape === 'reversed' ? n - j : j % 3);
+        const want = percentile(Float64Array.from(a).sort(), 0.5);
+        for (const p of [0.5, 0.9, 0.99, 1]) {
+          const wantP = percentile(Float64Array.from(a).sort(), p);
+          assert.equal(selectNth(Float64Array.from(a), percentileIndex(n, p)), wantP, `n=${n} ${shape} p=${p}`);
+        }
+        assert.equal(selectNth(Float64Array.from(a), percentileIndex(n, 0.5)), want);
+      }
     }
   });
 
