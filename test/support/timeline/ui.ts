@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   const all = fx.frameTimes.length;
   const allText = all.toLocaleString('en-US');
   const shots = screenshotDir();
-  const wb = await openWorkbench({ folder, echoLogs: false, viewport: { width: 1400, height: 900 } });
+  const wb = await openWorkbench({ folder, echoLogs: false, viewport: { width: 1600, height: 900 } });
   const page = wb.page;
   let f!: Frame;
   try {
