@@ -67,6 +67,7 @@ export class TimelineView {
   private width = 0;
   private seq = 0;
   private lastFrames = -1;
+  private lastDone = false;
   private timer: number | null = null;
   private lastFetch = 0;
 
@@ -120,9 +121,10 @@ export class TimelineView {
 
   /** The capture grew or finished indexing: fetch again, at most once a second while it grows. */
   progress(frames: number, done: boolean): void {
-    if (frames === this.lastFrames && !done) return;
-    if (frames === this.lastFrames && this.data) return;
+    // the end of indexing changes old frames (requests left unanswered) without adding any
+    if (frames === this.lastFrames && done === this.lastDone) return;
     this.lastFrames = frames;
+    this.lastDone = done;
     this.schedule(done ? 0 : Math.max(0, 1000 - (Date.now() - this.lastFetch)));
   }
 
