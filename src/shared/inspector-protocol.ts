@@ -198,6 +198,46 @@ export interface ProgressInfo {
   capturing?: boolean;
 }
 
+/** Most buckets a timeline request may ask for (the webview asks for about one per 3 px of width). */
+export const MAX_TIMELINE_BUCKETS = 1000;
+
+/** Latency of one request code over time on the timeline (src/app/inspector/timeline.ts). */
+export interface TimelineSeries {
+  /** The request code (remoting) or method id (gRPC), with its protocol and name as the list shows it. */
+  code: number;
+  protocol: string;
+  name: string;
+  /** Request/response pairs whose response falls in the range. */
+  pairs: number;
+  /** Per bucket, nearest-rank p50 and max latency (µs) of the pairs answered in it; null: none. */
+  p50Us: (number | null)[];
+  maxUs: (number | null)[];
+}
+
+/**
+ * The timeline above the list: frames per time bucket, error frames and unanswered requests among
+ * them, and latency of the busiest request codes per bucket. Bucket k covers
+ * [fromUs + k·bucketUs, fromUs + (k+1)·bucketUs), the last one up to and with `toUs`.
+ */
+export interface TimelineData {
+  fromUs: number;
+  toUs: number;
+  bucketUs: number;
+  /** The zero of relative times (captureOriginUs), as in ProgressInfo.firstUs. */
+  originUs: number;
+  frames: number[];
+  /** Error frames (the filter's `error`) per bucket. */
+  errors: number[];
+  /** Unanswered requests per bucket (those that are not error frames too). */
+  unanswered: number[];
+  series: TimelineSeries[];
+  /** Frames in [fromUs, toUs]; frames in the index when computed. */
+  total: number;
+  indexed: number;
+  /** Time the host took to compute it. */
+  ms: number;
+}
+
 // ---------------------------------------------------------------- the two APIs
 
 export const COPY_FORMATS = ['json', 'hex', 'mqadmin', 'fixture', 'java'] as const;
@@ -232,6 +272,11 @@ export interface InspectorHostApi extends Api {
      * (error answer) when the format does not apply to the frame.
      */
     copy: { params: { frame: number; format: CopyFormat }; result: { message: string } };
+    /**
+     * The timeline (TimelineData) over the whole capture, or over [fromUs, toUs] (µs since the epoch)
+     * when zoomed, in at most `buckets` buckets. Computed from the index columns in one pass.
+     */
+    getTimeline: { params: { fromUs?: number; toUs?: number; buckets: number }; result: TimelineData };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -260,6 +305,7 @@ export interface InspectorWebviewApi extends Api {
 /** How long the webview waits for each request; a Text filter may first search a large file. */
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
   getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000,
+  getTimeline: 30_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -338,6 +384,14 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
       if (!isObj(v) || !onlyKeys(v, ['a', 'b'])) return null;
       const a = diffTarget(v.a), b = diffTarget(v.b);
       return a && b ? { a, b } : null;
+    },
+    getTimeline: (v) => {
+      if (!isObj(v) || !onlyKeys(v, ['fromUs', 'toUs', 'buckets']) || !isInt(v.buckets, 1, MAX_TIMELINE_BUCKETS)) return null;
+      const out: { fromUs?: number; toUs?: number; buckets: number } = { buckets: v.buckets };
+      if (v.fromUs !== undefined) { if (!isNum(v.fromUs, 0, 1e17)) return null; out.fromUs = v.fromUs; }
+      if (v.toUs !== undefined) { if (!isNum(v.toUs, 0, 1e17)) return null; out.toUs = v.toUs; }
+      if (out.fromUs !== undefined && out.toUs !== undefined && out.toUs < out.fromUs) return null;
+      return out;
     },
     copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && typeof v.format === 'string' && (COPY_FORMATS as readonly string[]).includes(v.format)
       ? { frame: v.frame, format: v.format as CopyFormat } : null),

@@ -65,6 +65,7 @@ export function previewHtml(d: PreviewData): string {
 <div class="toolbar"><span class="title">${esc(d.title)}</span><span class="status" role="status">${esc(progressText(d.progress))}</span><span class="grow"></span>${buttons}</div>
 <div class="filterbar">${standIns(FILTER_CONTROLS)}<span class="matches">${esc(matches)}</span></div>
 <div class="main"><div class="left">
+<div class="timeline"></div>
 <div class="list"><div class="list-header row" role="row">${header}</div>
 <div class="list-viewport" role="grid" aria-label="Frames"><div class="preview-rows">
 ${rows}

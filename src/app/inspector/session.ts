@@ -22,6 +22,7 @@ import { FrameBytes } from '../../core/capture/frame-reader';
 import { buildDetails, frameAsHex, frameAsJson } from './details';
 import { describeIndexedGrpc, grpcRowBytes } from '../../core/grpc';
 import { DEFAULT_SORT, InspectorModel } from './view-model';
+import { TimelineCache } from './timeline';
 import { SearchCancelled, searchCaptureFile, searchFrames, SearchHits } from '../../core/capture/search';
 
 // Sources are built next to the session by the VS Code side and the benchmark: one import for both.
@@ -60,8 +61,12 @@ export class InspectorSession {
   /** The doctor's last report, for the index length it covered, with each finding's frames as a set (the evidence filter). */
   private doctorRun: { frames: number; promise: Promise<{ report: DoctorReport; sets: Map<string, Set<number>> }> } | null = null;
 
+  /** The timeline above the list (timeline.ts), recomputed only when the index or the range changed. */
+  private readonly timelines: TimelineCache;
+
   constructor(readonly source: CaptureSource, private readonly host: SessionHost) {
     this.model = new InspectorModel(source.index);
+    this.timelines = new TimelineCache(source.index);
     this.endpoint = new Endpoint<InspectorHostApi, InspectorWebviewApi>({
       post: (m) => host.post(m),
       validate: HOST_VALIDATORS,
@@ -73,6 +78,7 @@ export class InspectorSession {
         locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
         copy: (p) => this.copy(p.frame, p.format),
         diff: (p) => this.diff(p.a, p.b),
+        getTimeline: (p) => this.timelines.get(p),
       },
       events: {
         ready: () => this.onReady(),

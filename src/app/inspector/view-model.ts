@@ -8,7 +8,7 @@
  *
  * Plain Node: no vscode import.
  */
-import { CaptureIndex, formatEndpoint } from '../../core/capture/capture-index';
+import { CaptureIndex, captureOriginUs, formatEndpoint } from '../../core/capture/capture-index';
 import { compileFilter, ContentMatches, FrameFilter, isEmptyFilter, parseCodeList } from '../../core/capture/filter';
 import { computeStats } from '../../core/capture/stats';
 import { FrameWarn, FRAME_WARN_LABELS, warnLabels } from '../../core/capture/types';
@@ -45,9 +45,7 @@ export class InspectorModel {
 
   /** Time of the first frame (µs), the origin of relative times. */
   get originUs(): number {
-    const ix = this.index;
-    if (ix.firstUs) return ix.firstUs;
-    return ix.length ? ix.cols.tsFirst[0] : 0;
+    return captureOriginUs(this.index);
   }
 
   /** "client:port → server:port" (connections are in the index from their first packet; endpoints never change). */
@@ -258,12 +256,12 @@ export class InspectorModel {
  * matching for the CLI and the inspector alike:
  *   code → request codes (names, numbers, part of a name) and response code names (a list that names
  *   nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
- *   case-insensitive; opaque; conn; timeFromSec / timeToSec → first byte within [origin + from,
- *   origin + to]; latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
+ *   case-insensitive; opaque; conn; timeFromSec / timeToSec → the CLI's time>= / time<= with a time
+ *   into the capture (first byte within [origin + from, origin + to], captureOriginUs); latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
  *   free-text term (trimmed): index strings, and frame contents when the session searched them;
  *   evidence → the frames of that doctor finding (none when the report does not know the id).
  */
-export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: EvidenceLookup): FrameFilter {
+export function filterFromSpec(f: FilterSpec, evidence?: EvidenceLookup): FrameFilter {
   const out: FrameFilter = {};
   if (f.code !== undefined && f.code.trim()) {
     const l = parseCodeList(f.code);
@@ -282,8 +280,8 @@ export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: Evide
     if (id === undefined) out.none = true;
     else out.protocol = id;
   }
-  if (f.timeFromSec !== undefined) out.fromUs = originUs + f.timeFromSec * 1e6;
-  if (f.timeToSec !== undefined) out.toUs = originUs + f.timeToSec * 1e6;
+  if (f.timeFromSec !== undefined) out.fromOffsetUs = f.timeFromSec * 1e6;
+  if (f.timeToSec !== undefined) out.toOffsetUs = f.timeToSec * 1e6;
   if (f.latencyAboveMs !== undefined) out.latencyAboveUs = f.latencyAboveMs * 1000;
   if (f.warning) {
     if (f.warning === 'any') out.anyWarning = true;
@@ -305,7 +303,7 @@ export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: Evide
 
 /** Compiles a FilterSpec into a predicate over frame numbers (null: matches everything). */
 export function buildMatcher(m: InspectorModel, f: FilterSpec, content?: ContentLookup, evidence?: EvidenceLookup): ((i: number) => boolean) | null {
-  const ff = filterFromSpec(f, m.originUs, evidence);
+  const ff = filterFromSpec(f, evidence);
   if (isEmptyFilter(ff)) return null;
   return compileFilter(m.index, ff, { content });
 }

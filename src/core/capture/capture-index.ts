@@ -64,6 +64,16 @@ export function formatAddr(a: Uint8Array): string {
   return parts.join(':');
 }
 
+/**
+ * The zero of a capture's relative times (the inspector's Time column, its From / To fields and
+ * timeline, the filter's `time>=1.5s`): the first packet once the pass has read the whole capture,
+ * before that (indexing, live) the first frame's first byte; 0 for an index without frames.
+ */
+export function captureOriginUs(ix: CaptureIndex): number {
+  if (ix.firstUs) return ix.firstUs;
+  return ix.length ? ix.cols.tsFirst[0] : 0;
+}
+
 export function formatEndpoint(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }

@@ -23,6 +23,7 @@ export const FILTER_SYNTAX = [
   'error                      see "Errors" below',
   'topic=T | topic~=part      topic (exact) / topic containing (case-insensitive)',
   'opaque=N  conn=N|HOST:PORT  time=START..END (µs or ISO, first byte)  latency>5ms',
+  'time>=1.5s time<=2s        first byte from / until a time into the capture (s, ms, us, or +SECONDS; also µs or ISO)',
   'proto=remoting             frames of one protocol',
   'warn | warn=gap | unanswered',
   'frames=3,5-9               these frame numbers (the doctor prints one per finding)',

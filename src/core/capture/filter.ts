@@ -20,6 +20,11 @@
  *   conn=3 | conn=127.0.0.1:10911 connection id or an endpoint (address or address:port)
  *   proto=remoting                frames of one protocol (protocols.ts)
  *   time=START..END               first byte within [START, END]: µs since epoch or ISO times; either side may be empty
+ *   time>=T | time<=T             first byte at or after / at or before T: µs since epoch, an ISO time, or a
+ *                                 time into the capture — a duration with a unit (1.5s, 250ms, 80us) or
+ *                                 +SECONDS (+1.5) — counted from the capture's origin (captureOriginUs),
+ *                                 the zero of the inspector's relative times; the inspector's time range
+ *                                 (its From / To fields, a span brushed on its timeline) is this term
  *   latency>5ms                   paired frames (both sides) whose latency exceeds (units us, ms, s)
  *   warn | warn=gap | unanswered  frames with any / a given warning label
  *   frames=3,5-9                  these frame numbers (the doctor's evidence of a finding)
@@ -31,7 +36,7 @@
  *                                 response to a request whose content matches matches too.
  */
 import { allRequestCodes, requestCodeName, requestCodeOf, responseCodeName, responseCodeOf } from '../remoting/codes';
-import { CaptureIndex, formatEndpoint } from './capture-index';
+import { CaptureIndex, captureOriginUs, formatEndpoint } from './capture-index';
 import { isErrorFrame } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn, warnLabels } from './types';
 import { InputError } from '../errors';
@@ -58,6 +63,12 @@ export interface FrameFilter {
   /** First byte of the frame at or after / at or before (µs since the epoch). */
   fromUs?: number;
   toUs?: number;
+  /**
+   * First byte of the frame at or after / at or before this many µs from the capture's origin
+   * (captureOriginUs: the time the inspector's relative times count from), resolved when compiled.
+   */
+  fromOffsetUs?: number;
+  toOffsetUs?: number;
   latencyAboveUs?: number;
   warnMask?: number;
   anyWarning?: boolean;
@@ -108,6 +119,18 @@ function parseTime(s: string): number | undefined {
   const t = Date.parse(s);
   if (Number.isNaN(t)) throw new FilterSyntaxError(`bad time ${JSON.stringify(s)}`);
   return t * 1000;
+}
+
+/**
+ * One side of `time>=` / `time<=`: a time into the capture (a duration with a unit, or +SECONDS) as
+ * `{ offsetUs }`, else an absolute time (µs since the epoch or ISO) as `{ us }`.
+ */
+function parseTimeBound(s: string): { us: number } | { offsetUs: number } {
+  const rel = /^\+?(\d+(?:\.\d+)?)(us|µs|ms|s)$/.exec(s) ?? /^\+(\d+(?:\.\d+)?)()$/.exec(s);
+  if (rel) return { offsetUs: rel[2] ? parseDuration(rel[1] + rel[2]) : Number(rel[1]) * 1e6 };
+  const us = /^\d+(\.\d+)?$/.test(s) ? Number(s) : Date.parse(s) * 1000;
+  if (!s || Number.isNaN(us)) throw new FilterSyntaxError(`bad time ${JSON.stringify(s)}: time>= and time<= need a time into the capture (1.5s, 250ms, 80us, +1.5), µs since the epoch or an ISO time`);
+  return { us };
 }
 
 function parseDuration(s: string): number {
@@ -187,6 +210,11 @@ export function parseFilter(expr: string): FrameFilter {
     } else if ((m = /^conn=(\d+)$/.exec(term))) f.conn = Number(m[1]);
     else if ((m = /^conn=(.+)$/.exec(term))) f.endpoint = m[1];
     else if ((m = /^time=(.*)\.\.(.*)$/.exec(term))) { f.fromUs = parseTime(m[1]); f.toUs = parseTime(m[2]); }
+    else if ((m = /^time(>=|<=)(.*)$/.exec(term))) {
+      const b = parseTimeBound(m[2]);
+      if (m[1] === '>=') { if ('us' in b) f.fromUs = b.us; else f.fromOffsetUs = b.offsetUs; }
+      else if ('us' in b) f.toUs = b.us; else f.toOffsetUs = b.offsetUs;
+    }
     else if ((m = /^latency>(.+)$/.exec(term))) f.latencyAboveUs = parseDuration(m[1]);
     else if (term === 'warn' || term === 'warnings') f.anyWarning = true;
     else if ((m = /^warn=(.+)$/.exec(term))) {
@@ -204,7 +232,7 @@ export function parseFilter(expr: string): FrameFilter {
 export function isEmptyFilter(f: FrameFilter): boolean {
   return !f.none && f.codes === undefined && f.responseCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
     && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined && f.protocol === undefined
-    && f.fromUs === undefined && f.toUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning && f.frames === undefined
+    && f.fromUs === undefined && f.toUs === undefined && f.fromOffsetUs === undefined && f.toOffsetUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning && f.frames === undefined
     && !(f.text && f.text.some((t) => t.length > 0));
 }
 
@@ -324,6 +352,11 @@ export function compileFilter(ix: CaptureIndex, f: FrameFilter, opts: CompileOpt
   }
   if (f.fromUs !== undefined) { const lo = f.fromUs; tests.push((i) => c.tsFirst[i] >= lo); }
   if (f.toUs !== undefined) { const hi = f.toUs; tests.push((i) => c.tsFirst[i] <= hi); }
+  if (f.fromOffsetUs !== undefined || f.toOffsetUs !== undefined) {
+    const origin = captureOriginUs(ix);
+    if (f.fromOffsetUs !== undefined) { const lo = origin + f.fromOffsetUs; tests.push((i) => c.tsFirst[i] >= lo); }
+    if (f.toOffsetUs !== undefined) { const hi = origin + f.toOffsetUs; tests.push((i) => c.tsFirst[i] <= hi); }
+  }
   if (f.latencyAboveUs !== undefined) {
     const limit = f.latencyAboveUs;
     tests.push((i) => { const l = ix.latencyUs(i); return l !== null && l > limit; });

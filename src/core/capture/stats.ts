@@ -50,9 +50,18 @@ export interface CaptureStats {
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return 0;
+  return sorted[percentileIndex(n, p)];
+}
+
+/**
+ * Where `percentile` reads: the 0-based position of the nearest-rank p-percentile among n ascending
+ * values (n ≥ 1). For callers that select that element instead of sorting everything (the
+ * inspector's timeline, per bucket), so both give the same value.
+ */
+export function percentileIndex(n: number, p: number): number {
   // p·n computed in integer-friendly steps: 0.29·100 is 28.999999999999996 in floating point
   const rank = Math.ceil(Math.round(p * n * 1e9) / 1e9);
-  return sorted[Math.min(n - 1, Math.max(0, rank - 1))];
+  return Math.min(n - 1, Math.max(0, rank - 1));
 }
 
 export interface LatencySummary { count: number; p50: number; p90: number; p99: number; max: number }

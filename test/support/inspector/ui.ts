@@ -342,7 +342,7 @@ async function main(): Promise<number> {
           // VS Code injects its own acquireVsCodeApi script; ours is the one with a src. None may carry capture text.
           scripts: Array.from(d.querySelectorAll('script')).filter((x) => x.getAttribute('src')?.endsWith('inspector.js')).length,
           scriptsWithPayload: Array.from(d.querySelectorAll('script')).filter((x) => (x.textContent ?? '').includes('__xss')).length,
-          injected: d.querySelectorAll('img, iframe, svg, b, .app script').length,
+          injected: d.querySelectorAll('img, iframe, svg:not(#timeline svg.tl-chart), b, .app script').length, // our own chart is the timeline's svg
           csp: d.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
         };
       });

@@ -8,6 +8,7 @@ import type { DoctorFinding, ExpertSummary, FilterSpec, FrameRow, ProgressInfo, 
 import { button, checkbox, dropdown, el, registerControls, textField, TextField } from './controls';
 import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
+import { TimelineView } from './timeline';
 import { progressText } from '../../../src/shared/inspector-text';
 import { emit, failure, listen, request, vscode } from './rpc';
 
@@ -110,8 +111,26 @@ const details = new DetailsPane({
     request('copy', { frame, format }).then((r) => { noticeEl.textContent = r.message; }, (e: unknown) => { noticeEl.textContent = `Copy failed: ${failure(e)}`; });
   },
 });
+// the timeline above the list: a brushed span is the filter's From / To (kept with the other fields)
+const timeline = new TimelineView({
+  fetch: (range, buckets) => request('getTimeline', { ...range, buckets }),
+  brushed: (fromUs, toUs) => {
+    const origin = progress?.firstUs ?? 0;
+    const f: FilterSpec = { ...filter, timeFromSec: Number(((fromUs - origin) / 1e6).toFixed(6)), timeToSec: Number(((toUs - origin) / 1e6).toFixed(6)) };
+    writeFilter(f);
+    void applyFilter(f);
+  },
+  cleared: () => {
+    const f: FilterSpec = { ...filter };
+    delete f.timeFromSec;
+    delete f.timeToSec;
+    writeFilter(f);
+    void applyFilter(f);
+  },
+  failed: (e) => { noticeEl.textContent = `The timeline failed: ${failure(e)}`; },
+});
 const splitter = el('div', 'splitter');
-left.append(list.root, splitter, details.root);
+left.append(timeline.root, list.root, splitter, details.root);
 const summaryPane = el('div', 'summary');
 summaryPane.id = 'summary';
 summaryPane.style.display = 'none';
@@ -208,6 +227,7 @@ function filterLabel(f: FilterSpec): string {
 async function applyFilter(f: FilterSpec | null): Promise<void> {
   if (!f) return;
   filter = f;
+  timeline.setBrush(f.timeFromSec, f.timeToSec, progress?.firstUs ?? 0);
   saveState();
   matchEl.textContent = 'Filtering…';
   const t0 = performance.now();
@@ -246,6 +266,7 @@ async function onSelect(pos: number, row: FrameRow | null): Promise<void> {
   if (!row) { details.showEmpty('Loading…'); return; }
   selectedFrame = row.frame;
   document.body.dataset.selectedFrame = String(row.frame);
+  timeline.setSelected(row.timeUs);
   saveState();
   const seq = ++detailsSeq;
   try {
@@ -406,6 +427,8 @@ function onProgress(p: ProgressInfo): void {
   const wasDone = progress?.done ?? false;
   progress = p;
   list.ctx.originUs = p.firstUs;
+  timeline.progress(p.frames, p.done);
+  if (filter.timeFromSec !== undefined || filter.timeToSec !== undefined) timeline.setBrush(filter.timeFromSec, filter.timeToSec, p.firstUs);
   statusEl.textContent = progressText(p);
   document.body.dataset.indexed = p.done ? 'done' : 'running';
   if (p.error) showApp(); // nothing else will replace the first paint
