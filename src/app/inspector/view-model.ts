@@ -169,6 +169,15 @@ export class InspectorModel {
     return null;
   }
 
+  /** For another protocol's rows: whether the status shown (the row's, or its answer's) is an error answer. */
+  private statusError(i: number): { statusError?: boolean } {
+    const c = this.index.cols;
+    const other = protocolRows(c.proto[i]);
+    if (!other) return {};
+    const st = c.flag[i] & 1 ? i : c.pair[i];
+    return { statusError: st >= 0 && other.isError(c.code[st], true, c.reqCode[st]) };
+  }
+
   row(i: number): FrameRow {
     const ix = this.index;
     const c = ix.cols;
@@ -188,6 +197,7 @@ export class InspectorModel {
       oneway: !resp && (c.flag[i] & 2) !== 0,
       topic: ix.topicOf(i),
       status: this.status(i),
+      ...this.statusError(i),
       latencyUs: ix.latencyUs(i),
       size: c.size[i],
       warnings: this.warnLabels(c.warn[i]),
@@ -240,7 +250,7 @@ export class InspectorModel {
     for (const b of st.byCode) {
       const l = b.latencyUs;
       if (!l) continue;
-      latency.push({ code: b.code, codeName: b.code >= 0 ? requestCodeName(b.code) : '(unknown)', count: l.count, p50Ms: l.p50 / 1000, p90Ms: l.p90 / 1000, p99Ms: l.p99 / 1000, maxMs: l.max / 1000 });
+      latency.push({ code: b.code, codeName: b.code >= 0 ? b.name : '(unknown)', count: l.count, p50Ms: l.p50 / 1000, p90Ms: l.p90 / 1000, p99Ms: l.p99 / 1000, maxMs: l.max / 1000 });
     }
     latency.sort((a, b) => b.count - a.count);
     let gapBytes = 0;
@@ -256,8 +266,8 @@ export class InspectorModel {
 /**
  * The inspector's FilterSpec as the core filter (src/core/capture/filter.ts), which does all the
  * matching for the CLI and the inspector alike:
- *   code → request codes (names, numbers, part of a name) and response code names (a list that names
- *   nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
+ *   code → request codes (names, numbers, part of a name), response code names, and other protocols'
+ *   methods (gRPC: short name, full path, part of a name) (a list that names nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
  *   case-insensitive; opaque; conn; timeFromSec / timeToSec → first byte within [origin + from,
  *   origin + to]; latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
  *   free-text term (trimmed): index strings, and frame contents when the session searched them;
@@ -267,9 +277,10 @@ export function filterFromSpec(f: FilterSpec, originUs: number, evidence?: Evide
   const out: FrameFilter = {};
   if (f.code !== undefined && f.code.trim()) {
     const l = parseCodeList(f.code);
-    if (l.codes.length === 0 && l.responseCodes.length === 0) out.none = true;
+    if (l.codes.length === 0 && l.responseCodes.length === 0 && Object.keys(l.protocolCodes).length === 0) out.none = true;
     out.codes = l.codes;
     out.responseCodes = l.responseCodes;
+    out.protocolCodes = l.protocolCodes;
   }
   if (f.kind === 'requests') out.kind = 'request';
   if (f.kind === 'responses') out.kind = 'response';

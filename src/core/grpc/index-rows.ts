@@ -30,6 +30,27 @@ export function grpcMethodName(id: number): string {
   return METHODS[id] ?? 'unknown method';
 }
 
+const SERVICE_PREFIX = '/apache.rocketmq.v2.MessagingService/';
+
+/**
+ * The method ids a part of a Code filter names: a MessagingService method by short name
+ * (`SendMessage`, any case) or full path (`/apache.rocketmq.v2.MessagingService/SendMessage`, the
+ * leading slash optional), another path seen in a capture by its path; else every method whose short
+ * name contains the part (`receive`), as a part of a remoting code name selects every code containing it.
+ */
+export function grpcMethodsNamed(part: string): number[] {
+  if (!METHODS.length) methodId('QueryRoute');
+  const p = part.trim();
+  if (!p) return [];
+  const path = p.startsWith('/') ? p : `/${p}`;
+  const exact = METHODS.findIndex((m) => m.toLowerCase() === p.toLowerCase() || m === path || SERVICE_PREFIX + m === path);
+  if (exact >= 0) return [exact];
+  const needle = p.toLowerCase();
+  const out: number[] = [];
+  METHODS.forEach((m, id) => { if (!m.startsWith('/') && m.toLowerCase().includes(needle)) out.push(id); });
+  return out;
+}
+
 let codeEnum: protobuf.Enum | undefined;
 function v2CodeName(code: number): string {
   codeEnum ??= rocketmqRoot().lookupEnum('apache.rocketmq.v2.Code');
@@ -97,6 +118,7 @@ export function registerGrpcDecoding(): void {
     isError: (code, isResponse, reqCode) => isResponse && code > 0 && code !== 20000
       && !(code === 40401 && (grpcMethodName(reqCode) === 'ReceiveMessage' || grpcMethodName(reqCode) === 'PullMessage')),
     text: (ix, i) => grpcRowText(ix, i),
+    codesNamed: grpcMethodsNamed,
   });
 }
 
