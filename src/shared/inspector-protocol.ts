@@ -185,6 +185,8 @@ export interface ExpertSummary {
   doctor: DoctorView | null;
   /** Why the doctor did not run, when it failed. */
   doctorError?: string;
+  /** Every TCP connection of the capture by what it carried ("RocketMQ remoting", "RocketMQ gRPC (h2c)", "TLS (SNI …)", "other TCP"). */
+  connectionKinds?: { label: string; count: number }[];
 }
 
 export interface ProgressInfo {

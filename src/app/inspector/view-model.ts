@@ -259,7 +259,16 @@ export class InspectorModel {
     if (gapBytes > 0) captureWarnings.unshift({ kind: `tcp: ${gapBytes} bytes never captured`, count: gapBytes });
     const conns = new Set<number>();
     for (let i = 0; i < n; i++) conns.add(c.conn[i]);
-    return { frames: n, connections: conns.size, items, latency, captureWarnings, doctor: null };
+    // every connection by what it carried: remoting, what another decoder recognised (gRPC, TLS), other
+    const kinds = new Map<string, number>();
+    for (const k of ix.conns) {
+      if (!k) continue;
+      const label = k.rocketmq ? 'RocketMQ remoting' : k.detected?.kind ?? 'other TCP';
+      kinds.set(label, (kinds.get(label) ?? 0) + 1);
+    }
+    const connectionKinds = [...kinds].map(([label, count]) => ({ label, count }))
+      .sort((a, b) => Number(a.label === 'other TCP') - Number(b.label === 'other TCP') || (a.label < b.label ? -1 : 1));
+    return { frames: n, connections: conns.size, items, latency, captureWarnings, doctor: null, connectionKinds };
   }
 }
 

@@ -9,10 +9,10 @@ import { CaptureIndex, ConnectionTap, registerConnectionTap } from '../capture/c
 import { ProtocolId, registerProtocolRows } from '../capture/protocols';
 import { FrameWarn } from '../capture/types';
 import type { FrameDescription } from '../frame/frame-description';
-import type { ConnInfo } from '../capture/tcp';
+import type { ConnInfo, StreamSink } from '../capture/tcp';
 import { GrpcCall, GrpcConnection, GrpcConnectionDecoder } from './connection';
 import { grpcRows, GrpcRow, inferMethod } from './capture';
-import { describeGrpcRow, grpcStatusName, rocketmqStatus } from './describe';
+import { connectionProtocol, describeGrpcRow, grpcStatusName, rocketmqStatus } from './describe';
 import { decodeAs, messagingServiceMethods, rocketmqRoot } from './proto';
 import * as protobuf from 'protobufjs/light';
 
@@ -100,9 +100,27 @@ function appendCall(ix: CaptureIndex, call: GrpcCall, conn: GrpcConnection): voi
   });
 }
 
+/** Records what the connection turned out to be in its index entry (the connection list's label). */
+function markConnection(ix: CaptureIndex, c: GrpcConnection): void {
+  const k = ix.conns[c.conn];
+  const d = k && connectionProtocol(c);
+  if (d) k.detected = d;
+}
+
 const tap: ConnectionTap = (info: ConnInfo, ix: CaptureIndex) => {
-  const d = new GrpcConnectionDecoder(info, (call, conn) => appendCall(ix, call, conn));
-  return d.sinks;
+  const d = new GrpcConnectionDecoder(info, (call, conn) => { appendCall(ix, call, conn); markConnection(ix, conn); });
+  // labelled once the first bytes decided what it is (TLS has no calls), again as calls end, and at the end
+  let decided = false;
+  const watch = (s: StreamSink): StreamSink => ({
+    begin: (fromSyn) => s.begin(fromSyn),
+    data: (buf, off, len, seq, ts, rec, recMin) => {
+      s.data(buf, off, len, seq, ts, rec, recMin);
+      if (!decided && d.out.kind !== 'other') { decided = true; markConnection(ix, d.out); }
+    },
+    gap: (n, seq, reason, ts, rec) => s.gap(n, seq, reason, ts, rec),
+    end: (reason) => { s.end(reason); markConnection(ix, d.out); },
+  });
+  return [watch(d.sinks[0]), watch(d.sinks[1])];
 };
 
 let registered = false;

@@ -214,6 +214,16 @@ async function main(): Promise<number> {
       await f.locator('#clear-filter').click();
       await waitMatch(f, /^[\d,]+ frames/);
     });
+
+    await step('the expert summary names the gRPC connections RocketMQ gRPC (h2c) beside remoting, and times gRPC methods', async () => {
+      await f.locator('#toggle-summary').click();
+      const kinds = await poll('connection kinds', 20_000, async () => { const t = await text(f, '#connection-kinds'); return t || undefined; });
+      // the client's producer, simple and push consumers each open a connection to the Proxy; the readiness probes are remoting
+      check(/\b[1-9]\d* RocketMQ gRPC \(h2c\)/.test(kinds) && /RocketMQ remoting/.test(kinds) && !/RocketMQ gRPC \(h2c\).*not RocketMQ/.test(kinds), `connections: ${kinds}`);
+      check(await f.locator('table.latency tr', { hasText: 'SendMessage' }).count() === 1, 'SendMessage in the latency table');
+      check(await f.locator('.doctor-finding', { hasText: 'answered late' }).count() === 0, 'a ReceiveMessage long poll is no late answer');
+      await f.locator('#toggle-summary').click();
+    });
   } finally {
     await wb?.close();
     // an attached cluster keeps running; a Proxy this process started on it is stopped
