@@ -57,10 +57,11 @@ async function pickOption(f: Frame, id: string, label: string): Promise<void> {
   await poll(`${id} showing ${label}`, 5000, async () => (await dd.evaluate((e) => (e as unknown as { value: string }).value)) !== 'all');
 }
 
-/** Types into a filter bar text field and applies it (Enter). */
+/** Types into a filter bar text field and applies it (Enter); a Text term waits for the content search to finish. */
 async function fillFilter(f: Frame, id: string, value: string): Promise<void> {
   await f.locator(`#${id} input`).fill(value);
   await f.locator(`#${id} input`).press('Enter');
+  if (id === 'f-text') await poll('the content search to finish', 30_000, async () => !/Searching/.test(await text(f, '#status')));
 }
 
 /** The rendered rows' cells, once no row is loading. */
