@@ -90,6 +90,11 @@ export interface FrameRow {
   topic: string | null;
   /** Response code name for responses; for requests the paired response's status, if any. */
   status: string | null;
+  /**
+   * Whether `status` is an error answer, for protocols whose statuses are not remoting response codes
+   * (gRPC: "OK" is fine, a long poll's MESSAGE_NOT_FOUND too); absent for remoting rows.
+   */
+  statusError?: boolean;
   latencyUs: number | null;
   size: number;
   warnings: string[];
@@ -180,6 +185,8 @@ export interface ExpertSummary {
   doctor: DoctorView | null;
   /** Why the doctor did not run, when it failed. */
   doctorError?: string;
+  /** Every TCP connection of the capture by what it carried ("RocketMQ remoting", "RocketMQ gRPC (h2c)", "TLS (SNI …)", "other TCP"). */
+  connectionKinds?: { label: string; count: number }[];
 }
 
 export interface ProgressInfo {

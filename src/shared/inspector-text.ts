@@ -42,7 +42,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'opaque', label: 'Opaque', text: (r) => String(r.opaque) },
   { id: 'flag', label: 'Flag', text: (r) => (r.response ? 'R' : r.oneway ? 'O' : '') },
   { id: 'topic', label: 'Topic', text: (r) => r.topic ?? '' },
-  { id: 'status', label: 'Status', text: (r) => r.status ?? '', cls: (r) => (r.status && r.status !== 'SUCCESS' ? 'bad' : '') },
+  { id: 'status', label: 'Status', text: (r) => r.status ?? '', cls: (r) => ((r.statusError ?? (r.status && r.status !== 'SUCCESS')) ? 'bad' : '') },
   { id: 'latency', label: 'Latency', text: (r) => formatLatency(r.latencyUs) },
   { id: 'size', label: 'Size', text: (r) => String(r.size) },
   { id: 'warnings', label: 'Warnings', text: (r) => r.warnings.join(', '), cls: (r) => (r.warnings.length ? 'warn' : '') },

@@ -307,6 +307,24 @@ describe('gRPC decoder on real RocketMQ 5 gRPC traffic (rocketmq-client-java ↔
     assert.deepEqual(tls.map((c) => c.tls?.serverName ?? '').sort(), ['', 'localhost'], 'Java sends no SNI for a resolved address, Node sends the host name');
   });
 
+  test('the CLI\'s capture on the same file: gRPC rows by method (code=SendMessage) with the client\'s ids, and the connections labelled RocketMQ gRPC (h2c) / TLS (SNI)', () => {
+    const cli = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+    const r = spawnSync(process.execPath, [cli, 'capture', caps[0].file, '--json', '--views', '--filter', 'code=/apache.rocketmq.v2.MessagingService/SendMessage req'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { protocol: string; methodName: string; view: { properties: { key: string; value: string }[] } });
+    assert.ok(lines.every((o) => o.protocol === 'grpc' && o.methodName === 'SendMessage'));
+    const ids = lines.map((o) => o.view.properties.find((p) => p.key === 'message_id')?.value).sort();
+    // the TLS producer's sends are encrypted: only the h2c producer's are rows
+    const sent = run.events.filter((e) => e.event === 'send').map((e) => e.messageId).sort();
+    assert.deepEqual(ids, sent, 'one SendMessage request row per message the (h2c) producer sent, with its id');
+    const summary = spawnSync(process.execPath, [cli, 'capture', caps[0].file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(summary.status, 0, summary.stderr);
+    const conns = summary.stdout.split('\n').filter((l) => new RegExp(`→ 127\\.0\\.0\\.1:${grpcPort} `).test(l));
+    assert.equal(conns.filter((l) => /RocketMQ gRPC \(h2c\), \d+ call\(s\) {2}rows \d+\/\d+/.test(l)).length, 4, conns.join('\n'));
+    assert.deepEqual(conns.filter((l) => /TLS/.test(l)).map((l) => /TLS \((SNI localhost|no SNI), ALPN [^)]*h2[^)]*\): payload encrypted/.exec(l)?.[1]).sort(), ['SNI localhost', 'no SNI']);
+    assert.equal(conns.filter((l) => /not RocketMQ/.test(l)).length, 0);
+  });
+
   test('a capture that starts mid-connection: labelled, nothing thrown, messages after the cut still decoded', async () => {
     // cut just before the 4th SendMessage of the producer's connection: its headers reference HPACK entries from before
     const sends = methodCalls(pcap, 'SendMessage').sort((a, b) => a.tsStart - b.tsStart);

@@ -167,6 +167,15 @@ export class InspectorModel {
     return null;
   }
 
+  /** For another protocol's rows: whether the status shown (the row's, or its answer's) is an error answer. */
+  private statusError(i: number): { statusError?: boolean } {
+    const c = this.index.cols;
+    const other = protocolRows(c.proto[i]);
+    if (!other) return {};
+    const st = c.flag[i] & 1 ? i : c.pair[i];
+    return { statusError: st >= 0 && other.isError(c.code[st], true, c.reqCode[st]) };
+  }
+
   row(i: number): FrameRow {
     const ix = this.index;
     const c = ix.cols;
@@ -186,6 +195,7 @@ export class InspectorModel {
       oneway: !resp && (c.flag[i] & 2) !== 0,
       topic: ix.topicOf(i),
       status: this.status(i),
+      ...this.statusError(i),
       latencyUs: ix.latencyUs(i),
       size: c.size[i],
       warnings: this.warnLabels(c.warn[i]),
@@ -238,7 +248,7 @@ export class InspectorModel {
     for (const b of st.byCode) {
       const l = b.latencyUs;
       if (!l) continue;
-      latency.push({ code: b.code, codeName: b.code >= 0 ? requestCodeName(b.code) : '(unknown)', count: l.count, p50Ms: l.p50 / 1000, p90Ms: l.p90 / 1000, p99Ms: l.p99 / 1000, maxMs: l.max / 1000 });
+      latency.push({ code: b.code, codeName: b.code >= 0 ? b.name : '(unknown)', count: l.count, p50Ms: l.p50 / 1000, p90Ms: l.p90 / 1000, p99Ms: l.p99 / 1000, maxMs: l.max / 1000 });
     }
     latency.sort((a, b) => b.count - a.count);
     let gapBytes = 0;
@@ -247,17 +257,28 @@ export class InspectorModel {
     if (gapBytes > 0) captureWarnings.unshift({ kind: `tcp: ${gapBytes} bytes never captured`, count: gapBytes });
     const conns = new Set<number>();
     for (let i = 0; i < n; i++) conns.add(c.conn[i]);
-    return { frames: n, connections: conns.size, items, latency, captureWarnings, doctor: null };
+    // every connection by what it carried: remoting, what another decoder recognised (gRPC, TLS), other
+    const kinds = new Map<string, number>();
+    for (const k of ix.conns) {
+      if (!k) continue;
+      const label = k.rocketmq ? 'RocketMQ remoting' : k.detected?.kind ?? 'other TCP';
+      kinds.set(label, (kinds.get(label) ?? 0) + 1);
+    }
+    const connectionKinds = [...kinds].map(([label, count]) => ({ label, count }))
+      .sort((a, b) => Number(a.label === 'other TCP') - Number(b.label === 'other TCP') || (a.label < b.label ? -1 : 1));
+    return { frames: n, connections: conns.size, items, latency, captureWarnings, doctor: null, connectionKinds };
   }
 }
 
 /**
  * The inspector's FilterSpec as the core filter (src/core/capture/filter.ts), which does all the
  * matching for the CLI and the inspector alike:
- *   code → request codes (names, numbers, part of a name) and response code names (a list that names
- *   nothing matches nothing); kind; errorsOnly → error frames (errors.ts); topic → topic containing,
- *   case-insensitive; opaque; conn; timeFromSec / timeToSec → the CLI's time>= / time<= with a time
- *   into the capture (first byte within [origin + from, origin + to], captureOriginUs); latencyAboveMs; warning → a label, or 'any'; responseCode → status; text → one
+ *   code → request codes (names, numbers, part of a name), response code names, and other protocols'
+ *   methods (gRPC: short name, full path, part of a name) (a list that names nothing matches nothing);
+ *   kind; errorsOnly → error frames (errors.ts); topic → topic containing, case-insensitive; opaque;
+ *   conn; timeFromSec / timeToSec → the CLI's time>= / time<= with a time into the capture (first byte
+ *   within [origin + from, origin + to], captureOriginUs); latencyAboveMs; warning → a label, or 'any';
+ *   responseCode → status; text → one
  *   free-text term (trimmed): index strings, and frame contents when the session searched them;
  *   evidence → the frames of that doctor finding (none when the report does not know the id).
  */
@@ -265,9 +286,10 @@ export function filterFromSpec(f: FilterSpec, evidence?: EvidenceLookup): FrameF
   const out: FrameFilter = {};
   if (f.code !== undefined && f.code.trim()) {
     const l = parseCodeList(f.code);
-    if (l.codes.length === 0 && l.responseCodes.length === 0) out.none = true;
+    if (l.codes.length === 0 && l.responseCodes.length === 0 && Object.keys(l.protocolCodes).length === 0) out.none = true;
     out.codes = l.codes;
     out.responseCodes = l.responseCodes;
+    out.protocolCodes = l.protocolCodes;
   }
   if (f.kind === 'requests') out.kind = 'request';
   if (f.kind === 'responses') out.kind = 'response';

@@ -41,6 +41,27 @@ export interface ConnSummary {
   gapBytes: number;
   /** Set at the close: how each direction began, the first bytes of those without frames (conn-head.ts). */
   streams?: ConnStreams;
+  /**
+   * What another protocol's decoder (protocols.ts) recognised on the connection — RocketMQ gRPC over
+   * h2c, TLS with its SNI — set by that decoder as it reads it. `rocketmq` above stays about remoting.
+   */
+  detected?: DetectedProtocol;
+}
+
+export interface DetectedProtocol {
+  /** 'grpc' / 'http2' (cleartext HTTP/2 without gRPC calls) / 'tls' (encrypted: no rows). */
+  protocol: 'grpc' | 'http2' | 'tls';
+  /** The connection carries RocketMQ: calls of apache.rocketmq.v2.MessagingService. */
+  rocketmq: boolean;
+  /** Short, for counting connections by kind: "RocketMQ gRPC (h2c)", "TLS (SNI broker.example)". */
+  kind: string;
+  /** Full: "RocketMQ gRPC (h2c), 12 call(s)", "TLS (SNI localhost, ALPN h2): payload encrypted". */
+  label: string;
+}
+
+/** What a connection is, for summaries: "RocketMQ" (remoting), the detected protocol's label, or "not RocketMQ". */
+export function connectionKindLabel(k: ConnSummary): string {
+  return k.rocketmq ? 'RocketMQ' : k.detected?.label ?? 'not RocketMQ';
 }
 
 export function formatAddr(a: Uint8Array): string {

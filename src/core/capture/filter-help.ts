@@ -18,6 +18,7 @@ export const TEXT_HELP = 'Text (case-insensitive): code and status names, topic,
 /** CLI `--filter` syntax, one term per line. */
 export const FILTER_SYNTAX = [
   'code=SEND_MESSAGE_V2,105   request codes (names, numbers, or part of a name) and response code names',
+  '  code=SendMessage          gRPC methods: short name, full path (/apache.rocketmq.v2.MessagingService/SendMessage) or part of a name',
   'status=TOPIC_NOT_EXIST|17  responses with that response code',
   'req | resp                 requests / responses only',
   'error                      see "Errors" below',

@@ -7,7 +7,11 @@
  *   code=SEND_MESSAGE_V2,105      request codes by name or number — a request with that code or a
  *                                 response to one; part of a name ("PULL") means every request code
  *                                 whose name contains it; a response code *name* (TOPIC_NOT_EXIST)
- *                                 means responses with that code
+ *                                 means responses with that code. These select remoting frames;
+ *                                 another protocol's names select its rows (codesNamed in
+ *                                 protocols.ts): code=SendMessage or the full path
+ *                                 /apache.rocketmq.v2.MessagingService/SendMessage, gRPC calls of
+ *                                 that method (requests and responses)
  *   status=17|TOPIC_NOT_EXIST     responses whose response code is one of these
  *   req | resp                    requests only / responses only
  *   error                         error frames, as errors.ts defines them: responses with a code
@@ -40,13 +44,19 @@ import { CaptureIndex, captureOriginUs, formatEndpoint } from './capture-index';
 import { isErrorFrame } from './errors';
 import { FRAME_WARN_LABELS, FrameWarn, warnLabels } from './types';
 import { InputError } from '../errors';
-import { PROTOCOL_NAMES, protocolId } from './protocols';
+import { PROTOCOL_NAMES, ProtocolId, protocolId, protocolRows, registeredProtocolRows } from './protocols';
 
 export interface FrameFilter {
   /** Request codes: requests with one of them, and responses to them. OR'ed with `responseCodes`. */
   codes?: number[];
   /** Response codes given by name in `code=`: responses with one of them. OR'ed with `codes`. */
   responseCodes?: number[];
+  /**
+   * Request codes of other protocols named in `code=` (protocols.ts `codesNamed`: gRPC method ids),
+   * by protocol id: that protocol's requests with one of them and the responses to them. OR'ed with
+   * `codes` and `responseCodes`, which select remoting frames only.
+   */
+  protocolCodes?: Record<number, number[]>;
   /** Responses whose code is one of these (`status=`; the inspector's responseCode). */
   status?: number[];
   kind?: 'request' | 'response';
@@ -141,33 +151,51 @@ function parseDuration(s: string): number {
 }
 
 export interface CodeList {
+  /** Remoting request codes. */
   codes: number[];
+  /** Remoting response codes. */
   responseCodes: number[];
+  /** Other protocols' request codes (gRPC methods), by protocol id; only protocols with a match. */
+  protocolCodes: Record<number, number[]>;
   /** Parts that name nothing. */
   unknown: string[];
 }
 
 /**
- * Parses a code list (`SEND_MESSAGE_V2, 105 | pull`): numbers are request codes; names are request
- * or response code names; a part of a name means every request code whose name contains it.
+ * Parses a code list (`SEND_MESSAGE_V2, 105 | pull | SendMessage`): numbers are remoting request
+ * codes; names are remoting request or response code names, a part of a name every remoting request
+ * code whose name contains it; and every other protocol's names as its `codesNamed` reads them (gRPC
+ * methods by short name, full path or part of a short name). A part names something if any protocol
+ * knows it.
  */
 export function parseCodeList(text: string): CodeList {
   const req = new Set<number>(), resp = new Set<number>();
+  const other = new Map<number, Set<number>>();
   const unknown: string[] = [];
   for (const part of text.split(/[\s,|]+/)) {
     if (!part) continue;
     if (/^-?\d+$/.test(part)) { req.add(Number(part)); continue; }
+    let any = false;
+    for (const [proto, rows] of registeredProtocolRows()) {
+      const codes = rows.codesNamed?.(part) ?? [];
+      if (!codes.length) continue;
+      any = true;
+      const set = other.get(proto) ?? new Set<number>();
+      other.set(proto, set);
+      for (const c of codes) set.add(c);
+    }
     const name = part.toUpperCase();
     const rq = requestCodeOf(name);
     const rs = responseCodeOf(name);
     if (rq !== undefined) req.add(rq);
     if (rs !== undefined) resp.add(rs);
     if (rq !== undefined || rs !== undefined) continue;
-    let any = false;
     for (const [code, n] of allRequestCodes()) if (n.includes(name)) { req.add(code); any = true; }
     if (!any) unknown.push(part);
   }
-  return { codes: [...req], responseCodes: [...resp], unknown };
+  const protocolCodes: Record<number, number[]> = {};
+  for (const [proto, set] of other) protocolCodes[proto] = [...set];
+  return { codes: [...req], responseCodes: [...resp], protocolCodes, unknown };
 }
 
 function parseResponseCodes(text: string): number[] {
@@ -196,6 +224,7 @@ export function parseFilter(expr: string): FrameFilter {
       if (l.unknown.length) throw new FilterSyntaxError(`unknown code name ${l.unknown.join(', ')}`);
       f.codes = l.codes;
       f.responseCodes = l.responseCodes;
+      f.protocolCodes = l.protocolCodes;
     } else if ((m = /^status=(.+)$/.exec(term))) f.status = parseResponseCodes(m[1]);
     else if (term === 'req' || term === 'request' || term === 'requests') f.kind = 'request';
     else if (term === 'resp' || term === 'response' || term === 'responses') f.kind = 'response';
@@ -230,7 +259,7 @@ export function parseFilter(expr: string): FrameFilter {
 
 /** The filter selects every frame. */
 export function isEmptyFilter(f: FrameFilter): boolean {
-  return !f.none && f.codes === undefined && f.responseCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
+  return !f.none && f.codes === undefined && f.responseCodes === undefined && f.protocolCodes === undefined && f.status === undefined && f.kind === undefined && !f.errorsOnly
     && f.topic === undefined && f.topicContains === undefined && f.opaque === undefined && f.conn === undefined && f.endpoint === undefined && f.protocol === undefined
     && f.fromUs === undefined && f.toUs === undefined && f.fromOffsetUs === undefined && f.toOffsetUs === undefined && f.latencyAboveUs === undefined && f.warnMask === undefined && !f.anyWarning && f.frames === undefined
     && !(f.text && f.text.some((t) => t.length > 0));
@@ -256,6 +285,7 @@ export function indexTextMatcher(ix: CaptureIndex, term: string): (i: number) =>
   const statusCache = new Map<number, Map<number, boolean>>();
   const connCache = new Map<number, boolean>();
   const warnCache = new Map<number, boolean>();
+  const otherCache = new Map<string, boolean>();
   return (i) => {
     const t = c.topic[i];
     if (t >= 0) {
@@ -265,7 +295,20 @@ export function indexTextMatcher(ix: CaptureIndex, term: string): (i: number) =>
     }
     const resp = (c.flag[i] & 1) !== 0;
     const undecodable = c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader) !== 0;
-    if (!undecodable) {
+    const other = c.proto[i] !== ProtocolId.remoting ? protocolRows(c.proto[i]) : undefined;
+    if (other) {
+      // another protocol's rows by their own names (a gRPC method id is no remoting code)
+      const p = c.pair[i];
+      const st = resp ? i : p >= 0 ? p : -1;
+      const rq = resp ? c.reqCode[i] : c.code[i];
+      const key = `${c.proto[i]}/${rq}/${st >= 0 ? c.code[st] : 'none'}`;
+      let om = otherCache.get(key);
+      if (om === undefined) {
+        om = has(other.codeName(rq, false, rq)) || (st >= 0 && has(other.statusName(c.code[st], c.reqCode[st])));
+        otherCache.set(key, om);
+      }
+      if (om) return true;
+    } else if (!undecodable) {
       const rq = resp ? c.reqCode[i] : c.code[i];
       let cm = codeCache.get(rq);
       if (cm === undefined) { cm = rq >= 0 && has(requestCodeName(rq)); codeCache.set(rq, cm); }
@@ -301,11 +344,18 @@ export function compileFilter(ix: CaptureIndex, f: FrameFilter, opts: CompileOpt
   const c = ix.cols;
   if (f.none) return () => false;
   const tests: ((i: number) => boolean)[] = [];
-  if (f.codes !== undefined || f.responseCodes !== undefined) {
+  if (f.codes !== undefined || f.responseCodes !== undefined || f.protocolCodes !== undefined) {
     const req = new Set(f.codes ?? []);
     const resp = new Set(f.responseCodes ?? []);
+    // another protocol's codes mean its own things (a gRPC method id is no remoting code): per protocol
+    const other = new Map(Object.entries(f.protocolCodes ?? {}).map(([p, codes]) => [Number(p), new Set(codes)]));
     tests.push((i) => {
       const isResp = (c.flag[i] & 1) !== 0;
+      const proto = c.proto[i];
+      if (proto !== ProtocolId.remoting) {
+        const set = other.get(proto);
+        return !!set && set.has(isResp ? c.reqCode[i] : c.code[i]);
+      }
       if (isResp) return req.has(c.reqCode[i]) || resp.has(c.code[i]);
       return req.has(c.code[i]) && !(c.code[i] === -1 && (c.warn[i] & FrameWarn.UndecodableHeader));
     });

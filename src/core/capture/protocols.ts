@@ -37,12 +37,24 @@ export interface ProtocolRows {
   isError(code: number, isResponse: boolean, reqCode: number): boolean;
   /** What the Text filter's content search looks in (ids, keys, properties, bodies as text). */
   text?(index: import('./capture-index').CaptureIndex, frame: number): string;
+  /**
+   * The request codes one part of a Code filter (`code=…`, the inspector's Code field) names among this
+   * protocol's rows — for gRPC the method ids of a short name (`SendMessage`), a full path
+   * (`/apache.rocketmq.v2.MessagingService/SendMessage`) or a part of a short name; empty when the
+   * part names nothing here. Requests with one of them and the responses to them match.
+   */
+  codesNamed?(part: string): number[];
 }
 
 const ROWS = new Map<number, ProtocolRows>();
 
 export function registerProtocolRows(id: number, rows: ProtocolRows): void {
   ROWS.set(id, rows);
+}
+
+/** Every registered protocol other than remoting, with its naming. */
+export function registeredProtocolRows(): [number, ProtocolRows][] {
+  return [...ROWS];
 }
 
 /** The naming of a protocol's rows (undefined for remoting, whose code tables name them). */

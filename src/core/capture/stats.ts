@@ -12,7 +12,7 @@
  *   pretend a precision the capture does not have.
  */
 import { requestCodeName, responseCodeName } from '../remoting/codes';
-import { CaptureIndex, formatEndpoint } from './capture-index';
+import { CaptureIndex, connectionKindLabel, formatEndpoint } from './capture-index';
 import { isErrorResponseCode } from './errors';
 import { protocolRows } from './protocols';
 import { FRAME_WARN_LABELS, FrameWarn } from './types';
@@ -146,7 +146,8 @@ export function computeStats(ix: CaptureIndex): CaptureStats {
     packets: ix.packets,
     frames: c.n,
     connections: ix.conns.filter(Boolean).length,
-    rocketmqConnections: ix.conns.filter((k) => k?.rocketmq).length,
+    // remoting, and RocketMQ gRPC (the Proxy's clients) where a decoder recognised it
+    rocketmqConnections: ix.conns.filter((k) => k?.rocketmq || k?.detected?.rocketmq).length,
     durationUs: ix.lastUs - ix.firstUs,
     byCode,
     errorResponses: [...errs.values()].sort((a, b) => b.count - a.count),
@@ -171,10 +172,18 @@ export function formatSummary(ix: CaptureIndex, s = computeStats(ix)): string {
   L.push(`Frames: ${s.frames} in ${s.rocketmqConnections} RocketMQ connection(s) of ${s.connections} TCP connection(s)`);
   L.push('');
   L.push('Connections:');
+  // another protocol's rows (gRPC) per connection and direction: its connections carry no remoting frame
+  const rows = new Map<number, [number, number]>();
+  for (let i = 0; i < ix.cols.n; i++) {
+    if (ix.cols.proto[i] === 0) continue;
+    const r = rows.get(ix.cols.conn[i]) ?? [0, 0];
+    r[ix.cols.dir[i]]++;
+    rows.set(ix.cols.conn[i], r);
+  }
   for (const k of ix.conns) {
     if (!k) continue;
-    if (!k.rocketmq && ix.conns.length > 50) continue;
-    L.push(`  #${k.id} ${formatEndpoint(k.client, k.clientPort)} → ${formatEndpoint(k.server, k.serverPort)}  ${k.rocketmq ? 'RocketMQ' : 'not RocketMQ'}  frames ${k.frames[0]}/${k.frames[1]}  bytes ${k.bytes[0]}/${k.bytes[1]}${k.closed ? `  ${k.closed}` : ''}${k.sawSyn ? '' : '  (started before capture)'}${k.gapBytes ? `  gaps ${k.gapBytes} B` : ''}`);
+    if (!k.rocketmq && !k.detected && ix.conns.length > 50) continue;
+    L.push(`  #${k.id} ${formatEndpoint(k.client, k.clientPort)} → ${formatEndpoint(k.server, k.serverPort)}  ${connectionKindLabel(k)}  ${rows.has(k.id) && !k.rocketmq ? `rows ${rows.get(k.id)![0]}/${rows.get(k.id)![1]}` : `frames ${k.frames[0]}/${k.frames[1]}`}  bytes ${k.bytes[0]}/${k.bytes[1]}${k.closed ? `  ${k.closed}` : ''}${k.sawSyn ? '' : '  (started before capture)'}${k.gapBytes ? `  gaps ${k.gapBytes} B` : ''}`);
   }
   L.push('');
   L.push('Frames by code (requests / responses, errors, unanswered, latency p50 / p90 / p99 / max, nearest-rank):');

@@ -31,6 +31,7 @@ import { decodeProperties, MessageConst, MessageSysFlag } from '../message';
 import { CaptureIndex, ConnSummary, formatEndpoint } from '../capture/capture-index';
 import { isErrorResponseCode } from '../capture/errors';
 import { FrameWarn, SERVER_PORT_HINTS } from '../capture/types';
+import { ProtocolId } from '../capture/protocols';
 import { describeUnwritable } from '../producer/route';
 import { classifyHost, hostOf, vipAddress } from './addresses';
 import {
@@ -135,6 +136,8 @@ class Collected {
 /** Frames whose decoded content a rule reads. */
 function wanted(ix: CaptureIndex, i: number): boolean {
   const c = ix.cols;
+  // the rules read RemotingCommands: another protocol's rows (gRPC) have codes of their own
+  if (c.proto[i] !== ProtocolId.remoting) return false;
   const resp = (c.flag[i] & 1) !== 0;
   const code = c.code[i];
   if (code === -1 && !resp) return false;
@@ -286,7 +289,7 @@ class Rules {
     const c = this.c;
     let k = 0;
     for (let i = 0; i < this.n; i++) {
-      if (c.flag[i] & 1) continue;
+      if (c.flag[i] & 1 || c.proto[i] !== ProtocolId.remoting) continue;
       if (codes && !codes.has(c.code[i])) continue;
       if (conns && !conns.has(c.conn[i])) continue;
       k++;
@@ -342,7 +345,7 @@ class Rules {
     // sends per topic and what the brokers answered
     const sends = new Map<string, { ok: number; notExist: number; frames: number[] }>();
     for (let i = 0; i < this.n; i++) {
-      if ((c.flag[i] & 1) || !SEND_CODES.has(c.code[i])) continue;
+      if ((c.flag[i] & 1) || c.proto[i] !== ProtocolId.remoting || !SEND_CODES.has(c.code[i])) continue;
       const t = this.ix.topicOf(i);
       if (t === null) continue;
       let s = sends.get(t);
@@ -382,7 +385,7 @@ class Rules {
     // sends a broker answered TOPIC_NOT_EXIST, by topic and broker
     const byBroker = new Map<string, number[]>();
     for (let i = 0; i < this.n; i++) {
-      if (!(c.flag[i] & 1) || c.code[i] !== ResponseCode.TOPIC_NOT_EXIST || !SEND_CODES.has(c.reqCode[i])) continue;
+      if (!(c.flag[i] & 1) || c.proto[i] !== ProtocolId.remoting || c.code[i] !== ResponseCode.TOPIC_NOT_EXIST || !SEND_CODES.has(c.reqCode[i])) continue;
       const key = `${this.ix.topicOf(i) ?? '?'}\u0000${this.server(c.conn[i])}`;
       const l = byBroker.get(key) ?? [];
       l.push(i);
@@ -776,7 +779,8 @@ class Rules {
       return x;
     };
     for (let i = 0; i < this.n; i++) {
-      if (c.flag[i] & 1) continue;
+      // a gRPC method id is no remoting code, and a ReceiveMessage long poll may rightly take 20 s
+      if (c.flag[i] & 1 || c.proto[i] !== ProtocolId.remoting) continue;
       const code = c.code[i];
       if (code < 0) continue;
       if (c.warn[i] & FrameWarn.Unanswered) {

@@ -11,6 +11,7 @@ import type { BodyView, FieldRow, FrameDescription, ViewSection } from '../frame
 import { hexDump, plainBody, MAX_BODY_TEXT } from '../frame/body';
 import type { GrpcCall, GrpcConnection, GrpcMessage } from './connection';
 import type { GrpcRow } from './capture';
+import type { DetectedProtocol } from '../capture/capture-index';
 import type { HeaderField } from './hpack';
 import { decodeAs, decodeRawFields, RawField } from './proto';
 
@@ -276,5 +277,30 @@ export function connectionLabel(c: GrpcConnection): string {
     }
     case 'tls-midstream': return 'TLS (joined mid-connection: no ClientHello, SNI unknown): payload encrypted';
     default: return 'not HTTP/2';
+  }
+}
+
+const SERVICE_PATH = '/apache.rocketmq.v2.MessagingService/';
+
+/**
+ * What the connection is, for the capture index's connection list (ConnSummary.detected): RocketMQ
+ * gRPC when a call names a MessagingService method (or one was inferred from a message's shape after a
+ * mid-connection start), gRPC or bare HTTP/2 otherwise; TLS with its SNI. Null when not HTTP/2 or TLS.
+ */
+export function connectionProtocol(c: GrpcConnection): DetectedProtocol | null {
+  switch (c.kind) {
+    case 'h2c':
+    case 'h2c-midstream': {
+      const rocketmq = c.calls.some((x) => x.path?.startsWith(SERVICE_PATH) || (x.inferred && x.method));
+      const grpc = rocketmq || c.calls.some((x) => x.requestHeaders.some((h) => h.name === 'content-type' && h.value.startsWith('application/grpc')));
+      const kind = `${rocketmq ? 'RocketMQ gRPC' : grpc ? 'gRPC' : 'HTTP/2'} (h2c${c.kind === 'h2c-midstream' ? ', joined mid-connection' : ''})`;
+      return { protocol: grpc ? 'grpc' : 'http2', rocketmq, kind, label: `${kind}, ${c.calls.length} call(s)` };
+    }
+    case 'tls':
+      return { protocol: 'tls', rocketmq: false, kind: `TLS (${c.tls?.serverName ? `SNI ${c.tls.serverName}` : 'no SNI'})`, label: connectionLabel(c) };
+    case 'tls-midstream':
+      return { protocol: 'tls', rocketmq: false, kind: 'TLS (SNI unknown)', label: connectionLabel(c) };
+    default:
+      return null;
   }
 }

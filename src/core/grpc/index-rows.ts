@@ -9,10 +9,10 @@ import { CaptureIndex, ConnectionTap, registerConnectionTap } from '../capture/c
 import { ProtocolId, registerProtocolRows } from '../capture/protocols';
 import { FrameWarn } from '../capture/types';
 import type { FrameDescription } from '../frame/frame-description';
-import type { ConnInfo } from '../capture/tcp';
+import type { ConnInfo, StreamSink } from '../capture/tcp';
 import { GrpcCall, GrpcConnection, GrpcConnectionDecoder } from './connection';
 import { grpcRows, GrpcRow, inferMethod } from './capture';
-import { describeGrpcRow, grpcStatusName, rocketmqStatus } from './describe';
+import { connectionProtocol, describeGrpcRow, grpcStatusName, rocketmqStatus } from './describe';
 import { decodeAs, messagingServiceMethods, rocketmqRoot } from './proto';
 import * as protobuf from 'protobufjs/light';
 
@@ -28,6 +28,27 @@ function methodId(name: string): number {
 export function grpcMethodName(id: number): string {
   if (!METHODS.length) methodId('QueryRoute');
   return METHODS[id] ?? 'unknown method';
+}
+
+const SERVICE_PREFIX = '/apache.rocketmq.v2.MessagingService/';
+
+/**
+ * The method ids a part of a Code filter names: a MessagingService method by short name
+ * (`SendMessage`, any case) or full path (`/apache.rocketmq.v2.MessagingService/SendMessage`, the
+ * leading slash optional), another path seen in a capture by its path; else every method whose short
+ * name contains the part (`receive`), as a part of a remoting code name selects every code containing it.
+ */
+export function grpcMethodsNamed(part: string): number[] {
+  if (!METHODS.length) methodId('QueryRoute');
+  const p = part.trim();
+  if (!p) return [];
+  const path = p.startsWith('/') ? p : `/${p}`;
+  const exact = METHODS.findIndex((m) => m.toLowerCase() === p.toLowerCase() || m === path || SERVICE_PREFIX + m === path);
+  if (exact >= 0) return [exact];
+  const needle = p.toLowerCase();
+  const out: number[] = [];
+  METHODS.forEach((m, id) => { if (!m.startsWith('/') && m.toLowerCase().includes(needle)) out.push(id); });
+  return out;
 }
 
 let codeEnum: protobuf.Enum | undefined;
@@ -79,9 +100,27 @@ function appendCall(ix: CaptureIndex, call: GrpcCall, conn: GrpcConnection): voi
   });
 }
 
+/** Records what the connection turned out to be in its index entry (the connection list's label). */
+function markConnection(ix: CaptureIndex, c: GrpcConnection): void {
+  const k = ix.conns[c.conn];
+  const d = k && connectionProtocol(c);
+  if (d) k.detected = d;
+}
+
 const tap: ConnectionTap = (info: ConnInfo, ix: CaptureIndex) => {
-  const d = new GrpcConnectionDecoder(info, (call, conn) => appendCall(ix, call, conn));
-  return d.sinks;
+  const d = new GrpcConnectionDecoder(info, (call, conn) => { appendCall(ix, call, conn); markConnection(ix, conn); });
+  // labelled once the first bytes decided what it is (TLS has no calls), again as calls end, and at the end
+  let decided = false;
+  const watch = (s: StreamSink): StreamSink => ({
+    begin: (fromSyn) => s.begin(fromSyn),
+    data: (buf, off, len, seq, ts, rec, recMin) => {
+      s.data(buf, off, len, seq, ts, rec, recMin);
+      if (!decided && d.out.kind !== 'other') { decided = true; markConnection(ix, d.out); }
+    },
+    gap: (n, seq, reason, ts, rec) => s.gap(n, seq, reason, ts, rec),
+    end: (reason) => { s.end(reason); markConnection(ix, d.out); },
+  });
+  return [watch(d.sinks[0]), watch(d.sinks[1])];
 };
 
 let registered = false;
@@ -97,6 +136,7 @@ export function registerGrpcDecoding(): void {
     isError: (code, isResponse, reqCode) => isResponse && code > 0 && code !== 20000
       && !(code === 40401 && (grpcMethodName(reqCode) === 'ReceiveMessage' || grpcMethodName(reqCode) === 'PullMessage')),
     text: (ix, i) => grpcRowText(ix, i),
+    codesNamed: grpcMethodsNamed,
   });
 }
 

@@ -30,6 +30,8 @@ test('one index holds remoting frames and gRPC rows; the model names them by pro
   assert.ok(remoting.length > 0 && grpc.length > 100, `${remoting.length} remoting, ${grpc.length} gRPC`);
   const send = grpc.find((r) => r.codeName === 'SendMessage' && !r.response)!;
   assert.equal(send.status, 'OK', 'a request shows its answer\'s status (the RocketMQ Code in the response)');
+  assert.equal(send.statusError, false, 'gRPC OK is not an error in the list (the Status column is not marked)');
+  assert.ok(remoting.every((r) => r.statusError === undefined), 'remoting rows keep their own rule');
   const resp = rows.find((r) => r.frame === send.pair)!;
   assert.equal(resp.codeName, 'SendMessage');
   assert.equal(resp.response, true);
@@ -98,4 +100,53 @@ test('the Text filter\'s content search finds gRPC rows by body, id and property
     assert.ok(frames(id).length > 10);
     assert.ok(frames(cluster).length > 0 && frames(cluster).every((i) => ix.cols.proto[i] === 0), 'remoting content still found');
   }
+});
+
+test('the Code filter selects gRPC calls by method — short name, full path, part of a name — in the CLI syntax and the inspector\'s Code field alike', () => {
+  const m = new InspectorModel(ix);
+  const select = (expr: string) => { const p = compileFilter(ix, parseFilter(expr)); const out: number[] = []; for (let i = 0; i < ix.length; i++) if (p(i)) out.push(i); return out; };
+  const sends = select('code=SendMessage');
+  assert.equal(sends.length, 16, 'the 8 SendMessage requests and their 8 responses');
+  for (const i of sends) {
+    const r = m.row(i);
+    assert.equal(r.protocol, 'grpc');
+    assert.equal(r.codeName, 'SendMessage');
+  }
+  assert.equal(sends.filter((i) => !m.row(i).response).every((i) => sends.includes(m.row(i).pair!)), true, 'each request with its response');
+  assert.deepEqual(select('code=/apache.rocketmq.v2.MessagingService/SendMessage'), sends, 'the full path');
+  assert.deepEqual(select('code=apache.rocketmq.v2.MessagingService/SendMessage'), sends, 'the full path without its slash');
+  assert.deepEqual(select('code=sendmessage'), sends, 'any case');
+  // a part of a name, and a list mixing both protocols
+  const receives = select('code=receive');
+  assert.ok(receives.length > 0 && receives.every((i) => m.row(i).codeName === 'ReceiveMessage'));
+  const mixed = select('code=SendMessage,GET_ROUTEINFO_BY_TOPIC');
+  const route = select('code=GET_ROUTEINFO_BY_TOPIC');
+  assert.ok(route.length > 0 && route.every((i) => m.row(i).protocol === 'remoting'));
+  assert.equal(mixed.length, sends.length + route.length);
+  // the inspector's Code field is the same engine
+  assert.equal(m.setView({ column: 'index', descending: false }, { code: 'SendMessage' }), 16);
+  assert.equal(m.setView({ column: 'index', descending: false }, { code: '/apache.rocketmq.v2.MessagingService/SendMessage', kind: 'requests' }), 8);
+  assert.equal(m.setView({ column: 'index', descending: false }, { code: 'NoSuchMethod' }), 0, 'a name nothing knows matches nothing');
+  assert.throws(() => parseFilter('code=NoSuchMethod'), /unknown code name NoSuchMethod/);
+});
+
+test('a gRPC method id is no remoting code: remoting code names and numbers, in the Code filter and in free text, leave gRPC rows alone', () => {
+  // method ids are small numbers (EndTransaction is 11, PULL_MESSAGE's code); they used to match remoting names
+  const m = new InspectorModel(ix);
+  const endTx = m.rows(0, m.length).filter((r) => r.protocol === 'grpc' && r.codeName === 'EndTransaction');
+  assert.ok(endTx.length > 0 && endTx.every((r) => r.code === 11 || r.response));
+  const count = (expr: string) => { const p = compileFilter(ix, parseFilter(expr)); let n = 0; for (let i = 0; i < ix.length; i++) if (p(i) && ix.cols.proto[i] === 1) n++; return n; };
+  assert.equal(count('code=PULL_MESSAGE'), 0);
+  assert.equal(count('code=11'), 0);
+  assert.equal(count('PULL_MESSAGE'), 0, 'free text names gRPC rows by method, not by a remoting code of the same number');
+  assert.equal(count('EndTransaction'), endTx.length, 'free text finds a gRPC row by its method name without a content search');
+});
+
+test('the CLI prints the rows a gRPC method selects (capture --filter code=SendMessage --json)', () => {
+  const cli = join(ROOT, 'out', 'src', 'cli', 'main.js');
+  const r = spawnSync(process.execPath, [cli, 'capture', CAPTURE, '--json', '--filter', 'code=/apache.rocketmq.v2.MessagingService/SendMessage'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(lines.length, 16);
+  assert.ok(lines.every((o) => o.protocol === 'grpc' && o.methodName === 'SendMessage' && o.method === '/apache.rocketmq.v2.MessagingService/SendMessage'));
 });

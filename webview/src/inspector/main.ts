@@ -373,6 +373,11 @@ function renderDoctor(s: ExpertSummary): HTMLElement[] {
 
 function renderSummary(s: ExpertSummary): void {
   const parts: HTMLElement[] = [el('h2', undefined, 'Expert summary'), el('div', 'note', `${s.frames.toLocaleString()} frames on ${s.connections} connection(s)${progress && !progress.done ? ' — indexing still running' : ''}`)];
+  if (s.connectionKinds?.length) {
+    const kinds = el('div', 'note', `Connections: ${s.connectionKinds.map((k) => `${k.count.toLocaleString()} ${k.label}`).join(' · ')}`);
+    kinds.id = 'connection-kinds';
+    parts.push(kinds);
+  }
   parts.push(...renderDoctor(s), el('h3', undefined, 'Frames'));
   const ul = el('ul', 'expert');
   if (s.items.length === 0) ul.appendChild(el('li', 'ok', 'No problems found.'));
