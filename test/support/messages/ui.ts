@@ -232,10 +232,15 @@ async function main(): Promise<number> {
       await poll('Browse Messages… run from the queue\'s context menu', 20_000, async () => {
         if (await quickInput(page).isVisible()) return true;
         const item = page.locator('.context-view .action-item', { hasText: 'Browse Messages…' }).first();
-        if (!(await item.isVisible())) { await queue.click({ button: 'right' }); return false; }
+        if (!(await item.isVisible())) {
+          await queue.click({ button: 'right' });
+          await item.waitFor({ timeout: 3000 }).catch(() => undefined);
+          return false;
+        }
         await item.hover();
         await page.keyboard.press('Enter');
-        return false;
+        // wait for the quick pick before trying again: a second right-click would open the menu over it
+        return quickInput(page).waitFor({ timeout: 5000 }).then(() => true, () => false);
       });
       await answer(page, /Browse .* \(commits no offset\)/, { row: 'From the first retained offset' });
       const b = await messagesFrame(page, async (fr) => /of .* broker-a:0, offsets 0–\d+; .*nothing committed$/.test((await fr.locator('#headline').textContent()) ?? ''), 'browsing broker-a:0');
