@@ -130,7 +130,7 @@ export function checkSignature(extFields: Readonly<Record<string, string>> | nul
   if (wire.join('\u0000') !== keys.join('\u0000') && same(head(wire.map((k) => fields[k]).join('')))) {
     return found('not-sorted', 'Mismatch: the signer concatenated the fields in the order they were sent instead of sorted by key.');
   }
-  return found('secret', `Mismatch: no single field explains it (${tried} alternative signings tried: the body left out, each field left out, names in the string, wire order): the SecretKey likely differs from the one that signed the request.`);
+  return found('secret', `Mismatch: no single field explains it: the SecretKey likely differs from the one that signed the request (${tried} other signings tried: the body left out, each field left out, names in the string, wire order).`);
 }
 
 /** A captured frame as the check reads it: decoded in full (a frame with missing bytes cannot be checked). */

@@ -53,6 +53,8 @@ export interface Evidence {
   facts: string[];
   /** `capture FILE --filter` expression that lists the evidence frames; null when the evidence is connections only. */
   filter: string | null;
+  /** A signature refusal's first refused signed request: the frame the ACL signature check (acl-signature.ts) recomputes. */
+  signedRequest?: number;
 }
 
 export interface Finding extends Explanation {
@@ -608,7 +610,12 @@ class Rules {
         `remark: "${g.remark.split('\n')[0]}"`,
       ];
       if (g.resources.size) facts.push(`for ${[...g.resources].slice(0, 6).join(', ')}${g.resources.size > 6 ? ', …' : ''}`);
-      this.add(`acl-refused:${g.kind}:${g.code}:${g.accessKey}@${g.server}`, 'error', { ...ex, title: `${ex.title} — ${g.code >= 0 ? requestCodeName(g.code) : 'request'} with ${who}` }, g.frames, facts);
+      const id = `acl-refused:${g.kind}:${g.code}:${g.accessKey}@${g.server}`;
+      // a signature refusal offers the signature check on its first refused request that carries a Signature
+      const signed = g.kind === 'signature' ? g.frames.filter((i) => !(c.flag[i] & 1) && this.col.reqFields.get(i)?.accessKey).sort((a, b) => a - b)[0] : undefined;
+      if (signed !== undefined) facts.push(`frame ${signed} is a refused signed request: the signature check recomputes its Signature with a SecretKey you give`);
+      this.add(id, 'error', { ...ex, title: `${ex.title} — ${g.code >= 0 ? requestCodeName(g.code) : 'request'} with ${who}` }, g.frames, facts);
+      if (signed !== undefined) this.out[this.out.length - 1].evidence.signedRequest = signed;
     }
   }
 
