@@ -15,6 +15,7 @@ export const ACL_WRONG_SECRET = 'not-the-secret';
 /** The 4.9.7 broker's remark for a bad signature (AclException text). */
 export const SIGNATURE_REMARK = 'org.apache.rocketmq.acl.common.AclException: Check signature failed for accessKey=rmq_user';
 
+
 export interface AclCapture {
   bytes: Buffer;
   /** Frame numbers: the correctly signed send, the wrongly signed one (refused), its refusal, one with a field added after signing, an unsigned request. */
@@ -27,10 +28,11 @@ function send(opaque: number, topic: string, body: string): RemotingCommand {
   }, { opaque, body: Buffer.from(body) });
 }
 
-export function aclCapture(): AclCapture {
-  const good = signRequest(send(201, 'AclTopic', 'signed right'), { accessKey: ACL_ACCESS_KEY, secretKey: ACL_SECRET });
-  const wrong = signRequest(send(202, 'AclTopic', 'signed wrong'), { accessKey: ACL_ACCESS_KEY, secretKey: ACL_WRONG_SECRET });
-  const proxied = signRequest(send(203, 'AclTopic', 'through a proxy'), { accessKey: ACL_ACCESS_KEY, secretKey: ACL_SECRET });
+/** `accessKey`: the account every signed request names (tests that keep SecretKeys per AccessKey use their own). */
+export function aclCapture(accessKey = ACL_ACCESS_KEY): AclCapture {
+  const good = signRequest(send(201, 'AclTopic', 'signed right'), { accessKey, secretKey: ACL_SECRET });
+  const wrong = signRequest(send(202, 'AclTopic', 'signed wrong'), { accessKey, secretKey: ACL_WRONG_SECRET });
+  const proxied = signRequest(send(203, 'AclTopic', 'through a proxy'), { accessKey, secretKey: ACL_SECRET });
   proxied.extFields = { ...proxied.extFields, traceOn: 'true' };
   const unsigned = createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'AclTopic' }, { opaque: 204 });
   const ex: Exchange[] = [

@@ -19,6 +19,7 @@ import { doctorCapture } from '../doctor/crafted';
 import { Steps } from '../vscode/steps';
 import { pollUntil } from '../poll';
 import { quickOpen } from '../vscode/quick-open';
+import { signatureCheckStep, writeSignatureCapture } from './ui-signature';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
@@ -95,6 +96,7 @@ async function main(): Promise<number> {
   writeFileSync(join(folder, 'basic.pcapng'), basic.bytes);
   writeFileSync(join(folder, 'xss.pcapng'), xss.bytes);
   writeFileSync(join(folder, 'doctor.pcapng'), doctorCapture());
+  writeSignatureCapture(folder);
   // Tall enough (≈ 380,000 rows × 22 px > 8 M px) that the list must scale scroll positions.
   const big = fileSink(join(folder, 'tall.pcapng'));
   const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
@@ -242,6 +244,12 @@ async function main(): Promise<number> {
       await page.screenshot({ path: join(shots, 'inspector-diff.png') });
       await f.locator('#diff-back').click();
       await poll('back to the frame', 10_000, async () => /request 310 SEND_MESSAGE_V2/.test((await text(f, '.details-title')) ?? ''));
+    });
+
+    await step('ACL signature check: the SecretKey in a masked input box, saved and reused; mismatch explained, the culprit field marked; the doctor links to it', async () => {
+      await signatureCheckStep(page, shots, inspectorFrame);
+      f = await inspectorFrame(page, 'basic.pcapng');
+      await waitMatch(f, /^9 frames/);
     });
 
     await step('frames of one connection, from the details pane', async () => {
