@@ -66,6 +66,16 @@ export async function signatureCheckStep(page: Page, shots: string, inspectorFra
   const culprit = await f.locator('#signature-parts tr.sig-culprit th').allTextContents();
   check(culprit.length === 1 && culprit[0] === 'traceOn', `culprit ${culprit.join('|')}`);
   check(/"traceOn" was not signed/.test((await f.locator('#signature-explanation').textContent()) ?? ''), 'explanation names traceOn');
+  // the details pane made taller (the splitter dragged up over the short list) and scrolled to the
+  // section, so the verdict, the explanation and the marked field are all in the picture
+  const bar = await f.locator('.splitter').boundingBox();
+  if (bar) {
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width / 2, bar.y - 260, { steps: 5 });
+    await page.mouse.up();
+  }
+  await f.locator('#signature-check').evaluate((e) => (e as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(shots, 'acl-signature-check.png') });
 
   await selectFrame(f, cap.frames.good);
