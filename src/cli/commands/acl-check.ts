@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { indexCaptureFile, readFrameBytes } from '../../core/capture';
 import { checkSignature, formatSignatureCheck, signedRequestOf, SignatureCheckError } from '../../core/doctor/acl-signature';
+import { RequestCode } from '../../core/remoting/codes';
+import { SEND_V2_NAMES } from '../../core/remoting/headers/send-message';
 import { CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from '../command';
 
 /**
@@ -40,7 +42,7 @@ export const aclCheckCommand: CliCommand = {
       const cmd = signedRequestOf(fb.bytes, `frame ${i}`);
       const r = checkSignature(cmd.extFields, cmd.body, secret);
       if (options.has('json')) io.out(JSON.stringify({ frame: i, ...r }, null, 2));
-      else for (const l of formatSignatureCheck(r, `frame ${i}`)) io.out(l);
+      else for (const l of formatSignatureCheck(r, `frame ${i}`, cmd.code === RequestCode.SEND_MESSAGE_V2 || cmd.code === RequestCode.SEND_BATCH_MESSAGE ? SEND_V2_NAMES : {})) io.out(l);
       return r.match ? EXIT_OK : EXIT_FAILED;
     } catch (e) {
       if (e instanceof SignatureCheckError) throw new UsageError(e.message);

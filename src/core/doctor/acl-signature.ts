@@ -149,7 +149,7 @@ export function visibleText(s: string): string {
 }
 
 /** The check as lines of text (the CLI's answer): verdict, both signatures, the signed fields in order, the body. */
-export function formatSignatureCheck(r: SignatureCheck, what: string): string[] {
+export function formatSignatureCheck(r: SignatureCheck, what: string, names: Readonly<Record<string, string>> = {}): string[] {
   const out = [
     `${what}: signature ${r.match ? 'MATCH' : 'MISMATCH'} (AccessKey ${r.accessKey}${r.securityToken ? ', with a SecurityToken' : ''})`,
     r.explanation,
@@ -157,7 +157,7 @@ export function formatSignatureCheck(r: SignatureCheck, what: string): string[] 
     `  recomputed:     ${r.expected}`,
     'canonical string (values of the extFields sorted by key, Signature left out, then the body):',
   ];
-  for (const p of r.parts) out.push(`  ${p.key.padEnd(20)} ${visibleText(p.value)}${r.field === p.key ? '   <- not signed' : ''}`);
-  out.push(`  body                 ${r.bodyLength} bytes${r.cause === 'body-not-signed' ? '   <- not signed' : ''}`);
+  for (const p of r.parts) out.push(`  ${(names[p.key] ? `${names[p.key]} (${p.key})` : p.key).padEnd(28)} ${visibleText(p.value)}${r.field === p.key ? '   <- not signed' : ''}`);
+  out.push(`  ${'body'.padEnd(28)} ${r.bodyLength} bytes${r.cause === 'body-not-signed' ? '   <- not signed' : ''}`);
   return out;
 }
