@@ -15,6 +15,7 @@ const commands: [name: string, load: () => Promise<CliCommand>][] = [
   ['topics', async () => (await import('./commands/topics')).topicsCommand],
   ['capture', async () => (await import('./commands/capture')).captureCommand],
   ['diff', async () => (await import('./commands/diff')).diffCommand],
+  ['acl-check', async () => (await import('./commands/acl-check')).aclCheckCommand],
   ['message', async () => (await import('./commands/messages')).messageCommand],
   ['browse', async () => (await import('./commands/messages')).browseCommand],
   ['trace', async () => (await import('./commands/messages')).traceCommand],

@@ -15,7 +15,8 @@
  * |   NameServerUnreachableError (same file)     | `nameserver-unreachable`                              |
  * | {@link InputError} subclasses (beside their parsers): UsageError (cli/command.ts), HexInputError     |
  * |   (frame/hex-input.ts), FilterSyntaxError (capture/filter.ts), BodyFileError (requestfile/body-file.ts), |
- * |   MessageIdError (message/ids.ts), MessagePropertyError (message/message.ts) | {@link InputErrorKind} |
+ * |   MessageIdError (message/ids.ts), MessagePropertyError (message/message.ts),                         |
+ * |   SignatureCheckError (doctor/acl-signature.ts) | {@link InputErrorKind}                             |
  * | {@link DataError} subclasses: InflateError, OutputLimitError (message/bounded-output.ts),           |
  * |   BatchBodyError (message/batch.ts), StoredMessageError (message/stored.ts) | {@link DataErrorKind}  |
  * | SearchCancelled (capture/search.ts)          | `cancelled`                                           |
@@ -65,7 +66,8 @@ export type InputErrorKind =
   | 'filter-syntax'     // a capture filter expression that does not parse
   | 'body-file'         // a request file's bodyFile that is outside the allowed folder or unreadable
   | 'message-id'        // text that is neither a UNIQ_KEY nor an offsetMsgId
-  | 'message-property'; // a message property that breaks a rule (reserved name, separator in a value…)
+  | 'message-property'  // a message property that breaks a rule (reserved name, separator in a value…)
+  | 'signature-check';  // a frame the ACL signature check cannot check (not a signed request), or an empty SecretKey
 
 /** Bytes that do not have the structure their context implies (DataError), outside the frame codec. */
 export type DataErrorKind =

@@ -166,6 +166,8 @@ export interface DoctorFinding {
   frames: number;
   /** Connections behind it (by number, as the Connection # filter takes them). */
   conns: number[];
+  /** A signature refusal's refused signed request: the frame "Check signature" opens. */
+  signedRequest?: number;
 }
 
 export interface DoctorView {
@@ -253,6 +255,32 @@ export type CopyFormat = typeof COPY_FORMATS[number];
 /** One side of a diff: a frame, or the `message`-th stored message it carries. */
 export interface DiffTarget { frame: number; message?: number }
 
+/**
+ * The ACL signature check of a signed request (src/core/doctor/acl-signature.ts) as the details pane
+ * shows it. Never holds the SecretKey: the extension side asks for it and keeps it in SecretStorage.
+ */
+export interface SignatureCheckView {
+  frame: number;
+  match: boolean;
+  accessKey: string;
+  securityToken: boolean;
+  /** The Signature in the request and the one recomputed with the SecretKey. */
+  signature: string;
+  expected: string;
+  /** The signed fields in signing order (sorted by key), `name` the real name of a short key; values with control characters made visible. */
+  parts: { key: string; name: string; value: string }[];
+  bodyLength: number;
+  /** The canonical string as text (control characters visible, at most MAX_TEXT_CHARS). */
+  canonical: string;
+  /** match, body-not-signed, field-added, credentials-not-signed, unique-key-query, keys-in-string, not-sorted, secret. */
+  cause: string;
+  /** The field that explains a mismatch. */
+  field?: string;
+  explanation: string;
+  /** Where the SecretKey came from, in words ("a connection profile \"dev\"", "the SecretKey saved for AccessKey rmq_user"). */
+  secretSource: string;
+}
+
 /** Rows of the current view, from `start`; `total` is the view's length now. */
 export interface RowsPage { start: number; total: number; rows: FrameRow[] }
 
@@ -284,6 +312,11 @@ export interface InspectorHostApi extends Api {
      * when zoomed, in at most `buckets` buckets. Computed from the index columns in one pass.
      */
     getTimeline: { params: { fromUs?: number; toUs?: number; buckets: number }; result: TimelineData };
+    /**
+     * The ACL signature check of a signed request: the host gets the SecretKey (SecretStorage, or an input
+     * box; `askSecret` asks for another one) and recomputes the Signature. Null when no SecretKey was given.
+     */
+    checkSignature: { params: { frame: number; askSecret?: boolean }; result: SignatureCheckView | null };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -313,6 +346,8 @@ export interface InspectorWebviewApi extends Api {
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
   getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000,
   getTimeline: 30_000,
+  // the user types the SecretKey into an input box meanwhile
+  checkSignature: 10 * 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -402,6 +437,8 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
     },
     copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && typeof v.format === 'string' && (COPY_FORMATS as readonly string[]).includes(v.format)
       ? { frame: v.frame, format: v.format as CopyFormat } : null),
+    checkSignature: (v) => (isObj(v) && onlyKeys(v, ['frame', 'askSecret']) && isInt(v.frame, 0, MAX_FRAME) && (v.askSecret === undefined || typeof v.askSecret === 'boolean')
+      ? { frame: v.frame, ...(v.askSecret ? { askSecret: true } : {}) } : null),
   },
   events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
 };

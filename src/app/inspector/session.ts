@@ -12,7 +12,10 @@ import { diagnoseCapture, DoctorReport, fileFrames, randomAccessFrames } from '.
 import { DiffSide, diffSides, FrameDiff, frameSide, messageSide } from '../../core/frame';
 import { decodeFrame, RequestCode } from '../../core/remoting';
 import { decodeStoredMessages } from '../../core/message';
-import type { CopyFormat, DiffTarget } from '../../shared/inspector-protocol';
+import type { CopyFormat, DiffTarget, SignatureCheckView } from '../../shared/inspector-protocol';
+import { MAX_TEXT_CHARS } from '../../shared/inspector-protocol';
+import { checkSignature, signedRequestOf, SignatureCheckError, visibleText } from '../../core/doctor/acl-signature';
+import { SEND_V2_NAMES } from '../../core/remoting/headers/send-message';
 import { copyAs } from './copy-as';
 import { formatEndpoint } from '../../core/capture/capture-index';
 import { Endpoint, Envelope } from '../../shared/endpoint';
@@ -37,6 +40,12 @@ export interface SessionHost {
   post(msg: Envelope): void;
   copyToClipboard(text: string): Promise<void>;
   savePcapng(): Promise<void>;
+  /**
+   * The SecretKey for an AccessKey, for the ACL signature check (kept by the extension side in
+   * SecretStorage; `ask` asks for another one): the key and where it came from, or null when the user
+   * gave none. Absent where no one can be asked (the benchmark).
+   */
+  aclSecretKey?(accessKey: string, ask: boolean): Promise<{ secretKey: string; source: string } | null>;
   log(msg: string): void;
 }
 
@@ -79,6 +88,7 @@ export class InspectorSession {
         copy: (p) => this.copy(p.frame, p.format),
         diff: (p) => this.diff(p.a, p.b),
         getTimeline: (p) => this.timelines.get(p),
+        checkSignature: (p) => this.checkSignature(p.frame, p.askSecret === true),
       },
       events: {
         ready: () => this.onReady(),
@@ -251,6 +261,28 @@ export class InspectorSession {
     return messageSide(msgs[t.message], `frame ${t.frame} message ${t.message}`);
   }
 
+  /** The ACL signature check (src/core/doctor/acl-signature.ts) of a captured signed request; the secret stays here and in the host. */
+  private async checkSignature(frame: number, ask: boolean): Promise<SignatureCheckView | null> {
+    const ix = this.source.index;
+    if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+    if (ix.cols.proto[frame] !== 0) throw new SignatureCheckError(`frame ${frame} is not a remoting request: the ACL 1.0 signature is a remoting extField`);
+    const fb = await this.source.readFrame(frame);
+    const g = gapsOf(fb);
+    if (g.missing) throw new SignatureCheckError(`frame ${frame} was not captured in full (${g.missing} byte(s) missing): its signature cannot be checked`);
+    const cmd = signedRequestOf(fb.bytes, `frame ${frame}`);
+    if (!this.host.aclSecretKey) throw new Error('no SecretKey can be asked for here');
+    const secret = await this.host.aclSecretKey(cmd.extFields.AccessKey, ask);
+    if (!secret) return null;
+    const r = checkSignature(cmd.extFields, cmd.body, secret.secretKey);
+    const names = cmd.code === RequestCode.SEND_MESSAGE_V2 || cmd.code === RequestCode.SEND_BATCH_MESSAGE ? SEND_V2_NAMES : {};
+    this.host.log(`inspector: signature check of frame ${frame} (AccessKey ${r.accessKey}): ${r.cause}`);
+    return {
+      frame, match: r.match, accessKey: r.accessKey, securityToken: r.securityToken, signature: r.signature, expected: r.expected,
+      parts: r.parts.map((p) => ({ key: p.key, name: names[p.key] ?? p.key, value: visibleText(p.value) })), bodyLength: r.bodyLength,
+      canonical: visibleText(r.canonical).slice(0, MAX_TEXT_CHARS), cause: r.cause, ...(r.field !== undefined ? { field: r.field } : {}), explanation: r.explanation, secretSource: secret.source,
+    };
+  }
+
   private async copy(frame: number, format: CopyFormat): Promise<{ message: string }> {
     const ix = this.source.index;
     if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
@@ -377,6 +409,7 @@ function doctorView(r: DoctorReport): DoctorView {
     findings: r.findings.map((f) => ({
       id: f.id, rule: f.rule, severity: f.severity, title: f.title, cause: f.cause, fix: f.fix,
       facts: f.evidence.facts, frames: f.evidence.framesTotal, conns: f.evidence.conns,
+      ...(f.evidence.signedRequest !== undefined ? { signedRequest: f.evidence.signedRequest } : {}),
     })),
   };
 }

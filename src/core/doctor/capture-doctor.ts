@@ -54,6 +54,8 @@ export interface Evidence {
   facts: string[];
   /** `capture FILE --filter` expression that lists the evidence frames; null when the evidence is connections only. */
   filter: string | null;
+  /** A signature refusal's first refused signed request: the frame the ACL signature check (acl-signature.ts) recomputes. */
+  signedRequest?: number;
 }
 
 export interface Finding extends Explanation {
@@ -109,7 +111,7 @@ interface CheckTx { i: number; conn: number; ts: number; msgId: string; txId: st
 interface PullReq { group: string; topic: string; queueId: string; offset: number; subscription: string }
 interface PullResp { nextBeginOffset: number; minOffset: number; maxOffset: number }
 interface ErrResp { remark: string | null }
-interface ReqFields { accessKey?: string; group?: string; topic?: string }
+interface ReqFields { accessKey?: string; group?: string; topic?: string; /** Carries an ACL 1.0 Signature (the signature check applies). */ signed?: boolean }
 
 class Collected {
   readonly routeReq = new Map<number, RouteReq>();
@@ -165,6 +167,7 @@ function collect(ix: CaptureIndex, col: Collected, i: number, cmd: RemotingComma
     if (ext.AccessKey !== undefined || c.pair[i] >= 0 && isErrorResponseCode(c.code[c.pair[i]], code)) {
       const f: ReqFields = {};
       if (ext.AccessKey !== undefined) f.accessKey = ext.AccessKey;
+      if (ext.AccessKey !== undefined && ext.Signature !== undefined) f.signed = true;
       const topic = SEND_CODES.has(code) ? sendHeaderValue(code, ext, 'topic') : ext.topic;
       const group = SEND_CODES.has(code) ? sendHeaderValue(code, ext, 'producerGroup') : ext.consumerGroup ?? ext.producerGroup ?? ext.group;
       if (topic) f.topic = topic;
@@ -611,7 +614,12 @@ class Rules {
         `remark: "${g.remark.split('\n')[0]}"`,
       ];
       if (g.resources.size) facts.push(`for ${[...g.resources].slice(0, 6).join(', ')}${g.resources.size > 6 ? ', …' : ''}`);
-      this.add(`acl-refused:${g.kind}:${g.code}:${g.accessKey}@${g.server}`, 'error', { ...ex, title: `${ex.title} — ${g.code >= 0 ? requestCodeName(g.code) : 'request'} with ${who}` }, g.frames, facts);
+      const id = `acl-refused:${g.kind}:${g.code}:${g.accessKey}@${g.server}`;
+      // a signature refusal offers the signature check on its first refused request that carries a Signature
+      const signed = g.kind === 'signature' ? g.frames.filter((i) => !(c.flag[i] & 1) && this.col.reqFields.get(i)?.signed).sort((a, b) => a - b)[0] : undefined;
+      if (signed !== undefined) facts.push(`frame ${signed} is a refused signed request: the signature check recomputes its Signature with a SecretKey you give`);
+      this.add(id, 'error', { ...ex, title: `${ex.title} — ${g.code >= 0 ? requestCodeName(g.code) : 'request'} with ${who}` }, g.frames, facts);
+      if (signed !== undefined) this.out[this.out.length - 1].evidence.signedRequest = signed;
     }
   }
 

@@ -37,7 +37,7 @@ const ACL_TEXT: Record<AclRefusal, { title: string; cause: string; fix: string }
   signature: {
     title: 'ACL: signature mismatch',
     cause: 'The broker\'s ACL check knows the AccessKey but computed a different Signature over the request: the SecretKey differs from the one the broker has for this account, or a field in the signed string (the sorted extFields and the body) changed after signing.',
-    fix: 'Check the SecretKey of the connection profile ("RocketMQ: Edit Connection…") against the account on the broker (plain_acl.yml in 4.x, the user in 5.x); a proxy or client that rewrites header fields after signing breaks the signature too.',
+    fix: 'Check the SecretKey of the connection profile ("RocketMQ: Edit Connection…") against the account on the broker (plain_acl.yml in 4.x, the user in 5.x); a proxy or client that rewrites header fields after signing breaks the signature too. The signature check recomputes it with a SecretKey you give and names the field that differs: "Check signature" on the refused request in the inspector, or `rocketmq-debugger acl-check FILE#N`.',
   },
   'unknown-access-key': {
     title: 'ACL: unknown AccessKey',

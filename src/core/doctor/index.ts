@@ -6,3 +6,4 @@ export * from './sniff';
 export * from './frame-access';
 export * from './capture-doctor';
 export * from './format';
+export * from './acl-signature';

@@ -15,6 +15,7 @@ import { previewHtml, PREVIEW_ROWS } from '../../app/inspector/preview-html';
 import { focusOnSend, OwnTraffic, TrafficView } from '../../app/inspector/own-traffic';
 import { CaptureSource, captureSource, fileSource, InspectorSession, liveSource } from '../../app/inspector/session';
 import type { LiveFileCapture } from '../../app/capture/live-file-capture';
+import { aclSecretKey, prompts as secretPrompts, queueSecretAnswer, signatureCheckSecretKey } from './acl-secret';
 
 export const CAPTURE_VIEW_TYPE = 'rocketmq.captureInspector';
 export const LIVE_VIEW_TYPE = 'rocketmq.liveInspector';
@@ -77,6 +78,10 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
       void panel.webview.postMessage(m);
     },
     copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+    aclSecretKey: (accessKey, ask) => {
+      if (!secretStorage) return Promise.reject(new Error('the inspector is not registered'));
+      return aclSecretKey(secretStorage, accessKey, ask);
+    },
     savePcapng: async () => {
       if (!live) { void vscode.window.showInformationMessage('This capture is already a file.'); return; }
       if (live.kind === 'capture') { await vscode.commands.executeCommand('rocketmq.saveCaptureAs', live.capture.file); return; }
@@ -187,6 +192,8 @@ class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<Captu
 }
 
 let extensionUri: vscode.Uri | null = null;
+/** Where the signature check keeps SecretKeys (acl-secret.ts). */
+let secretStorage: vscode.SecretStorage | null = null;
 
 /** The own-traffic panel: the open one (revealed), or a new one on a fresh view of the store. */
 function ownTrafficPanel(): OpenSession {
@@ -246,6 +253,7 @@ export function registerInspector(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const ext = context.extensionUri;
   extensionUri = ext;
+  secretStorage = context.secrets;
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(CAPTURE_VIEW_TYPE, new CaptureEditorProvider(ext), {
       supportsMultipleEditorsPerDocument: true,
@@ -297,5 +305,10 @@ export function registerInspector(context: vscode.ExtensionContext): void {
       s.session.endpoint.emit('applyFilter', filter);
     }),
     vscode.commands.registerCommand('_rocketmq.inspector.saveOwnTraffic', (file: string) => saveOwnTraffic(file)),
+    /** The signature check's SecretKey prompt: answer the next one (in place of typing; SecretStorage stays real), and the prompts shown so far. */
+    vscode.commands.registerCommand('_rocketmq.inspector.answerSecretPrompt', (value: string | undefined) => { queueSecretAnswer(value); }),
+    vscode.commands.registerCommand('_rocketmq.inspector.secretPrompts', () => secretPrompts.slice()),
+    /** Whether SecretStorage holds a SecretKey saved by the signature check for this AccessKey (the value never leaves). */
+    vscode.commands.registerCommand('_rocketmq.inspector.signatureSecretSaved', async (accessKey: string) => !!(await context.secrets.get(signatureCheckSecretKey(accessKey)))),
   );
 }

@@ -19,6 +19,7 @@ import { doctorCapture } from '../doctor/crafted';
 import { Steps } from '../vscode/steps';
 import { pollUntil } from '../poll';
 import { quickOpen } from '../vscode/quick-open';
+import { signatureCheckStep, writeSignatureCapture } from './ui-signature';
 
 /** The few DOM types used inside page.evaluate (the root tsconfig has no DOM lib). */
 interface MiniEl { textContent: string | null; getAttribute(n: string): string | null }
@@ -95,6 +96,7 @@ async function main(): Promise<number> {
   writeFileSync(join(folder, 'basic.pcapng'), basic.bytes);
   writeFileSync(join(folder, 'xss.pcapng'), xss.bytes);
   writeFileSync(join(folder, 'doctor.pcapng'), doctorCapture());
+  writeSignatureCapture(folder);
   // Tall enough (≈ 380,000 rows × 22 px > 8 M px) that the list must scale scroll positions.
   const big = fileSink(join(folder, 'tall.pcapng'));
   const tall = writeLargeCapture(big.sink, 190_000, 16, 8);
@@ -254,6 +256,12 @@ async function main(): Promise<number> {
       await poll('the mqadmin command copied', 10_000, async () => /copied as an mqadmin command/.test((await text(f, '.notice')) ?? ''));
       check((await f.locator('#copy-as').inputValue()) === '', 'the Copy as… menu returns to its title after a copy');
       await page.screenshot({ path: join(shots, 'inspector-copy-as.png') });
+    });
+
+    await step('ACL signature check: the SecretKey in a masked input box, saved and reused; mismatch explained, the culprit field marked; the doctor links to it', async () => {
+      await signatureCheckStep(page, shots, inspectorFrame);
+      f = await inspectorFrame(page, 'basic.pcapng');
+      await waitMatch(f, /^9 frames/);
     });
 
     await step('frames of one connection, from the details pane', async () => {

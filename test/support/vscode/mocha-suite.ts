@@ -27,7 +27,7 @@ function findTests(dir: string): string[] {
  * `dirs` are searched in order (recursively); a file found under an earlier folder runs first and
  * only once.
  */
-export function runMochaSuite(dirs: string | string[], opts: { timeoutMs?: number } = {}): Promise<void> {
+export function runMochaSuite(dirs: string | string[], opts: { timeoutMs?: number; only?: string[] } = {}): Promise<void> {
   const list = Array.isArray(dirs) ? dirs : [dirs];
   const mocha = new Mocha({
     ui: 'bdd',
@@ -37,7 +37,9 @@ export function runMochaSuite(dirs: string | string[], opts: { timeoutMs?: numbe
     forbidOnly: true, // a stray .only must not silently shrink the suite
     forbidPending: true, // nor a skip
   });
-  const files = [...new Set(list.flatMap(findTests))];
+  // `only`: the files whose paths contain one of these (the extension suite takes them from RMQ_TEST_ONLY, for a developer's single-file run)
+  const only = opts.only ?? [];
+  const files = [...new Set(list.flatMap(findTests))].filter((f) => !only.length || only.some((o) => f.includes(o)));
   for (const f of files) mocha.addFile(f);
   return new Promise<void>((resolve, reject) => {
     if (files.length === 0) {

@@ -136,6 +136,7 @@ test('input and data errors are part of the one hierarchy, with their kind and o
   const { BatchBodyError } = await import('../../../src/core/message/batch');
   const { StoredMessageError } = await import('../../../src/core/message/stored');
   const { SearchCancelled } = await import('../../../src/core/capture/search');
+  const { SignatureCheckError } = await import('../../../src/core/doctor/acl-signature');
   const cases: [RocketMQDebuggerError, string, string][] = [
     [new UsageError('x'), 'usage', 'invalid'],
     [new HexInputError('x'), 'hex-input', 'invalid'],
@@ -148,6 +149,7 @@ test('input and data errors are part of the one hierarchy, with their kind and o
     [new BatchBodyError('x'), 'batch-body', 'unreadable'],
     [new StoredMessageError(4, 'x'), 'stored-message', 'unreadable'],
     [new SearchCancelled(), 'cancelled', 'cancelled'],
+    [new SignatureCheckError('x'), 'signature-check', 'invalid'],
   ];
   for (const [e, kind, outcome] of cases) {
     assert.ok(e instanceof RocketMQDebuggerError, e.name);

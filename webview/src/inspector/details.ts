@@ -5,7 +5,7 @@
  *
  * All capture text goes in through textContent. Nothing from a capture is ever parsed as HTML.
  */
-import type { ByteRange, CopyFormat, FrameDetails, FrameDiff, KeyValue } from '../../../src/shared/inspector-protocol';
+import type { ByteRange, CopyFormat, FrameDetails, FrameDiff, KeyValue, SignatureCheckView } from '../../../src/shared/inspector-protocol';
 import { button, el } from './controls';
 import { formatLatency } from './list';
 
@@ -21,6 +21,8 @@ export interface DetailsCallbacks {
   diffWithMarked(frame: number, message?: number): void;
   /** The frame marked for a diff, if any. */
   marked(): number | null;
+  /** The ACL signature check of this signed request (`askSecret`: with another SecretKey than the saved one). */
+  checkSignature(frame: number, askSecret: boolean): void;
 }
 
 export class DetailsPane {
@@ -28,6 +30,11 @@ export class DetailsPane {
   private hexBytes: HTMLElement[] = [];
   private ranges: ByteRange[] = [];
   private fieldLabel: HTMLElement;
+  /** The signature check's section of the shown frame (null: not a signed request), and the last result, kept across a re-render of the same frame. */
+  private sigSection: HTMLElement | null = null;
+  private sigFrame = -1;
+  private sigResult: SignatureCheckView | string | null = null;
+  private shownFrame = -1;
 
   constructor(private readonly cb: DetailsCallbacks) {
     this.root = el('div', 'details');
@@ -37,10 +44,12 @@ export class DetailsPane {
   }
 
   showEmpty(text: string): void {
+    this.shownFrame = -1;
     this.root.replaceChildren(el('div', 'empty', text));
   }
 
   showError(text: string): void {
+    this.shownFrame = -1;
     this.root.replaceChildren(el('div', 'error', text));
   }
 
@@ -86,8 +95,14 @@ export class DetailsPane {
         actions.appendChild(pick);
       }
     }
+    const signed = !r.response && d.extFields.some((f) => f.key === 'Signature') && d.extFields.some((f) => f.key === 'AccessKey');
+    if (signed) actions.appendChild(button('Check signature', () => this.cb.checkSignature(d.frame, false), { id: 'check-signature', secondary: true, title: 'Recompute the ACL signature with the SecretKey of its AccessKey (kept in SecretStorage) and show which field makes them differ' }));
     head.appendChild(actions);
     parts.push(head);
+    this.shownFrame = d.frame;
+    if (this.sigFrame !== d.frame) { this.sigFrame = d.frame; this.sigResult = null; }
+    this.sigSection = signed ? el('section', 'sec sec-signature') : null;
+    if (this.sigSection) { this.sigSection.id = 'signature-check'; parts.push(this.sigSection); this.renderSignature(); }
 
     const summary: KeyValue[] = [
       { key: 'connection', name: 'Connection', value: `${r.connLabel} (${r.dir === 'c2s' ? 'client → server' : 'server → client'})` },
@@ -131,6 +146,51 @@ export class DetailsPane {
     parts.push(this.hexView(d));
     this.root.replaceChildren(...parts);
     this.root.scrollTop = 0;
+  }
+
+  /** The signature check's answer for `frame` (a result, or a message: waiting, no SecretKey, failed); shown when that frame is. */
+  showSignatureCheck(frame: number, v: SignatureCheckView | string): void {
+    this.sigFrame = frame;
+    this.sigResult = v;
+    this.renderSignature();
+  }
+
+  private renderSignature(): void {
+    const s = this.sigSection;
+    if (!s || this.shownFrame !== this.sigFrame) return;
+    const v = this.sigResult;
+    s.replaceChildren(el('h3', undefined, 'ACL signature'));
+    if (v === null) { s.appendChild(el('div', 'note', 'Signed request: "Check signature" recomputes it with the SecretKey of its AccessKey.')); return; }
+    if (typeof v === 'string') { s.appendChild(el('div', 'note', v)); return; }
+    const verdict = el('div', `sig-verdict ${v.match ? 'sig-match' : 'sig-mismatch'}`, v.match ? 'Match' : 'Mismatch');
+    verdict.id = 'signature-verdict';
+    const why = el('div', 'sig-explanation', v.explanation);
+    why.id = 'signature-explanation';
+    s.append(verdict, why);
+    const t = el('table', 'kv');
+    const row = (k: string, val: string, cls = 'value') => { const tr = el('tr'); tr.append(el('th', undefined, k), el('td', cls, val)); t.appendChild(tr); };
+    row('AccessKey', `${v.accessKey}${v.securityToken ? ' (with a SecurityToken)' : ''}`);
+    row('In the request', v.signature);
+    row('Recomputed', v.expected);
+    row('SecretKey', v.secretSource, 'note');
+    s.appendChild(t);
+    s.appendChild(el('div', 'note', 'Canonical string: the extField values sorted by key (Signature left out), then the body.'));
+    const parts = el('table', 'kv sig-parts');
+    parts.id = 'signature-parts';
+    for (const p of v.parts) {
+      const tr = el('tr', p.key === v.field ? 'sig-culprit' : undefined);
+      tr.dataset.field = p.key;
+      tr.append(el('th', undefined, p.name !== p.key ? `${p.name} (${p.key})` : p.key), el('td', 'value', p.value), el('td', 'note', p.key === v.field ? 'not signed' : ''));
+      parts.appendChild(tr);
+    }
+    const body = el('tr', v.cause === 'body-not-signed' ? 'sig-culprit' : undefined);
+    body.append(el('th', undefined, 'body'), el('td', 'value', `${v.bodyLength} bytes`), el('td', 'note', v.cause === 'body-not-signed' ? 'not signed' : ''));
+    parts.appendChild(body);
+    s.appendChild(parts);
+    const canon = el('pre', 'sig-canonical', v.canonical);
+    canon.id = 'signature-canonical';
+    s.appendChild(canon);
+    s.appendChild(button('Use another SecretKey…', () => this.cb.checkSignature(v.frame, true), { id: 'signature-other-secret', secondary: true, title: 'Enter a SecretKey for this AccessKey (replaces the saved one)' }));
   }
 
   /** A diff side by side: a row per field (differing rows marked), then the body (lines or hex). `back` returns to the frame. */

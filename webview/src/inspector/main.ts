@@ -110,6 +110,7 @@ const details = new DetailsPane({
   copy: (frame, format) => {
     request('copy', { frame, format }).then((r) => { noticeEl.textContent = r.message; }, (e: unknown) => { noticeEl.textContent = `Copy failed: ${failure(e)}`; });
   },
+  checkSignature: (frame, askSecret) => checkSignature(frame, askSecret),
 });
 // the timeline above the list: a brushed span is the filter's From / To (kept with the other fields)
 const timeline = new TimelineView({
@@ -129,6 +130,15 @@ const timeline = new TimelineView({
   },
   failed: (e) => { noticeEl.textContent = `The timeline failed: ${failure(e)}`; },
 });
+
+/** The ACL signature check: the host asks for the SecretKey (or takes the saved one); only the result comes back. */
+function checkSignature(frame: number, askSecret: boolean): void {
+  details.showSignatureCheck(frame, 'Checking… (enter the SecretKey if VS Code asks for it)');
+  request('checkSignature', askSecret ? { frame, askSecret } : { frame }).then(
+    (v) => details.showSignatureCheck(frame, v ?? 'No SecretKey given: nothing checked.'),
+    (e: unknown) => details.showSignatureCheck(frame, `The signature check failed: ${failure(e)}`),
+  );
+}
 const splitter = el('div', 'splitter');
 left.append(timeline.root, list.root, splitter, details.root);
 const summaryPane = el('div', 'summary');
@@ -351,6 +361,16 @@ function renderFinding(f: DoctorFinding): HTMLElement {
     box.appendChild(a);
   } else if (f.conns.length) {
     box.appendChild(el('div', 'note', `Evidence: connection${f.conns.length > 1 ? 's' : ''} ${f.conns.slice(0, 10).map((c) => `#${c}`).join(', ')}${f.conns.length > 10 ? ', …' : ''} (no RocketMQ frame on them)`));
+  }
+  if (f.signedRequest !== undefined) {
+    const frame = f.signedRequest;
+    const a = el('a', 'expert-link doctor-check-signature', `Check the signature of frame ${frame}`);
+    a.tabIndex = 0;
+    a.setAttribute('role', 'button');
+    const go = () => { void jumpToFrame(frame).then(() => checkSignature(frame, false), (e: unknown) => { noticeEl.textContent = `Jump to frame ${frame} failed: ${failure(e)}`; }); };
+    a.addEventListener('click', go);
+    a.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+    box.appendChild(a);
   }
   const fix = el('div', 'doctor-fix');
   fix.append(el('b', undefined, 'Fix: '), document.createTextNode(f.fix));
