@@ -232,6 +232,11 @@ export interface InspectorHostApi extends Api {
      * (error answer) when the format does not apply to the frame.
      */
     copy: { params: { frame: number; format: CopyFormat }; result: { message: string } };
+    /**
+     * Capture → replay: the selected SEND frames as a `.rocketmq` request document opened in the editor
+     * (rows that are not send requests are skipped and counted in `message`).
+     */
+    openRequestFile: { params: { frames: number[] }; result: { message: string } };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -259,7 +264,7 @@ export interface InspectorWebviewApi extends Api {
 
 /** How long the webview waits for each request; a Text filter may first search a large file. */
 export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], number> = {
-  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000,
+  getRows: 30_000, setView: 10 * 60_000, getDetails: 60_000, getSummary: 10 * 60_000, locate: 30_000, copy: 60_000, diff: 60_000, openRequestFile: 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -274,6 +279,8 @@ const isNum = (v: unknown, min: number, max: number): v is number =>
 const isStr = (v: unknown, max = MAX_FILTER_STRING): v is string => typeof v === 'string' && v.length <= max;
 
 const MAX_FRAME = 2 ** 32 - 1;
+/** Frames one *Open as Request File* takes (a document of more blocks is no longer something to edit). */
+export const MAX_REPLAY_FRAMES = 10_000;
 
 function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   for (const k of Object.keys(o)) if (!allowed.includes(k)) return false;
@@ -341,6 +348,8 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
     },
     copy: (v) => (isObj(v) && onlyKeys(v, ['frame', 'format']) && isInt(v.frame, 0, MAX_FRAME) && typeof v.format === 'string' && (COPY_FORMATS as readonly string[]).includes(v.format)
       ? { frame: v.frame, format: v.format as CopyFormat } : null),
+    openRequestFile: (v) => (isObj(v) && onlyKeys(v, ['frames']) && Array.isArray(v.frames) && v.frames.length >= 1 && v.frames.length <= MAX_REPLAY_FRAMES
+      && v.frames.every((f) => isInt(f, 0, MAX_FRAME)) ? { frames: [...v.frames] as number[] } : null),
   },
   events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
 };

@@ -101,6 +101,16 @@ export function replayDocument(frames: readonly ReplayFrame[], opts: ReplayOptio
   return { text: [...intro, ...blocks].join('\n'), bodyFiles, sends, messages, blocks: count, skipped, notes: [...new Set(notes)] };
 }
 
+/**
+ * Where a body file goes: `.rocketmq/bodies/` under the folder the document's bodyFile lines resolve
+ * from (the first workspace folder for an untitled document), named after the capture and frame, as
+ * the message view names its body files after the message.
+ */
+export function replayBodyFileName(capture: string, frame: number, index: number): string {
+  const stem = capture.replace(/^.*[\\/]/, '').replace(/\.(pcapng|pcap|cap)$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 60) || 'capture';
+  return `./.rocketmq/bodies/${stem}-frame${frame}${index ? `-${index}` : ''}.body`;
+}
+
 /** One line for the user: what was opened and what was skipped. */
 export function replaySummary(d: ReplayDocument): string {
   const skipped = d.skipped.length ? `; ${d.skipped.length} selected row(s) skipped (not send requests or incomplete)` : '';

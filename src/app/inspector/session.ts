@@ -14,6 +14,7 @@ import { decodeFrame, RequestCode } from '../../core/remoting';
 import { decodeStoredMessages } from '../../core/message';
 import type { CopyFormat, DiffTarget } from '../../shared/inspector-protocol';
 import { copyAs } from './copy-as';
+import { ReplayDocument, ReplayFrame, replayBodyFileName, replayDocument } from './replay';
 import { formatEndpoint } from '../../core/capture/capture-index';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
@@ -37,6 +38,11 @@ export interface SessionHost {
   copyToClipboard(text: string): Promise<void>;
   savePcapng(): Promise<void>;
   log(msg: string): void;
+  /**
+   * Capture → replay: writes the document's body files (names relative to where the document's
+   * bodyFile lines resolve) and opens the document; answers the line to show. Absent: not offered.
+   */
+  openRequestFile?(doc: ReplayDocument): Promise<string>;
 }
 
 export class InspectorSession {
@@ -73,6 +79,7 @@ export class InspectorSession {
         locate: (p) => ({ frame: p.frame, position: this.model.locate(p.frame) }),
         copy: (p) => this.copy(p.frame, p.format),
         diff: (p) => this.diff(p.a, p.b),
+        openRequestFile: (p) => this.openRequestFile(p.frames),
       },
       events: {
         ready: () => this.onReady(),
@@ -281,6 +288,27 @@ export class InspectorSession {
     }
     await this.host.copyToClipboard(text);
     return { message: `Frame ${frame} copied as ${what}` };
+  }
+
+  /** Capture → replay (./replay.ts): the selected frames as a request document, opened by the host. */
+  private async openRequestFile(frames: number[]): Promise<{ message: string }> {
+    if (!this.host.openRequestFile) throw new Error('this inspector cannot open request files');
+    const ix = this.source.index;
+    const c = ix.cols;
+    const read: ReplayFrame[] = [];
+    const skipped: Array<{ frame: number; why: string }> = [];
+    for (const frame of [...new Set(frames)].sort((a, b) => a - b)) {
+      if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+      // only remoting requests are read (the index knows): responses, gRPC rows and the rest are counted
+      if (c.proto[frame] !== 0 || (c.flag[frame] & 1)) { skipped.push({ frame, why: c.proto[frame] !== 0 ? 'not a remoting frame' : 'a response' }); continue; }
+      const fb = await this.source.readFrame(frame);
+      const k = ix.conns[c.conn[frame]];
+      read.push({ frame, bytes: fb.bytes, client: k ? formatEndpoint(k.client, k.clientPort) : '?', server: k ? formatEndpoint(k.server, k.serverPort) : '?', timeUs: c.tsFirst[frame], missing: gapsOf(fb).missing });
+    }
+    const doc = replayDocument(read, { capture: this.source.title, bodyFileName: (f, i) => replayBodyFileName(this.source.title, f, i) });
+    doc.skipped.push(...skipped);
+    doc.skipped.sort((a, b) => a.frame - b.frame);
+    return { message: await this.host.openRequestFile(doc) };
   }
 
   /** A NameServer seen in the capture (the server of a route, cluster or topic-list query, or of a broker's registration), for mqadmin's -n. */

@@ -7,7 +7,13 @@ import * as assert from 'node:assert/strict';
 import { createRequest, encodeFrame, RequestCode } from '../../../src/core/remoting';
 import { compressZlib, encodeBatchBody, encodeProperties, MessageSysFlag, compressionTypeBits } from '../../../src/core/message';
 import { buildMessages, parseRequestFile, SendSpec, writeReplayBlocks } from '../../../src/core/requestfile';
-import { replayDocument, replaySummary, ReplayFrame } from '../../../src/app/inspector/replay';
+import { replayBodyFileName, replayDocument, replaySummary, ReplayFrame } from '../../../src/app/inspector/replay';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileSource, InspectorSession } from '../../../src/app/inspector/session';
+import { call, emit, RecordingHost } from '../../support/inspector/session-host';
+import { Timeline, req, resp, send } from '../../support/doctor/crafted';
 
 const sendV2 = (ext: Record<string, string | number | boolean>, body: Uint8Array | string, code: number = RequestCode.SEND_MESSAGE_V2) => encodeFrame(createRequest(code, {
   a: 'pg-orders', b: 'Orders', c: 'TBW102', d: 4, e: 2, f: 0, g: 1_700_000_000_000, h: 0, j: 0, k: false, n: 'broker-a', ...ext,
@@ -146,4 +152,35 @@ test('rows that are not send requests are skipped and counted; an incomplete fra
   assert.match(replaySummary(d), /^Opened 1 message\(s\) from 1 send\(s\) as a request file \(1 block\(s\)\); 3 selected row\(s\) skipped/);
   assert.equal(specs(d.text).length, 1);
   assert.match(replaySummary(replayDocument([frame(1, resp)], { capture: 'c', bodyFileName: names })), /^No send requests in the selection; 1 selected/);
+});
+
+test('through the inspector session: the selected rows become one document; responses and other codes are counted as skipped; bad params are refused', async () => {
+  const tl = new Timeline();
+  const b = tl.conn('10.0.0.5', '10.0.0.10', 10911, 1000);
+  const s1 = send('Orders', { tags: 'TagA' });
+  const s2 = send('Orders', { tags: 'TagB' });
+  b.exchange(2000, s1.cmd, resp(s1.cmd, 0, null, { msgId: 'X', queueId: 0, queueOffset: 1 }));
+  b.exchange(3000, s2.cmd, resp(s2.cmd, 0, null, { msgId: 'Y', queueId: 0, queueOffset: 2 }));
+  const hb = req(RequestCode.HEART_BEAT, null, { body: '{}' });
+  b.exchange(4000, hb, resp(hb, 0)).close(9000);
+  const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'orders capture.pcapng');
+  writeFileSync(file, tl.bytes());
+  const host = new RecordingHost();
+  const session = new InspectorSession(fileSource(file, 'orders capture.pcapng'), host);
+  await emit(session, 'ready');
+  await session.source.done;
+  const rows = (await call(session, host, 'getRows', { start: 0, count: 20 })).rows;
+  const r = await call(session, host, 'openRequestFile', { frames: rows.map((x) => x.frame) });
+  assert.match(r.message, /^Opened 2 message\(s\) from 2 send\(s\) as a request file \(2 block\(s\)\); 4 selected row\(s\) skipped/);
+  const d = host.replayDocs[0];
+  assert.deepEqual(specs(d.text).map((x) => x.tags), ['TagA', 'TagB']);
+  assert.deepEqual(d.skipped.map((x) => x.why).sort(), ['HEART_BEAT is not a send', 'a response', 'a response', 'a response']);
+  await assert.rejects(call(session, host, 'openRequestFile', { frames: [] }), /invalid|refused|params/i);
+  await assert.rejects(call(session, host, 'openRequestFile', { frames: [rows.length + 50] }), /no frame/);
+  session.dispose();
+});
+
+test('body file names are safe paths under .rocketmq/bodies, named after the capture and frame', async () => {
+  assert.equal(replayBodyFileName('/tmp/x/../my cap;rm -rf.pcapng', 12, 0), './.rocketmq/bodies/my_cap_rm_-rf-frame12.body');
+  assert.equal(replayBodyFileName('c.pcap', 3, 1), './.rocketmq/bodies/c-frame3-1.body');
 });
