@@ -36,6 +36,8 @@ export interface ReplayOptions {
   capture: string;
   /** The body file name for message `index` (0-based) of `frame`. */
   bodyFileName: (frame: number, index: number) => string;
+  /** Selected rows already known not to be sends (the caller did not read them), counted with the rest. */
+  skipped?: ReadonlyArray<{ frame: number; why: string }>;
 }
 
 const int = (v: string | undefined): number | undefined => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined);
@@ -75,7 +77,7 @@ export function replayDocument(frames: readonly ReplayFrame[], opts: ReplayOptio
   const ordered = [...frames].sort((a, b) => a.frame - b.frame).filter((f) => (seen.has(f.frame) ? false : (seen.add(f.frame), true)));
   const blocks: string[] = [];
   const bodyFiles: BodyFileToWrite[] = [];
-  const skipped: Array<{ frame: number; why: string }> = [];
+  const skipped: Array<{ frame: number; why: string }> = [...(opts.skipped ?? [])];
   const notes: string[] = [];
   let sends = 0, messages = 0, count = 0;
   for (const f of ordered) {
@@ -92,6 +94,7 @@ export function replayDocument(frames: readonly ReplayFrame[], opts: ReplayOptio
     notes.push(...w.notes, ...sent.notes);
     sends++; messages += sent.messages.length; count += w.blocks;
   }
+  skipped.sort((a, b) => a.frame - b.frame);
   const intro = [
     `// ${commentText(`Sends captured in ${opts.capture}, opened as a request file: edit, then Send above each block.`)}`,
     '// The properties the producer sets itself (UNIQ_KEY, WAIT, …) are left out: a new send gets its own.',

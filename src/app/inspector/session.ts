@@ -305,9 +305,7 @@ export class InspectorSession {
       const k = ix.conns[c.conn[frame]];
       read.push({ frame, bytes: fb.bytes, client: k ? formatEndpoint(k.client, k.clientPort) : '?', server: k ? formatEndpoint(k.server, k.serverPort) : '?', timeUs: c.tsFirst[frame], missing: gapsOf(fb).missing });
     }
-    const doc = replayDocument(read, { capture: this.source.title, bodyFileName: (f, i) => replayBodyFileName(this.source.title, f, i) });
-    doc.skipped.push(...skipped);
-    doc.skipped.sort((a, b) => a.frame - b.frame);
+    const doc = replayDocument(read, { capture: this.source.title, bodyFileName: (f, i) => replayBodyFileName(this.source.title, f, i), skipped });
     return { message: await this.host.openRequestFile(doc) };
   }
 

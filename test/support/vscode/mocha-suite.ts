@@ -36,6 +36,8 @@ export function runMochaSuite(dirs: string | string[], opts: { timeoutMs?: numbe
     timeout: opts.timeoutMs ?? 60_000,
     forbidOnly: true, // a stray .only must not silently shrink the suite
     forbidPending: true, // nor a skip
+    // RMQ_TEST_GREP: run only the matching tests while working on one feature (never set by npm test)
+    ...(process.env.RMQ_TEST_GREP ? { grep: process.env.RMQ_TEST_GREP } : {}),
   });
   const files = [...new Set(list.flatMap(findTests))];
   for (const f of files) mocha.addFile(f);

@@ -175,6 +175,7 @@ test('through the inspector session: the selected rows become one document; resp
   const d = host.replayDocs[0];
   assert.deepEqual(specs(d.text).map((x) => x.tags), ['TagA', 'TagB']);
   assert.deepEqual(d.skipped.map((x) => x.why).sort(), ['HEART_BEAT is not a send', 'a response', 'a response', 'a response']);
+  assert.match(d.text, /^\/\/ 4 selected row\(s\) skipped: frame 1: a response; frame 3: a response; /m, 'the document names every skipped row, those the index already knew too');
   await assert.rejects(call(session, host, 'openRequestFile', { frames: [] }), /invalid|refused|params/i);
   await assert.rejects(call(session, host, 'openRequestFile', { frames: [rows.length + 50] }), /no frame/);
   session.dispose();
