@@ -1,6 +1,6 @@
 /**
  * Capture → replay, the VS Code side: opens the document that src/app/inspector/replay.ts wrote as a
- * new untitled `.rocketmq` editor (nothing is saved until the user saves it) and writes its body files
+ * new untitled `.rocketmq` editor beside the inspector (nothing is saved until the user saves it) and writes its body files
  * to `.rocketmq/bodies/` in the first workspace folder: an untitled request file resolves `bodyFile`
  * from there (src/core/requestfile/body-file.ts), and the message view puts its body files in the same
  * place. Without a trusted folder nothing is written: each bodyFile line becomes a comment saying why.
@@ -25,7 +25,8 @@ export async function openReplayDocument(doc: ReplayDocument): Promise<string> {
   }
   const editorDoc = await vscode.workspace.openTextDocument({ language: 'rocketmq-request', content: text });
   openedReplayDocuments.push(editorDoc);
-  await vscode.window.showTextDocument(editorDoc, { preview: false });
+  // beside the inspector: the capture stays in view (and its webview alive) while the document is edited
+  await vscode.window.showTextDocument(editorDoc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   const summary = replaySummary(doc);
   return doc.bodyFiles.length && text !== doc.text ? `${summary}; body files not written (no trusted folder)` : summary;
 }

@@ -71,8 +71,8 @@ async function main(): Promise<number> {
         return t.includes('topic:') && t.includes('OrderTopic') ? t : undefined;
       });
       await poll('Send lenses', 15_000, async () => (await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Send' }).count()) >= 1);
-      const tab = await page.locator('.tabs-container .tab.active').textContent();
-      check(/Untitled/.test(tab ?? ''), `an untitled document: ${tab}`);
+      const tabs = await page.locator('.tabs-container .tab.active').allTextContents();
+      check(tabs.some((t) => /Untitled/.test(t)) && tabs.some((t) => /orders\.pcapng/.test(t)), `an untitled document beside the inspector: ${tabs.join(' | ')}`);
       await page.screenshot({ path: join(shots, 'replay-request-file.png') });
     });
   } finally {

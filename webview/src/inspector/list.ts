@@ -96,6 +96,10 @@ export class FrameList {
       else if (e.ctrlKey || e.metaKey) this.toggle(pos);
       else this.select(pos);
     });
+    // Shift/Ctrl/Cmd-click extends the row selection: not the browser's text selection
+    this.layer.addEventListener('mousedown', (e) => {
+      if (e.shiftKey || e.ctrlKey || e.metaKey) { e.preventDefault(); this.viewport.focus(); }
+    });
     this.layer.addEventListener('contextmenu', (e) => {
       const t = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
       if (!t || !t.dataset.pos || !this.cb.contextMenu) return;
