@@ -227,8 +227,16 @@ async function main(): Promise<number> {
       const queue = row(/^queue 0$/);
       await queue.waitFor({ timeout: 30_000 });
       await poll('queue offsets', 20_000, async () => /min \d+ · max \d+/.test((await queue.textContent()) ?? ''));
-      await queue.click({ button: 'right' });
-      await page.locator('.context-view .action-item', { hasText: 'Browse Messages…' }).first().click();
+      // VS Code's menu can drop a click that lands right after it opens (seen in CI: the menu stayed open
+      // with the item focused); hovering focuses the item and Enter runs it, which the menu always takes.
+      await poll('Browse Messages… run from the queue\'s context menu', 20_000, async () => {
+        if (await quickInput(page).isVisible()) return true;
+        const item = page.locator('.context-view .action-item', { hasText: 'Browse Messages…' }).first();
+        if (!(await item.isVisible())) { await queue.click({ button: 'right' }); return false; }
+        await item.hover();
+        await page.keyboard.press('Enter');
+        return false;
+      });
       await answer(page, /Browse .* \(commits no offset\)/, { row: 'From the first retained offset' });
       const b = await messagesFrame(page, async (fr) => /of .* broker-a:0, offsets 0–\d+; .*nothing committed$/.test((await fr.locator('#headline').textContent()) ?? ''), 'browsing broker-a:0');
       const offsets = await b.locator('#rows tbody tr td:nth-child(6)').allTextContents();
