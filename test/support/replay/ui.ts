@@ -1,7 +1,7 @@
 /**
  * Browser test of capture → replay: the real workbench (code-server) in headless Chromium. Opens a
- * capture of sends in the inspector, selects rows with Ctrl-click and Shift-click (the toolbar button
- * names the count; a plain arrow key goes back to one row), opens the row context menu and runs
+ * capture of sends in the inspector, selects rows with Ctrl-click, Shift-click and Ctrl+A (the toolbar
+ * button names the count; a plain arrow key goes back to one row), opens the row context menu and runs
  * *Open as Request File*: an untitled `.rocketmq` editor opens with a block per send and a Send lens,
  * and the notice says how many rows were skipped. Screenshots for the README:
  * media/screenshots/replay-select.png (selection and menu), replay-request-file.png (the document).
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
       await row(7).waitFor();
     });
 
-    await step('Ctrl-click adds rows, Shift-click selects a range, an arrow key goes back to one row', async () => {
+    await step('Ctrl-click adds rows, Shift-click selects a range, an arrow key goes back to one row, Ctrl+A selects all', async () => {
       await row(0).click();
       await row(2).click({ modifiers: ['Control'] });
       await poll('two rows selected', 5000, async () => (await chosen()) === 1 && (await f.locator('#open-request-file').textContent())?.trim() === 'Open 2 as Request File');
@@ -53,6 +53,8 @@ async function main(): Promise<number> {
       await poll('rows 2..6 selected', 5000, async () => (await chosen()) === 4 && (await f.locator('#open-request-file').textContent())?.trim() === 'Open 5 as Request File');
       await page.keyboard.press('ArrowDown');
       await poll('one row again', 5000, async () => (await chosen()) === 0 && (await f.locator('.list-layer .row.selected').getAttribute('data-frame')) === '7');
+      await page.keyboard.press('Control+a');
+      await poll('Ctrl+A selects the whole list', 5000, async () => (await chosen()) === 7 && (await f.locator('#open-request-file').textContent())?.trim() === 'Open 8 as Request File');
     });
 
     await step('right-click on a selected range shows "Open as Request File"; it opens a request document', async () => {
