@@ -26,7 +26,7 @@ import { LiveCapture, startLiveCapture } from '../support/live-capture';
 
 const HOSTILE = 'line1\nline2 "q" a=b \\ end';
 
-const JAVA = (cls: string) => `
+const JAVA = (cls: string, timer: boolean) => `
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import org.apache.rocketmq.client.producer.*;
@@ -57,7 +57,10 @@ public class ${cls} {
             StringBuilder z = new StringBuilder();
             for (int i = 0; i < 600; i++) z.append("java-zip-");
             System.out.println(p.send(m(t, "JZip", "jz", "java-zip", u(z.toString()))));
-        } finally {
+${timer ? `            Message tm = m(t, "JTimer", "jt", "java-timer", u("java timer"));
+            tm.setDelayTimeMs(1500L);
+            System.out.println(p.send(tm));
+` : ''}        } finally {
             p.shutdown();
         }
     }
@@ -67,7 +70,7 @@ public class ${cls} {
 /** What a user sets on a message, for comparing an original with its replay. */
 function userFields(m: BrowsedMessage) {
   const props = [...m.properties].filter(([k]) => !SYSTEM_PROPERTY_NAMES.has(k)).sort(([a], [b]) => a.localeCompare(b));
-  return { topic: m.topic, tags: m.tags, keys: m.keys, props, delay: m.properties.get('DELAY') ?? null, flag: m.flag, body: Buffer.from(m.body ?? new Uint8Array()).toString('hex') };
+  return { topic: m.topic, tags: m.tags, keys: m.keys, props, delay: m.properties.get('DELAY') ?? null, timerMs: m.properties.get('TIMER_DELAY_MS') ?? null, flag: m.flag, body: Buffer.from(m.body ?? new Uint8Array()).toString('hex') };
 }
 
 for (const version of ['5.3', '4.9'] as const) {
@@ -109,6 +112,9 @@ for (const version of ['5.3', '4.9'] as const) {
         { ...base, tags: 'OBin', keys: ['obin'], properties: { label: 'ours-bin', hostile: HOSTILE }, bodies: ['(binary)'], bodyBytes: [Uint8Array.from([0, 0xff, 0x80, 7, 10])] },
         { ...base, tags: 'OZip', keys: ['oz'], properties: { label: 'ours-zip', hostile: HOSTILE }, bodies: ['ours-zip-'.repeat(600)] },
       ];
+      // 5.x timer messages (TIMER_DELAY_MS), from both producers
+      const timer = version === '5.3';
+      if (timer) ours.push({ ...base, tags: 'OTimer', keys: ['ot'], properties: { label: 'ours-timer', hostile: HOSTILE }, bodies: ['ours timer'], delayMs: 1500 } as typeof ours[number]);
       for (const spec of ours) {
         const o = await executeSpec(session, spec);
         assert.equal(o.failed.length, 0, String(o.failed[0]?.error));
@@ -116,19 +122,21 @@ for (const version of ['5.3', '4.9'] as const) {
       // Java's producer
       const env = await prepareJava(version);
       const cls = `ReplaySend${version.replace('.', '')}`;
-      fs.writeFileSync(path.join(dir, `${cls}.java`), JAVA(cls));
+      fs.writeFileSync(path.join(dir, `${cls}.java`), JAVA(cls, timer));
       const javac = spawnSync('javac', ['-cp', env.classpath, '-d', dir, path.join(dir, `${cls}.java`)], { encoding: 'utf8' });
       assert.equal(javac.status, 0, `javac: ${javac.stderr}`);
       const run = await runJava({ ...env, classpath: `${dir}${path.delimiter}${env.classpath}` }, cls, [c.namesrv, topic, `pg_${tag}`]);
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout.match(/sendStatus=SEND_OK/g)?.length, 5, run.stdout);
+      assert.equal(run.stdout.match(/sendStatus=SEND_OK/g)?.length, timer ? 6 : 5, run.stdout);
+      const sends = timer ? 12 : 10;
+      const messages = sends + 2;
 
-      // 10 sends (8 single, 2 batches), each answered, in the capture
+      // 10 sends (8 single, 2 batches; 12 with the timers), each answered, in the capture
       await eventually('every send and its answer in the capture', async () => {
         const x = await indexCaptureFile(file);
         let answered = 0;
         for (let i = 0; i < x.length; i++) if (!(x.cols.flag[i] & 1) && [10, 310, 320].includes(x.cols.code[i]) && x.topicOf(i) === topic && x.cols.pair[i] >= 0) answered++;
-        return answered >= 10 ? true : undefined;
+        return answered >= sends ? true : undefined;
       }, 20_000);
       await cap.stop();
       cap = null;
@@ -143,7 +151,7 @@ for (const version of ['5.3', '4.9'] as const) {
         const all = Array.from({ length: inspector.source.index.length }, (_v, i) => i);
         const r = await call(inspector, host, 'openRequestFile', { frames: all });
         doc = host.replayDocs[0];
-        assert.match(r.message, /^Opened 12 message\(s\) from 10 send\(s\) as a request file/);
+        assert.match(r.message, new RegExp(`^Opened ${messages} message\\(s\\) from ${sends} send\\(s\\) as a request file`));
       } finally {
         inspector.dispose();
       }
@@ -182,7 +190,7 @@ for (const version of ['5.3', '4.9'] as const) {
           const k = `${m.properties.get('label')}|${Buffer.from(m.body ?? new Uint8Array()).toString('hex')}`;
           g.set(k, [...(g.get(k) ?? []), m]);
         }
-        return g.size === 12 && [...g.values()].every((v) => v.length === 2) ? g : undefined;
+        return g.size === messages && [...g.values()].every((v) => v.length === 2) ? g : undefined;
       }, 30_000);
       for (const [k, [a, b]] of groups) {
         assert.deepEqual(userFields(b), userFields(a), k);
@@ -190,7 +198,11 @@ for (const version of ['5.3', '4.9'] as const) {
         assert.notEqual(a.properties.get('UNIQ_KEY'), b.properties.get('UNIQ_KEY'), `${k}: a new send has a new UNIQ_KEY`);
       }
       const labels = new Set([...groups.values()].map(([m]) => m.properties.get('label')));
-      assert.deepEqual([...labels].sort(), ['java-batch', 'java-bin', 'java-delay', 'java-plain', 'java-zip', 'ours-batch', 'ours-bin', 'ours-delay', 'ours-plain', 'ours-zip']);
+      assert.deepEqual([...labels].sort(), ['java-batch', 'java-bin', 'java-delay', 'java-plain', ...(timer ? ['java-timer'] : []), 'java-zip', 'ours-batch', 'ours-bin', 'ours-delay', 'ours-plain', ...(timer ? ['ours-timer'] : []), 'ours-zip']);
+      if (timer) {
+        assert.equal((doc.text.match(/^delay: 1500ms$/gm) ?? []).length, 2, 'both timer sends became delay: 1500ms');
+        for (const [m] of [...groups.values()].filter(([x]) => x.properties.get('label')?.endsWith('-timer'))) assert.equal(m.properties.get('TIMER_DELAY_MS'), '1500', 'the stored timer message keeps its delay');
+      }
       const zipped = [...groups.values()].flat().filter((m) => m.properties.get('label')?.endsWith('-zip'));
       assert.ok(zipped.every((m) => m.compressed), 'the large bodies were compressed on the wire both times (and compared inflated)');
     });
