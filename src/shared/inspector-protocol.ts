@@ -317,6 +317,11 @@ export interface InspectorHostApi extends Api {
      * box; `askSecret` asks for another one) and recomputes the Signature. Null when no SecretKey was given.
      */
     checkSignature: { params: { frame: number; askSecret?: boolean }; result: SignatureCheckView | null };
+    /**
+     * Capture → replay: the selected SEND frames as a `.rocketmq` request document opened in the editor
+     * (rows that are not send requests are skipped and counted in `message`).
+     */
+    openRequestFile: { params: { frames: number[] }; result: { message: string } };
   };
   events: {
     /** The webview's script runs and listens: the host sends init, progress and the first page. */
@@ -348,6 +353,7 @@ export const REQUEST_TIMEOUT_MS: Record<keyof InspectorHostApi['requests'], numb
   getTimeline: 30_000,
   // the user types the SecretKey into an input box meanwhile
   checkSignature: 10 * 60_000,
+  openRequestFile: 60_000,
 };
 
 // ---------------------------------------------------------------- validation
@@ -362,6 +368,8 @@ const isNum = (v: unknown, min: number, max: number): v is number =>
 const isStr = (v: unknown, max = MAX_FILTER_STRING): v is string => typeof v === 'string' && v.length <= max;
 
 const MAX_FRAME = 2 ** 32 - 1;
+/** Frames one *Open as Request File* takes (a document of more blocks is no longer something to edit). */
+export const MAX_REPLAY_FRAMES = 10_000;
 
 function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
   for (const k of Object.keys(o)) if (!allowed.includes(k)) return false;
@@ -439,6 +447,8 @@ export const HOST_VALIDATORS: Validators<InspectorHostApi> = {
       ? { frame: v.frame, format: v.format as CopyFormat } : null),
     checkSignature: (v) => (isObj(v) && onlyKeys(v, ['frame', 'askSecret']) && isInt(v.frame, 0, MAX_FRAME) && (v.askSecret === undefined || typeof v.askSecret === 'boolean')
       ? { frame: v.frame, ...(v.askSecret ? { askSecret: true } : {}) } : null),
+    openRequestFile: (v) => (isObj(v) && onlyKeys(v, ['frames']) && Array.isArray(v.frames) && v.frames.length >= 1 && v.frames.length <= MAX_REPLAY_FRAMES
+      && v.frames.every((f) => isInt(f, 0, MAX_FRAME)) ? { frames: [...v.frames] as number[] } : null),
   },
   events: { ready: noParams, savePcapng: noParams, cancelIndexing: noParams },
 };

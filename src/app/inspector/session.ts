@@ -17,6 +17,7 @@ import { MAX_TEXT_CHARS } from '../../shared/inspector-protocol';
 import { checkSignature, signedRequestOf, SignatureCheckError, visibleText } from '../../core/doctor/acl-signature';
 import { SEND_V2_NAMES } from '../../core/remoting/headers/send-message';
 import { copyAs } from './copy-as';
+import { ReplayDocument, ReplayFrame, replayBodyFileName, replayDocument } from './replay';
 import { formatEndpoint } from '../../core/capture/capture-index';
 import { Endpoint, Envelope } from '../../shared/endpoint';
 import { CaptureSource, INDEX_READ_STEP } from './capture-source';
@@ -47,6 +48,11 @@ export interface SessionHost {
    */
   aclSecretKey?(accessKey: string, ask: boolean): Promise<{ secretKey: string; source: string } | null>;
   log(msg: string): void;
+  /**
+   * Capture → replay: writes the document's body files (names relative to where the document's
+   * bodyFile lines resolve) and opens the document; answers the line to show. Absent: not offered.
+   */
+  openRequestFile?(doc: ReplayDocument): Promise<string>;
 }
 
 export class InspectorSession {
@@ -89,6 +95,7 @@ export class InspectorSession {
         diff: (p) => this.diff(p.a, p.b),
         getTimeline: (p) => this.timelines.get(p),
         checkSignature: (p) => this.checkSignature(p.frame, p.askSecret === true),
+        openRequestFile: (p) => this.openRequestFile(p.frames),
       },
       events: {
         ready: () => this.onReady(),
@@ -319,6 +326,25 @@ export class InspectorSession {
     }
     await this.host.copyToClipboard(text);
     return { message: `Frame ${frame} copied as ${what}` };
+  }
+
+  /** Capture → replay (./replay.ts): the selected frames as a request document, opened by the host. */
+  private async openRequestFile(frames: number[]): Promise<{ message: string }> {
+    if (!this.host.openRequestFile) throw new Error('this inspector cannot open request files');
+    const ix = this.source.index;
+    const c = ix.cols;
+    const read: ReplayFrame[] = [];
+    const skipped: Array<{ frame: number; why: string }> = [];
+    for (const frame of [...new Set(frames)].sort((a, b) => a - b)) {
+      if (frame >= ix.length) throw new Error(`no frame ${frame} (the capture has ${ix.length.toLocaleString()} frames)`);
+      // only remoting requests are read (the index knows): responses, gRPC rows and the rest are counted
+      if (c.proto[frame] !== 0 || (c.flag[frame] & 1)) { skipped.push({ frame, why: c.proto[frame] !== 0 ? 'not a remoting frame' : 'a response' }); continue; }
+      const fb = await this.source.readFrame(frame);
+      const k = ix.conns[c.conn[frame]];
+      read.push({ frame, bytes: fb.bytes, client: k ? formatEndpoint(k.client, k.clientPort) : '?', server: k ? formatEndpoint(k.server, k.serverPort) : '?', timeUs: c.tsFirst[frame], missing: gapsOf(fb).missing });
+    }
+    const doc = replayDocument(read, { capture: this.source.title, bodyFileName: (f, i) => replayBodyFileName(this.source.title, f, i), skipped });
+    return { message: await this.host.openRequestFile(doc) };
   }
 
   /** A NameServer seen in the capture (the server of a route, cluster or topic-list query, or of a broker's registration), for mqadmin's -n. */

@@ -9,7 +9,7 @@
 import { FoundMessage } from '../../core/consumer/lookup';
 import { MessageConst } from '../../core/message';
 import { bodyText } from '../../core/frame';
-import { SendSpec, formatBlock, reservedPropertyProblem, propertyValueProblem } from '../../core/requestfile';
+import { SendSpec, reservedPropertyProblem, propertyValueProblem, writeReplayBlocks } from '../../core/requestfile';
 import { viewBytes } from './message-view';
 
 export interface ResendPlan {
@@ -59,21 +59,14 @@ export function resendSpec(m: FoundMessage, topic = m.topic): ResendPlan {
 }
 
 /**
- * The request block. A binary body goes to `bodyFile` (the caller writes the bytes there); a text body
- * is inline. A body that itself has a `###` line cannot be inline either (it would start a new block).
+ * The request block, from the one replay writer (the inspector's *Open as Request File* uses it too).
+ * A binary body (or one that would not read back inline) goes to `bodyFile` (the caller writes the
+ * bytes there); a text body is inline.
  */
 export function requestBlock(m: FoundMessage, bodyFileName?: string): { text: string; needsBodyFile: boolean; notes: string[] } {
-  const plan = resendSpec(m);
-  const inlineOk = !plan.binary && !/^###/m.test(plan.spec.bodies[0]);
-  const header = [`// ${m.topic} ${m.brokerName || m.brokerAddr}:${m.queueId} offset ${m.queueOffset}, stored ${new Date(m.storeTimestamp).toISOString()}`, `// msgId ${m.msgId ?? '(none)'} offsetMsgId ${m.offsetMsgId}`, ...plan.notes.map((n) => `// ${n}`)];
-  const spec = { ...plan.spec, bodies: inlineOk ? plan.spec.bodies : [''], bodyBytes: undefined };
-  let block = formatBlock(spec, `Again: ${m.msgId ?? m.offsetMsgId}`);
-  const lines = block.split('\n');
-  lines.splice(1, 0, ...header);
-  if (!inlineOk) {
-    const at = lines.indexOf('');
-    lines.splice(at, 0, `bodyFile: ${bodyFileName ?? './message.body'}`);
-  }
-  block = lines.join('\n');
-  return { text: block, needsBodyFile: !inlineOk, notes: plan.notes };
+  const head = [`${m.topic} ${m.brokerName || m.brokerAddr}:${m.queueId} offset ${m.queueOffset}, stored ${new Date(m.storeTimestamp).toISOString()}`, `msgId ${m.msgId ?? '(none)'} offsetMsgId ${m.offsetMsgId}`];
+  if (m.decompressError) head.push(`the body did not inflate (${m.decompressError}); the stored (compressed) bytes are sent`);
+  const w = writeReplayBlocks([{ topic: m.topic, properties: m.properties, body: viewBytes(m), flag: m.flag, bornMs: Number(m.bornTimestamp) || undefined }], false,
+    { title: `Again: ${m.msgId ?? m.offsetMsgId}`, comments: head, bodyFileName: () => bodyFileName ?? './message.body' });
+  return { text: w.text, needsBodyFile: w.bodyFiles.length > 0, notes: w.notes };
 }

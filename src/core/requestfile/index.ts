@@ -1,3 +1,4 @@
 export * from './spec';
 export * from './parser';
 export * from './body-file';
+export * from './writer';

@@ -16,6 +16,10 @@
  *   bodyFile: ./payload.json           ← body from a file (relative to the request file, inside its
  *                                         workspace folder: see body-file.ts)
  *   // comment                         ← comment lines are allowed among the headers
+ *   tag: "a \"quoted\"\ttag"             ← a value starting with `"` is a JSON string (escapes \n, \t, \",
+ *   property: "na=me"=" v "               \\, \uXXXX): how text with line breaks, control characters,
+ *                                         edge spaces or a leading `"` is written; a property's name
+ *                                         and value are quoted each on their own
  *
  *   {"orderId": 1}                     ← the body: everything up to the next ### line,
  *                                         trailing blank lines dropped; in a batch, `---` lines
@@ -43,10 +47,15 @@ export interface HeaderLine {
   name: string;
   /** Canonical name (`tag`), or undefined when unknown. */
   key: HeaderKey | undefined;
+  /** The value: trimmed, or decoded when it was written as a quoted JSON string. */
   value: string;
   line: number;
   nameColumn: number;
   valueColumn: number;
+  /** Length of the value as written (quotes and escapes included), for ranges. */
+  rawLength?: number;
+  /** Written as a quoted JSON string. */
+  quoted?: boolean;
 }
 
 export type HeaderKey =
@@ -153,7 +162,15 @@ function parseBlock(lines: string[], index: number, title: string | undefined, s
     const rawValue = m[3];
     const valueColumn = l.length - rawValue.length + (rawValue.length - rawValue.trimStart().length);
     const key = HEADER_ALIASES[m[2].toLowerCase()];
-    headers.push({ name: m[2], key, value: rawValue.trim(), line: i, nameColumn, valueColumn });
+    const written = rawValue.trim();
+    let value = written;
+    let quoted = false;
+    if (key !== 'property' && written.startsWith('"')) {
+      const q = unquote(written);
+      if (q === null || q.rest !== '') err(i, valueColumn, valueColumn + written.length, 'a value starting with `"` is a JSON string ("…" with \\n, \\t, \\", \\\\ or \\uXXXX escapes)');
+      else { value = q.value; quoted = true; }
+    }
+    headers.push({ name: m[2], key, value, line: i, nameColumn, valueColumn, rawLength: written.length, quoted });
     if (!key) err(i, nameColumn, nameColumn + m[2].length, `unknown header "${m[2]}" (known: ${Object.keys(HEADER_DOCS).join(', ')})`, 'warning');
   }
   // Body: after the blank line up to the block end, trailing blank lines dropped.
@@ -168,10 +185,9 @@ function parseBlock(lines: string[], index: number, title: string | undefined, s
   for (const h of headers) {
     if (!h.key) continue;
     if (h.key === 'property') {
-      const eq = h.value.indexOf('=');
-      if (eq <= 0) { err(h.line, h.valueColumn, h.valueColumn + h.value.length, 'a property is written `name=value`'); continue; }
-      const name = h.value.slice(0, eq).trim();
-      const value = h.value.slice(eq + 1).trim();
+      const pv = splitProperty(h.value);
+      if (typeof pv === 'string') { err(h.line, h.valueColumn, h.valueColumn + h.value.length, pv); continue; }
+      const { name, value, eq } = pv;
       const p = reservedPropertyProblem(name) ?? propertyValueProblem(name, value);
       if (p) err(h.line, h.valueColumn, h.valueColumn + h.value.length, p);
       else {
@@ -183,7 +199,7 @@ function parseBlock(lines: string[], index: number, title: string | undefined, s
     if (byKey.has(h.key)) err(h.line, h.nameColumn, h.nameColumn + h.name.length, `"${h.name}" is given twice in this block; the last one wins`, 'warning');
     byKey.set(h.key, h);
   }
-  const valueErr = (h: HeaderLine, message: string, severity: Severity = 'error') => err(h.line, h.valueColumn, h.valueColumn + h.value.length, message, severity);
+  const valueErr = (h: HeaderLine, message: string, severity: Severity = 'error') => err(h.line, h.valueColumn, h.valueColumn + (h.rawLength ?? h.value.length), message, severity);
 
   const topicH = byKey.get('topic');
   if (!topicH) err(startLine, 0, lines[startLine]?.length ?? 1, 'this block has no `topic:` header');
@@ -297,7 +313,8 @@ function parseBlock(lines: string[], index: number, title: string | undefined, s
     spec = {
       topic: topicH.value,
       tags: byKey.get('tag')?.value || undefined,
-      keys: splitKeys(byKey.get('keys')?.value),
+      // A quoted keys value keeps tabs and other whitespace inside a key: only spaces separate (Java's KEY_SEPARATOR).
+      keys: byKey.get('keys')?.quoted ? splitOnSpaces(byKey.get('keys')!.value) : splitKeys(byKey.get('keys')?.value),
       bodies,
       properties: Object.keys(properties).length ? properties : undefined,
       delayLevel, delayMs, deliverAtMs, queue, mode, repeat,
@@ -328,6 +345,80 @@ export function splitKeys(v: string | undefined): string[] | undefined {
   return ks.length ? ks : undefined;
 }
 
+function splitOnSpaces(v: string): string[] | undefined {
+  const ks = v.split(' ').filter(Boolean);
+  return ks.length ? ks : undefined;
+}
+
+/**
+ * A JSON string at the start of `s` (which starts with `"`): its value and the text after it, or null
+ * when it is not a well-formed JSON string.
+ */
+export function unquote(s: string): { value: string; rest: string } | null {
+  let i = 1;
+  for (; i < s.length; i++) {
+    if (s[i] === '\\') { i++; continue; }
+    if (s[i] === '"') break;
+  }
+  if (i >= s.length) return null;
+  try {
+    const v = JSON.parse(s.slice(0, i + 1)) as unknown;
+    return typeof v === 'string' ? { value: v, rest: s.slice(i + 1).trim() } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Characters that would end a line (for the parser or for VS Code's editor) or that a reader would not see. */
+const UNSAFE_IN_LINE_ALL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+
+/** Whether a header value must be quoted to read back as exactly this text. */
+export function needsQuoting(v: string): boolean {
+  return v === '' || v !== v.trim() || v.startsWith('"') || UNSAFE_IN_LINE.test(v);
+}
+
+/** A JSON string that also escapes U+0085, U+2028 and U+2029 (editors may break lines there). */
+export function quote(v: string): string {
+  return JSON.stringify(v).replace(/[\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The value as written in a header line: as is, or quoted when it must be. */
+export function headerText(v: string): string {
+  return needsQuoting(v) ? quote(v) : v;
+}
+
+/** A property header's value: each side quoted when it must be (a name with `=` too). */
+export function propertyText(name: string, value: string): string {
+  return `${needsQuoting(name) || name.includes('=') ? quote(name) : name}=${headerText(value)}`;
+}
+
+/** `name=value`, either side possibly a quoted JSON string (then `=` and edge spaces may be part of it). */
+export function splitProperty(v: string): { name: string; value: string; eq: number } | string {
+  const bad = 'a property is written `name=value` (a quoted side is a JSON string: "na=me"="value")';
+  let name: string;
+  let after: string;
+  let eq: number;
+  if (v.startsWith('"')) {
+    const q = unquote(v);
+    if (!q || !q.rest.startsWith('=')) return bad;
+    name = q.value;
+    eq = v.length - q.rest.length;
+    after = q.rest.slice(1).trim();
+  } else {
+    eq = v.indexOf('=');
+    if (eq <= 0) return bad;
+    name = v.slice(0, eq).trim();
+    after = v.slice(eq + 1).trim();
+  }
+  if (after.startsWith('"')) {
+    const q = unquote(after);
+    if (!q || q.rest !== '') return bad;
+    return { name, value: q.value, eq };
+  }
+  return { name, value: after, eq };
+}
+
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `3` → level 3; `10s`, `1500ms`, `5m`, `2h`, `1d` → a duration in ms. */
@@ -354,15 +445,15 @@ export function parseQueue(v: string): QueueChoice | string {
 
 /** Writes a spec back as a request-file block (for "save as request file" and remembered templates). */
 export function formatBlock(spec: SendSpec, title?: string): string {
-  const out: string[] = [`###${title ? ` ${title}` : ''}`, `topic: ${spec.topic}`];
-  if (spec.tags) out.push(`tag: ${spec.tags}`);
-  if (spec.keys?.length) out.push(`keys: ${spec.keys.join(' ')}`);
-  for (const [k, v] of Object.entries(spec.properties ?? {})) out.push(`property: ${k}=${v}`);
+  const out: string[] = [`###${title ? ` ${title.replace(UNSAFE_IN_LINE_ALL, ' ')}` : ''}`, `topic: ${headerText(spec.topic)}`];
+  if (spec.tags) out.push(`tag: ${headerText(spec.tags)}`);
+  if (spec.keys?.length) out.push(`keys: ${spec.keys.some((k) => needsQuoting(k)) ? quote(spec.keys.join(' ')) : spec.keys.join(' ')}`);
+  for (const [k, v] of Object.entries(spec.properties ?? {})) out.push(`property: ${propertyText(k, v)}`);
   if (spec.delayLevel !== undefined) out.push(`delay: ${spec.delayLevel}`);
   if (spec.delayMs !== undefined) out.push(`delay: ${spec.delayMs}ms`);
   if (spec.deliverAtMs !== undefined) out.push(`deliverAt: ${new Date(spec.deliverAtMs).toISOString()}`);
   if (spec.queue?.kind === 'explicit') out.push(`queue: ${spec.queue.brokerName ? `${spec.queue.brokerName}:` : ''}${spec.queue.queueId}`);
-  if (spec.queue?.kind === 'sharding') out.push(`shardingKey: ${spec.queue.shardingKey}`);
+  if (spec.queue?.kind === 'sharding') out.push(`shardingKey: ${headerText(spec.queue.shardingKey)}`);
   if (spec.mode !== 'sync') out.push(`mode: ${spec.mode}`);
   if (spec.repeat > 1) out.push(`repeat: ${spec.repeat}`);
   if (spec.batch) out.push('type: batch');

@@ -120,6 +120,16 @@ export function buildMessages(spec: SendSpec): Message[] {
   });
 }
 
+/**
+ * The spec with its body taken from a body file's bytes, sent as they are: a binary file (a body the
+ * replay writer or the message view put there) must not go through a UTF-8 string.
+ */
+export function withBodyFileBytes(spec: SendSpec, bytes: Uint8Array, name: string): SendSpec {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const readable = Buffer.from(text, 'utf8').equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return { ...spec, bodies: [readable ? text : `(${bytes.length} bytes from ${name})`], bodyBytes: [bytes] };
+}
+
 /** A short human summary, e.g. for confirmations: `3 × batch of 2 to TopicA (tag TagA, sync)`. */
 export function describeSpec(spec: SendSpec): string {
   const what = spec.batch ? `batch of ${spec.bodies.length}` : spec.transaction ? `transactional message (${spec.transaction})` : 'message';

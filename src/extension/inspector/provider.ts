@@ -11,6 +11,7 @@ import { fileSink } from '../../core/capture/pcap-writer';
 import type { FilterSpec, RowsPage } from '../../shared/inspector-protocol';
 import type { Envelope } from '../../shared/endpoint';
 import { webviewOptions, webviewShellHtml } from '../webview-html';
+import { openReplayDocument } from './replay';
 import { previewHtml, PREVIEW_ROWS } from '../../app/inspector/preview-html';
 import { focusOnSend, OwnTraffic, TrafficView } from '../../app/inspector/own-traffic';
 import { CaptureSource, captureSource, fileSource, InspectorSession, liveSource } from '../../app/inspector/session';
@@ -91,6 +92,7 @@ function attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: Ca
       void vscode.window.showInformationMessage(`Saved ${r.framesWritten} frames (${r.packets} packets) to ${uri.fsPath}${r.framesDropped ? `; ${r.framesDropped} older frames were no longer in memory` : ''}.`);
     },
     log: (m) => log?.info(m),
+    openRequestFile: (doc) => openReplayDocument(doc),
   });
   // The HTML goes out before anything else is wired: it carries the first rows (if the index has
   // any yet), which are on screen as soon as VS Code shows the frame.

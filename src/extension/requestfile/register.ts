@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import {
-  BodyFileCheck, BodyFileError, HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, bodyFileScope, checkBodyFile, parseRequestFile,
+  BodyFileCheck, BodyFileError, HEADER_DOCS, HeaderKey, ParsedRequestFile, RequestBlock, SEND_MODES, TRANSACTION_DECISIONS, bodyFileScope, checkBodyFile, parseRequestFile, withBodyFileBytes,
 } from '../../core/requestfile';
 import { services } from '../connections/services';
 import { chooseConnection, predictWithLog, sendWithUi } from '../send/commands';
@@ -195,7 +195,7 @@ export function registerRequestFiles(context: vscode.ExtensionContext): void {
     if (bodyPath) {
       try {
         // The resolved real path is read (not the link that was checked), so what is read is what was decided on.
-        spec = { ...spec, bodies: [Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(bodyPath))).toString('utf8')] };
+        spec = withBodyFileBytes(spec, await vscode.workspace.fs.readFile(vscode.Uri.file(bodyPath)), block.bodyFile!);
       } catch (e) {
         void vscode.window.showErrorMessage(`Cannot read bodyFile ${block.bodyFile}: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;

@@ -3,6 +3,7 @@
  * envelopes in, envelopes out. Used by the unit tests, the golden-file generator and the benchmark.
  */
 import type { SessionHost, InspectorSession } from '../../../src/app/inspector/session';
+import { ReplayDocument, replaySummary } from '../../../src/app/inspector/replay';
 import type { Envelope, Method, Params, Result } from '../../../src/shared/endpoint';
 import type { InspectorHostApi, InspectorWebviewApi } from '../../../src/shared/inspector-protocol';
 
@@ -18,6 +19,9 @@ export class RecordingHost implements SessionHost {
   async copyToClipboard(t: string): Promise<void> { this.clipboard = t; }
   async savePcapng(): Promise<void> { this.saves++; }
   log(m: string): void { this.logs.push(m); }
+  /** Capture → replay documents the session asked to open. */
+  readonly replayDocs: ReplayDocument[] = [];
+  async openRequestFile(doc: ReplayDocument): Promise<string> { this.replayDocs.push(doc); return replaySummary(doc); }
 
   /** Bodies of the events of one name the session sent, oldest first. */
   events<E extends WebviewEvent>(name: E): InspectorWebviewApi['events'][E][] {

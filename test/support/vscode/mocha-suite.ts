@@ -36,6 +36,9 @@ export function runMochaSuite(dirs: string | string[], opts: { timeoutMs?: numbe
     timeout: opts.timeoutMs ?? 60_000,
     forbidOnly: true, // a stray .only must not silently shrink the suite
     forbidPending: true, // nor a skip
+    // RMQ_TEST_GREP: run only the matching tests while working on one feature (never set by npm test;
+    // the launcher self-tests then report FAIL: their deliberately failing test is filtered out too)
+    ...(process.env.RMQ_TEST_GREP ? { grep: process.env.RMQ_TEST_GREP } : {}),
   });
   // `only`: the files whose paths contain one of these (the extension suite takes them from RMQ_TEST_ONLY, for a developer's single-file run)
   const only = opts.only ?? [];

@@ -225,7 +225,7 @@ async function main(): Promise<number> {
     await server?.stop();
     write();
   }
-  for (const feature of ['inspector', 'timeline', 'routes', 'messages', 'capture', 'groups', 'grpc']) {
+  for (const feature of ['inspector', 'timeline', 'routes', 'messages', 'capture', 'groups', 'grpc', 'replay']) {
     const r = await featureUiTests(runRoot, feature);
     if (r) { extra.passed += r.passed; extra.failed += r.failed; write(); }
   }

@@ -28,6 +28,10 @@ export interface ListCallbacks {
   failed?(error: unknown): void;
   /** Once: the list has drawn real rows, or knows from the host that the view is empty. */
   shown?(): void;
+  /** The multi-selection changed (Ctrl/Cmd-click, Shift-click, Shift+arrows): how many rows are in it. */
+  selectionChanged?(count: number): void;
+  /** Right-click on a row (after it joined the selection, when it was not in it). */
+  contextMenu?(x: number, y: number): void;
 }
 
 export class FrameList {
@@ -42,6 +46,13 @@ export class FrameList {
   private inflight = new Set<number>();
   private generation = 0;
   selected = -1;
+  /**
+   * Rows in the multi-selection, by view position (always holds `selected` when it is ≥ 0). Positions,
+   * not frames: a Shift-click range may cover rows not fetched yet (their frames are fetched on use).
+   */
+  private readonly chosen = new Set<number>();
+  /** Where a Shift-click or Shift+arrow range starts. */
+  private anchor = -1;
   private notifyOnLoad = false;
   private rowEls: HTMLElement[] = [];
   private fetchTimer: number | null = null;
@@ -70,6 +81,7 @@ export class FrameList {
     this.viewport.tabIndex = 0;
     this.viewport.setAttribute('role', 'grid');
     this.viewport.setAttribute('aria-label', 'Frames');
+    this.viewport.setAttribute('aria-multiselectable', 'true');
     this.layer = el('div', 'list-layer');
     this.spacer = el('div', 'list-spacer');
     this.viewport.append(this.layer, this.spacer);
@@ -78,7 +90,23 @@ export class FrameList {
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.layer.addEventListener('click', (e) => {
       const t = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
-      if (t && t.dataset.pos) this.select(Number(t.dataset.pos));
+      if (!t || !t.dataset.pos) return;
+      const pos = Number(t.dataset.pos);
+      if (e.shiftKey && this.anchor >= 0) this.selectRange(this.anchor, pos);
+      else if (e.ctrlKey || e.metaKey) this.toggle(pos);
+      else this.select(pos);
+    });
+    // Shift/Ctrl/Cmd-click extends the row selection: not the browser's text selection
+    this.layer.addEventListener('mousedown', (e) => {
+      if (e.shiftKey || e.ctrlKey || e.metaKey) { e.preventDefault(); this.viewport.focus(); }
+    });
+    this.layer.addEventListener('contextmenu', (e) => {
+      const t = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
+      if (!t || !t.dataset.pos || !this.cb.contextMenu) return;
+      e.preventDefault();
+      const pos = Number(t.dataset.pos);
+      if (!this.chosen.has(pos)) this.select(pos);
+      this.cb.contextMenu(e.clientX, e.clientY);
     });
     new ResizeObserver(() => { this.layout(); this.render(); }).observe(this.viewport);
   }
@@ -99,7 +127,7 @@ export class FrameList {
 
   /** New total from the host. `reset`: the view changed (sort/filter), drop cached rows. */
   setTotal(total: number, reset: boolean): void {
-    if (reset) { this.cache.clear(); this.inflight.clear(); this.generation++; this.selected = -1; }
+    if (reset) { this.cache.clear(); this.inflight.clear(); this.generation++; this.selected = -1; this.chosen.clear(); this.anchor = -1; this.cb.selectionChanged?.(0); }
     else {
       // rows past the old end may have been cached as missing; nothing else changes in capture order
       for (const k of this.inflight) if (k >= this.total) this.inflight.delete(k);
@@ -147,8 +175,63 @@ export class FrameList {
     this.render();
   }
 
+  /** Selects one row (the multi-selection becomes that row). */
   select(pos: number): void {
     if (pos < 0 || pos >= this.total) return;
+    this.chosen.clear();
+    this.chosen.add(pos);
+    this.anchor = pos;
+    this.focusRow(pos);
+    this.cb.selectionChanged?.(1);
+  }
+
+  /** Ctrl/Cmd-click: the row joins or leaves the selection; it becomes the one shown in the details. */
+  toggle(pos: number): void {
+    if (pos < 0 || pos >= this.total) return;
+    if (this.chosen.has(pos) && this.chosen.size > 1) this.chosen.delete(pos);
+    else this.chosen.add(pos);
+    this.anchor = pos;
+    this.focusRow(pos);
+    this.cb.selectionChanged?.(this.chosen.size);
+  }
+
+  /** Shift-click / Shift+arrows: every row from `from` to `to`; `to` is shown in the details. */
+  selectRange(from: number, to: number): void {
+    to = Math.min(this.total - 1, Math.max(0, to));
+    if (from < 0 || from >= this.total) return this.select(to);
+    this.chosen.clear();
+    for (let p = Math.min(from, to); p <= Math.max(from, to); p++) this.chosen.add(p);
+    this.focusRow(to);
+    this.cb.selectionChanged?.(this.chosen.size);
+  }
+
+  /** How many rows are selected. */
+  get selectionSize(): number { return this.chosen.size; }
+
+  /**
+   * The frame numbers of the selected rows, in view order (rows not fetched yet are fetched, at most
+   * `max` rows in all).
+   */
+  async selectedFrames(max: number): Promise<number[]> {
+    const positions = [...this.chosen].sort((a, b) => a - b).slice(0, max);
+    const out: number[] = [];
+    const missing = positions.filter((p) => !this.cache.has(p));
+    const fetched = new Map<number, FrameRow>();
+    for (let k = 0; k < missing.length;) {
+      const from = missing[k];
+      let to = from;
+      while (k < missing.length && missing[k] - from < 500) to = missing[k++];
+      const res = await this.cb.fetch(from, to - from + 1);
+      res.rows.forEach((r, i) => fetched.set(res.start + i, r));
+    }
+    for (const p of positions) {
+      const r = this.cache.get(p) ?? fetched.get(p);
+      if (r) out.push(r.frame);
+    }
+    return out;
+  }
+
+  private focusRow(pos: number): void {
     this.selected = pos;
     this.scrollToPosition(pos);
     this.render();
@@ -162,6 +245,12 @@ export class FrameList {
   private onKey(e: KeyboardEvent): void {
     const page = Math.max(1, this.visibleRows - 1);
     let next = this.selected;
+    if (e.key === 'a' && (e.ctrlKey || e.metaKey) && this.total > 0) {
+      // Select all (of the current view), for *Open as Request File* on a filtered list
+      e.preventDefault();
+      this.selectRange(0, this.total - 1);
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown': next = this.selected + 1; break;
       case 'ArrowUp': next = Math.max(0, this.selected - 1); break;
@@ -172,7 +261,9 @@ export class FrameList {
       default: return;
     }
     e.preventDefault();
-    this.select(Math.min(this.total - 1, Math.max(0, next)));
+    const to = Math.min(this.total - 1, Math.max(0, next));
+    if (e.shiftKey && this.anchor >= 0) this.selectRange(this.anchor, to);
+    else this.select(to);
   }
 
   render(): void {
@@ -197,7 +288,9 @@ export class FrameList {
       r.dataset.pos = String(pos);
       const row = this.cache.get(pos);
       r.classList.toggle('selected', pos === this.selected);
-      r.setAttribute('aria-selected', pos === this.selected ? 'true' : 'false');
+      // the other rows of a multi-selection (`selected` stays the one row the details show)
+      r.classList.toggle('chosen', pos !== this.selected && this.chosen.has(pos));
+      r.setAttribute('aria-selected', pos === this.selected || this.chosen.has(pos) ? 'true' : 'false');
       const cells = r.children;
       if (!row) {
         r.dataset.frame = '';

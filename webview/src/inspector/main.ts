@@ -9,6 +9,7 @@ import { button, checkbox, dropdown, el, registerControls, textField, TextField 
 import { DetailsPane } from './details';
 import { FrameList, formatLatency } from './list';
 import { TimelineView } from './timeline';
+import { replayUi } from './replay';
 import { progressText } from '../../../src/shared/inspector-text';
 import { emit, failure, listen, request, vscode } from './rpc';
 
@@ -52,7 +53,8 @@ const saveBtn = button('Save as pcapng', () => emit('savePcapng'), { id: 'save',
 saveBtn.style.display = 'none';
 const timeBtn = button('Absolute time', () => toggleTime(), { id: 'time-mode', secondary: true });
 const summaryBtn = button('Expert summary', () => toggleSummary(), { id: 'toggle-summary', secondary: true });
-toolbar.append(titleEl, statusEl, noticeEl, el('span', 'grow'), cancelBtn, saveBtn, timeBtn, summaryBtn);
+const replay = replayUi(() => list, noticeEl);
+toolbar.append(titleEl, statusEl, noticeEl, el('span', 'grow'), cancelBtn, saveBtn, timeBtn, summaryBtn, replay.button);
 
 const fb = el('div', 'filterbar');
 fb.id = 'filterbar';
@@ -88,6 +90,8 @@ const list = new FrameList({
   select: (pos, row) => onSelect(pos, row),
   sort: (col) => void setSort(col),
   shown: () => showApp(),
+  selectionChanged: (n) => replay.selectionChanged(n),
+  contextMenu: (x, y) => replay.contextMenu(x, y),
 });
 let markedFrame: number | null = null;
 const details = new DetailsPane({
