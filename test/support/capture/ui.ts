@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openWorkbench } from '../inspector/workbench';
+import { runCommand } from '../vscode/quick-open';
 import { poll } from '../inspector/ui';
 import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { Producer } from '../../../src/core/producer';
@@ -37,19 +38,6 @@ function check(cond: unknown, msg: string): asserts cond {
 
 /** The few DOM types used inside evaluate (the root tsconfig has no DOM lib). */
 interface MiniDoc { querySelector(s: string): { textContent: string | null } | null; body: { dataset: Record<string, string | undefined> } }
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await poll(`command "${title}" in the palette`, 20_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 3000 });
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
-    await page.keyboard.press('Enter');
-    return true;
-  });
-}
 
 /** Waits for the quick pick titled like `title` and returns the labels of its rows. */
 async function quickPick(page: Page, title: RegExp): Promise<string[]> {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../vscode/code-server';
 import { openWorkbench } from '../inspector/workbench';
+import { runCommand as runPaletteCommand } from '../vscode/quick-open';
 import { poll } from '../inspector/ui';
 import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { startGroupScenario, GroupScenario } from './scenario';
@@ -49,8 +50,13 @@ function treeRows(page: Page, label: string) {
 
 async function expandRow(page: Page, row: ReturnType<Page['locator']>, what: string): Promise<void> {
   await row.waitFor({ timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await poll(`${what} expanded`, 20_000, async () => (await row.getAttribute('aria-expanded')) === 'true');
+  // The tree re-renders when a background group inspection lands, and a click during that can be lost:
+  // click again (only while still collapsed) until the row says it is expanded.
+  await poll(`${what} expanded`, 30_000, async () => {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+    await row.click();
+    return poll(`${what} expanding`, 3000, async () => (await row.getAttribute('aria-expanded')) === 'true').then(() => true, () => false);
+  });
 }
 
 const paneText = async (page: Page) => (await page.locator('.pane-body').textContent()) ?? '';
@@ -83,16 +89,7 @@ async function typeIntoQuickInput(page: Page, text: string, expectTitle: RegExp)
 }
 
 async function runCommand(page: Page, title: string, input?: string): Promise<void> {
-  await poll(`command "${title}" in the palette`, 20_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const q = page.locator('.quick-input-widget input');
-    await q.waitFor({ timeout: 3000 });
-    await q.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
-    await page.keyboard.press('Enter');
-    return true;
-  });
+  await runPaletteCommand(page, title);
   if (input !== undefined) {
     const q = page.locator('.quick-input-widget input');
     await poll('the input box', 10_000, async () => (await q.isVisible()) && (await q.inputValue()) !== `>${title}`);

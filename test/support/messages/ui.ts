@@ -17,6 +17,7 @@ import { repoRoot } from '../vscode/code-server';
 import { buildPrivateExtension } from '../inspector/workbench';
 import { launchChromium } from '../vscode/browser';
 import { ensureCodeServer, ensureSystemPackages, log, remoteAuthority, startCodeServer, workbenchUrl } from '../vscode/code-server';
+import { runCommand } from '../vscode/quick-open';
 import { poll } from '../inspector/ui';
 import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { Producer } from '../../../src/core/producer';
@@ -46,18 +47,6 @@ const XSS = {
 };
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget input');
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await poll(`command "${title}" in the palette`, 20_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await quickInput(page).waitFor({ timeout: 3000 });
-    await quickInput(page).fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
-    await page.keyboard.press('Enter');
-    return true;
-  });
-}
 
 /** Waits for a quick input whose title, placeholder or prompt matches, then picks the row with `row` or types `text`. */
 async function answer(page: Page, expect: RegExp, a: { row?: string; text?: string }): Promise<void> {

@@ -16,7 +16,7 @@ import { buildPrivateExtension } from '../inspector/workbench';
 import { launchChromium } from '../vscode/browser';
 import { ensureCodeServer, ensureSystemPackages, log, remoteAuthority, startCodeServer, workbenchUrl } from '../vscode/code-server';
 import { poll } from '../inspector/ui';
-import { quickOpen } from '../vscode/quick-open';
+import { quickOpen, runCommand } from '../vscode/quick-open';
 import { attachFromEnv, startCluster, RunningCluster } from '../cluster';
 import { Producer } from '../../../src/core/producer';
 import { Message } from '../../../src/core/message';
@@ -34,20 +34,6 @@ const steps = new Steps(async (n) => {
 const step = steps.step.bind(steps);
 function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(msg);
-}
-
-/** Runs a command from the palette (F1), by its title. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await poll(`command "${title}" in the palette`, 20_000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 3000 });
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
-    await page.keyboard.press('Enter');
-    return true;
-  });
 }
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget input');

@@ -20,3 +20,22 @@ export async function quickOpen(page: Page, name: string): Promise<void> {
   await listInQuickOpen(page, name);
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Runs a command from the palette by its title. Each attempt is short (a webview taking focus can
+ * close the palette between opening and typing, which a long fill would wait out), and every other
+ * attempt opens the palette with Ctrl+Shift+P instead of F1.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  let attempt = 0;
+  await pollUntil(`command "${title}" in the palette`, 30_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(attempt++ % 2 === 0 ? 'F1' : 'Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 3000 });
+    await input.fill(`>${title}`, { timeout: 3000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
+    await page.keyboard.press('Enter');
+    return true;
+  }, 50);
+}
