@@ -126,6 +126,43 @@ describe('capture inspector (extension host)', function () {
     assert.ok(refused.kind === 'error' && /Java snippet is made for sends only/.test(refused.message), JSON.stringify(refused));
   });
 
+  it('frame diff of two sends names the fields that differ, by real name, and diffs the bodies', async () => {
+    const file = join(dir, 'basic.pcapng');
+    const rows = await allRows(file);
+    const [s1, s2] = rows.filter((r) => r.codeName === 'SEND_MESSAGE_V2' && !r.response);
+    const d = await ask(file, 'diff', { a: { frame: s1.frame }, b: { frame: s2.frame } });
+    const topic = d.rows.find((r) => r.name.startsWith('topic'))!;
+    assert.deepEqual([topic.a, topic.b, topic.same], ['OrderTopic', 'MissingTopic', false]);
+    assert.ok(d.rows.find((r) => r.name.startsWith('producerGroup'))!.same, 'the same producer group is not a difference');
+    assert.ok(d.differences >= 2, `differences: ${d.differences}`);
+    assert.equal(d.body.same, false);
+    const self = await ask(file, 'diff', { a: { frame: s1.frame }, b: { frame: s1.frame } });
+    assert.equal(self.differences, 0);
+    const bad = await answer(file, 'diff', { a: { frame: s1.frame }, b: { frame: 9999 } });
+    assert.ok(bad.kind === 'error' && /no frame 9999/.test(bad.message), JSON.stringify(bad));
+  });
+
+  it('the timeline counts every frame, errors and unanswered requests; its span as a time filter lists exactly those frames', async () => {
+    const file = join(dir, 'basic.pcapng');
+    const f = basicCapture();
+    const t = await ask(file, 'getTimeline', { buckets: 40 });
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    assert.equal(sum(t.frames), f.expect.frames);
+    assert.equal(t.total, f.expect.frames);
+    assert.equal(sum(t.errors), 2, 'the two TOPIC_NOT_EXIST frames');
+    assert.equal(sum(t.unanswered), f.expect.unanswered);
+    assert.ok(t.series.some((s) => s.name === 'SEND_MESSAGE_V2'), JSON.stringify(t.series.map((s) => s.name)));
+    // a brushed span is a time filter: the frames of the first half of the timeline, as the list shows them
+    const mid = t.fromUs + Math.floor((t.toUs - t.fromUs) / 2);
+    const first = Math.ceil((mid - t.fromUs) / t.bucketUs);
+    const inSpan = sum(t.frames.slice(0, first));
+    const v = await ask(file, 'setView', { sort: { column: 'index', descending: false }, filter: { timeFromSec: (t.fromUs - t.originUs) / 1e6, timeToSec: (t.fromUs + first * t.bucketUs - 1 - t.originUs) / 1e6 } });
+    assert.equal(v.total, inSpan, `frames in the first ${first} bucket(s)`);
+    await ask(file, 'setView', { sort: { column: 'index', descending: false }, filter: {} });
+    const bad = await answer(file, 'getTimeline', { buckets: 0 });
+    assert.ok(bad.kind === 'error' && bad.code === 'invalid-request', JSON.stringify(bad));
+  });
+
   it('opens .pcap.gz through the same editor', async () => {
     const file = join(dir, 'basic.pcap.gz');
     writeFileSync(file, gzipSync(basicCapture().bytes));
