@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { CaptureParser, InterfaceInfo, ParserCallbacks } from './file-format';
 import { FrameOut } from './frames';
-import { Pipeline, PipelineOptions } from './pipeline';
+import { Pipeline, PipelineOptions, teeSink } from './pipeline';
 import { ConnInfo, StreamSink } from './tcp';
 import type { ConnStreams } from './conn-head';
 import { CaptureWarning, FrameWarn, WarningLog } from './types';
@@ -449,6 +449,16 @@ export function registerConnectionTap(t: ConnectionTap): void {
   if (!TAPS.includes(t)) TAPS.push(t);
 }
 
+/** The sinks of every registered tap that wants this connection, teed into one pair (undefined: none wants it). */
+function tapAll(info: ConnInfo, index: CaptureIndex): [StreamSink, StreamSink] | undefined {
+  let out: [StreamSink, StreamSink] | undefined;
+  for (const t of TAPS) {
+    const s = t(info, index);
+    if (s) out = out ? [teeSink(out[0], s[0]), teeSink(out[1], s[1])] : s;
+  }
+  return out;
+}
+
 /** Orphan responses kept per connection and direction for a late request (see IndexBuilder.orphans). */
 const MAX_ORPHANS_PER_DIRECTION = 1024;
 
@@ -619,8 +629,8 @@ export function finishIndex(b: IndexBuilder, p: Pipeline, parser: CaptureParser,
 
 /** The index pass's pipeline into `b` (exported for follow.ts). */
 export function makePipeline(b: IndexBuilder, opts: Partial<PipelineOptions>, full: boolean): Pipeline {
-  // the registered taps (another protocol's decoder) read each connection too, unless the caller brings its own
-  const tap = opts.tap ?? (TAPS.length === 1 ? (info: ConnInfo) => TAPS[0](info, b.index) : undefined);
+  // every registered tap (another protocol's decoder) reads each connection too, unless the caller brings its own
+  const tap = opts.tap ?? (TAPS.length ? (info: ConnInfo) => tapAll(info, b.index) : undefined);
   return new Pipeline({ frame: (f) => b.frame(f), connOpened: (i) => b.connOpened(i), connClosed: (i, r, fr, st) => b.connClosed(i, r, fr, st) }, { full, ...opts, tap });
 }
 

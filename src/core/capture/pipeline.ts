@@ -26,7 +26,7 @@ export interface PipelineOptions {
 }
 
 /** Feeds one reassembled direction to two readers. */
-function teeSink(a: StreamSink, b: StreamSink): StreamSink {
+export function teeSink(a: StreamSink, b: StreamSink): StreamSink {
   return {
     begin: (fromSyn) => { a.begin(fromSyn); b.begin(fromSyn); },
     data: (buf, off, len, seq, ts, rec, recMin) => { a.data(buf, off, len, seq, ts, rec, recMin); b.data(buf, off, len, seq, ts, rec, recMin); },
