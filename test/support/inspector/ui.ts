@@ -307,10 +307,15 @@ async function main(): Promise<number> {
 
     await step('hidden and shown again, the inspector restores filter and selection (getState, no retainContextWhenHidden)', async () => {
       await page.locator('.tabs-container .tab', { hasText: 'basic.pcapng' }).click();
-      const g = await inspectorFrame(page, 'basic.pcapng');
+      let g = await inspectorFrame(page, 'basic.pcapng');
       check(f.isDetached() && g !== f, 'the hidden webview was not re-created, so this step would prove nothing');
-      // its first screen was re-rendered by the host when it was hidden: the filtered view's rows
-      const pv: PreviewSnapshot = await poll('the first screen as parsed', 10_000, async () => (await frameMarks(g)).preview);
+      // its first screen was re-rendered by the host when it was hidden: the filtered view's rows. The
+      // document is looked up again each time: VS Code can replace the frame it first showed (a fresh-
+      // machine run read a frame that never got its preview for 10 s).
+      const pv: PreviewSnapshot = await poll('the first screen as parsed', 20_000, async () => {
+        g = await inspectorFrame(page, 'basic.pcapng', 5000);
+        return (await frameMarks(g)).preview;
+      });
       check(pv.rows === 2, `the first screen shows ${pv.rows} rows, not the 2 of the filtered view`);
       await waitMatch(g, /^2 of 9 frames match/);
       const conn = await g.locator('#f-conn input').inputValue();
